@@ -1,0 +1,31 @@
+export { daysBetween, epochDay, isIsoDate } from './dates.js';
+export {
+  aggregatePlotValues,
+  effectiveAggregation,
+  type Aggregation,
+  type ObservationRow,
+  type PlotRef,
+  type PlotValue,
+  type PlotValueFlag,
+  type VariableKind,
+} from './plot-values.js';
+export { tCdf, tQuantile, twoSidedP } from './t-dist.js';
+export type { ArmComparison, Interval } from './arm-comparison.js';
+export { compareUnpaired } from './welch.js';
+export { comparePaired, type BlockValue, type PairedComparison } from './paired.js';
+export { compareAcrossSites, type AcrossSites, type SiteEffect } from './across-sites.js';
+export { writeHeadline, type Headline, type HeadlineInput } from './headline.js';
+export { tallyCategories, type ArmCategories, type CategoryCount, type CategoryTable } from './categories.js';
+export {
+  buildComparisons,
+  type Comparison,
+  type Design,
+  type ReportArm,
+  type ReportInput,
+  type ReportPlotValue,
+  type ReportSite,
+  type ReportVariable,
+  type SiteComparison,
+  type TextEntry,
+} from './report.js';
+export { flagMessages, type Flag, type FlagMessage } from './flags.js';

@@ -1,0 +1,278 @@
+import { compareAcrossSites, type AcrossSites } from './across-sites.js';
+import type { ArmComparison } from './arm-comparison.js';
+import { tallyCategories, type CategoryTable } from './categories.js';
+import type { Flag } from './flags.js';
+import { writeHeadline, type Headline } from './headline.js';
+import { comparePaired, type PairedComparison } from './paired.js';
+import type { PlotValueFlag, VariableKind } from './plot-values.js';
+import { compareUnpaired } from './welch.js';
+
+export type Design = 'crd' | 'paired' | 'rcbd';
+
+export interface ReportArm {
+  name: string;
+  role: 'treatment' | 'control';
+}
+
+export interface ReportSite {
+  id: number;
+  name: string;
+}
+
+export interface ReportVariable {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  kind: VariableKind;
+  unit: string | null;
+}
+
+/** One plot's combined value of one variable, as `aggregatePlotValues` (or its SQL twin) gives it. */
+export interface ReportPlotValue {
+  plotId: number;
+  siteId: number;
+  arm: string;
+  block: string | null;
+  /** Variable code. */
+  variable: string;
+  /** Days after planting for dates; null when missing or flagged. */
+  value: number | null;
+  /** The category or text, for category/text variables. */
+  text?: string | null;
+  flag?: PlotValueFlag;
+}
+
+export interface ReportInput {
+  design: Design;
+  arms: ReportArm[];
+  /** In display order. */
+  sites: ReportSite[];
+  variables: ReportVariable[];
+  plotValues: ReportPlotValue[];
+}
+
+/** One site's row of a comparison. Paired designs add nPairs, dropped and the pair means. */
+export type SiteComparison = { siteId: number; siteName: string } & (ArmComparison | PairedComparison) & {
+    /** Plots left out because they have a date observation but no planting date. */
+    missingPlantingDate?: number;
+    /** Plots left out because an observation could not be read. */
+    invalidValues?: number;
+  };
+
+export interface TextEntry {
+  siteId: number;
+  arm: string;
+  plotId: number;
+  text: string;
+}
+
+/** One variable × treatment arm against the control (or one category/text variable). */
+export interface Comparison {
+  variable: { code: string; name: string; nameEn: string | null; kind: VariableKind; unit: string | null };
+  treatmentArm: string | null;
+  controlArm: string | null;
+  sites: SiteComparison[];
+  overall: AcrossSites | null;
+  headline: Headline;
+  /** Problems of the whole comparison (e.g. `noControlArm`). */
+  flags: Flag[];
+  categories?: CategoryTable;
+  texts?: TextEntry[];
+}
+
+function namesOf(variable: ReportVariable) {
+  return { zh: variable.name, en: variable.nameEn ?? variable.name };
+}
+
+function notComparable(variable: ReportVariable, reason: 'noControlArm' | 'noTreatmentArm'): Headline {
+  const { zh, en } = namesOf(variable);
+  return reason === 'noControlArm'
+    ? { zh: `${zh}：没有对照组，无法比较`, en: `${en}: no control arm to compare with`, significant: false, qualifier: null }
+    : { zh: `${zh}：没有处理组，无法比较`, en: `${en}: no treatment arm to compare`, significant: false, qualifier: null };
+}
+
+function variableOf(v: ReportVariable): Comparison['variable'] {
+  return { code: v.code, name: v.name, nameEn: v.nameEn, kind: v.kind, unit: v.unit };
+}
+
+function isUsable(row: ReportPlotValue): row is ReportPlotValue & { value: number } {
+  return row.flag === undefined && typeof row.value === 'number' && Number.isFinite(row.value);
+}
+
+function compareSite(
+  design: Design,
+  site: ReportSite,
+  treatmentRows: ReportPlotValue[],
+  controlRows: ReportPlotValue[],
+): SiteComparison {
+  const byPlot = (a: ReportPlotValue, b: ReportPlotValue) => a.plotId - b.plotId;
+  const t = treatmentRows.filter(isUsable).sort(byPlot);
+  const c = controlRows.filter(isUsable).sort(byPlot);
+  const result =
+    design === 'crd'
+      ? compareUnpaired(
+          t.map((r) => r.value),
+          c.map((r) => r.value),
+        )
+      : comparePaired(
+          t.map((r) => ({ block: r.block, value: r.value })),
+          c.map((r) => ({ block: r.block, value: r.value })),
+        );
+  const row: SiteComparison = { siteId: site.id, siteName: site.name, ...result };
+  const all = [...treatmentRows, ...controlRows];
+  const missingPlantingDate = all.filter((r) => r.flag === 'missingPlantingDate').length;
+  const invalidValues = all.filter((r) => r.flag === 'invalidValue' || (r.flag === undefined && r.value !== null && !isUsable(r))).length;
+  if (missingPlantingDate > 0) {
+    row.missingPlantingDate = missingPlantingDate;
+    row.flags = [...row.flags, 'missingPlantingDate'];
+  }
+  if (invalidValues > 0) {
+    row.invalidValues = invalidValues;
+    row.flags = [...row.flags, 'invalidValue'];
+  }
+  return row;
+}
+
+function compareNumeric(
+  input: ReportInput,
+  variable: ReportVariable,
+  rows: ReportPlotValue[],
+  treatmentArm: string,
+  controlArm: string,
+  flags: Flag[],
+): Comparison {
+  const sites = input.sites.map((site) =>
+    compareSite(
+      input.design,
+      site,
+      rows.filter((r) => r.siteId === site.id && r.arm === treatmentArm),
+      rows.filter((r) => r.siteId === site.id && r.arm === controlArm),
+    ),
+  );
+  const entered = sites.filter((s): s is SiteComparison & { delta: number } => s.delta !== null);
+  const overall = compareAcrossSites(entered.map((s) => ({ delta: s.delta, logRatio: s.logRatio })));
+  const source = entered.length === 1 ? entered[0] : overall;
+  const headline = writeHeadline({
+    variable: { name: variable.name, nameEn: variable.nameEn, kind: variable.kind as 'date' | 'number' | 'count', unit: variable.unit },
+    siteDeltas: entered.map((s) => s.delta),
+    delta: source?.delta ?? null,
+    deltaCi: source?.deltaCi ?? null,
+    percent: source?.percent ?? null,
+    percentCi: source?.percentCi ?? null,
+  });
+  return { variable: variableOf(variable), treatmentArm, controlArm, sites, overall, headline, flags };
+}
+
+function describeCategories(input: ReportInput, variable: ReportVariable, rows: ReportPlotValue[], controlArm: string | null, flags: Flag[]): Comparison {
+  const { zh, en } = namesOf(variable);
+  return {
+    variable: variableOf(variable),
+    treatmentArm: null,
+    controlArm,
+    sites: [],
+    overall: null,
+    headline: { zh: `${zh}：分类记录，见各组计数`, en: `${en}: categories, see counts by arm`, significant: false, qualifier: null },
+    flags,
+    categories: tallyCategories(input.arms, input.sites, rows),
+  };
+}
+
+function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlotValue[], controlArm: string | null, flags: Flag[]): Comparison {
+  const { zh, en } = namesOf(variable);
+  const texts: TextEntry[] = [];
+  for (const site of input.sites) {
+    for (const arm of input.arms) {
+      rows
+        .filter((r) => r.siteId === site.id && r.arm === arm.name && typeof r.text === 'string' && r.text !== '')
+        .sort((a, b) => a.plotId - b.plotId)
+        .forEach((r) => texts.push({ siteId: site.id, arm: arm.name, plotId: r.plotId, text: r.text as string }));
+    }
+  }
+  return {
+    variable: variableOf(variable),
+    treatmentArm: null,
+    controlArm,
+    sites: [],
+    overall: null,
+    headline: { zh: `${zh}：文字记录${texts.length}条`, en: `${en}: ${texts.length} ${texts.length === 1 ? 'note' : 'notes'}`, significant: false, qualifier: null },
+    flags,
+    texts,
+  };
+}
+
+/**
+ * Builds every treatment-versus-control comparison of a trial from its plot values: one
+ * entry per date/number/count variable × treatment arm (variables, then arms, in input
+ * order), each with one row per listed site, the across-site summary and a headline;
+ * plus one entry per category variable (`categories`) and per text variable (`texts`).
+ *
+ * Design `crd` compares sites by Welch (`compareUnpaired`); `paired` and `rcbd` pair plots
+ * by block (`comparePaired`). A site enters `overall` only when it has a delta. Plots
+ * flagged `missingPlantingDate` or `invalidValue` are left out and counted on their site.
+ * Without a control arm each treatment arm gets an entry with `controlArm: null`, no
+ * sites, `overall: null` and flag `noControlArm`. Nothing is thrown for odd data: what
+ * cannot be computed is null with a flag (see `flagMessages`).
+ * @example buildComparisons({
+ *   design: 'crd', arms: [{ name: 'new', role: 'treatment' }, { name: 'old', role: 'control' }],
+ *   sites: [{ id: 1, name: 'A' }],
+ *   variables: [{ code: 'y', name: '产量', nameEn: 'yield', kind: 'number', unit: 'kg/mu' }],
+ *   plotValues: [
+ *     { plotId: 1, siteId: 1, arm: 'new', block: null, variable: 'y', value: 110 },
+ *     { plotId: 2, siteId: 1, arm: 'old', block: null, variable: 'y', value: 100 },
+ *   ],
+ * })[0].headline.en // => 'yield +10%'
+ */
+export function buildComparisons(input: ReportInput): Comparison[] {
+  const treatmentArms = input.arms.filter((a) => a.role === 'treatment').map((a) => a.name);
+  const controlArms = input.arms.filter((a) => a.role === 'control').map((a) => a.name);
+  const controlArm = controlArms[0] ?? null;
+  const siteIds = new Set(input.sites.map((s) => s.id));
+  const armNames = new Set(input.arms.map((a) => a.name));
+  const out: Comparison[] = [];
+
+  for (const variable of input.variables) {
+    const rows = input.plotValues.filter((r) => r.variable === variable.code);
+    const flags: Flag[] = [];
+    if (rows.some((r) => !siteIds.has(r.siteId))) flags.push('unlistedSite');
+    if (rows.some((r) => !armNames.has(r.arm))) flags.push('unlistedArm');
+
+    if (variable.kind === 'category') {
+      out.push(describeCategories(input, variable, rows, controlArm, flags));
+      continue;
+    }
+    if (variable.kind === 'text') {
+      out.push(listTexts(input, variable, rows, controlArm, flags));
+      continue;
+    }
+    if (controlArms.length > 1) flags.push('severalControlArms');
+    if (treatmentArms.length === 0) {
+      const reasons: Flag[] = controlArm === null ? ['noControlArm', 'noTreatmentArm'] : ['noTreatmentArm'];
+      out.push({
+        variable: variableOf(variable),
+        treatmentArm: null,
+        controlArm,
+        sites: [],
+        overall: null,
+        headline: notComparable(variable, controlArm === null ? 'noControlArm' : 'noTreatmentArm'),
+        flags: [...flags, ...reasons],
+      });
+      continue;
+    }
+    for (const treatmentArm of treatmentArms) {
+      if (controlArm === null) {
+        out.push({
+          variable: variableOf(variable),
+          treatmentArm,
+          controlArm: null,
+          sites: [],
+          overall: null,
+          headline: notComparable(variable, 'noControlArm'),
+          flags: [...flags, 'noControlArm'],
+        });
+      } else {
+        out.push(compareNumeric(input, variable, rows, treatmentArm, controlArm, [...flags]));
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import { Kysely, PostgresDialect, CamelCasePlugin } from 'kysely';
+import pg from 'pg';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { PGlitePool } from './pglite-pool.js';
+import type { Database } from './database.js';
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A PostgreSQL connection string; without one the embedded PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite's data folder, or `memory://` for a database that lives only in memory. */
+  dataDir?: string;
+  /** Connections in the pg pool. */
+  poolSize?: number;
+}
+
+/**
+ * Dates stay `YYYY-MM-DD` strings (a JavaScript Date would shift them with the time zone),
+ * numerics stay exact decimal strings, bigint counts become numbers.
+ */
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+function pgTypes() {
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === DATE_OID) return (v: string) => v;
+      if (oid === INT8_OID) return (v: string) => Number(v);
+      if (oid === NUMERIC_OID) return (v: string) => v;
+      return pg.types.getTypeParser(oid, format as 'text');
+    },
+  };
+}
+
+export function makeKysely(dialectPool: pg.Pool | PGlitePool): Kysely<Database> {
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: dialectPool as unknown as pg.Pool }),
+    plugins: [new CamelCasePlugin()],
+  });
+}
+
+/** Opens PostgreSQL through `pg` when a URL is given, else the embedded PGlite. */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: pgTypes(),
+    });
+    pool.on('error', (err) => console.error('database pool error:', err.message));
+    const db = makeKysely(pool);
+    return { db, kind: 'postgresql', close: () => db.destroy() };
+  }
+  const dataDir = options.dataDir ?? './data';
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir, {
+    parsers: {
+      [pgliteTypes.DATE]: (v: string) => v,
+      [pgliteTypes.INT8]: (v: string) => Number(v),
+      [pgliteTypes.NUMERIC]: (v: string) => v,
+    },
+  });
+  const db = makeKysely(new PGlitePool(pglite));
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,198 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A column the database fills in (`now()`), which a write may still set. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** Exact decimal: read as a string, written as a string or number. */
+type Decimal = ColumnType<string, string | number, string | number>;
+/** A calendar date as `YYYY-MM-DD`. */
+type DateOnly = string;
+
+export interface ProjectTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  category: string | null;
+  leadOrganisation: string | null;
+  partnerOrganisations: ColumnType<string[], string[] | undefined, string[]>;
+  startsOn: DateOnly | null;
+  endsOn: DateOnly | null;
+  targetPersonTimes: number | null;
+  targetDemoHouseholds: number | null;
+  description: string | null;
+  isDemo: Generated<boolean>;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export type SiteKind = 'greenhouse' | 'production_line' | 'orchard' | 'field' | 'other';
+
+export interface SiteTable {
+  id: Generated<number>;
+  projectId: number;
+  name: string;
+  nameEn: string | null;
+  county: string | null;
+  township: string | null;
+  village: string | null;
+  latitude: Decimal | null;
+  longitude: Decimal | null;
+  kind: SiteKind;
+  notes: string | null;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export type VariableKind = 'date' | 'number' | 'count' | 'category' | 'text';
+export type Aggregation = 'sum' | 'mean' | 'first' | 'last';
+
+export interface VariableTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  kind: VariableKind;
+  unit: string | null;
+  aggregation: Aggregation | null;
+  minimum: Decimal | null;
+  maximum: Decimal | null;
+  categories: string[] | null;
+  description: string | null;
+  createdAt: Timestamp;
+}
+
+export type Design = 'crd' | 'paired' | 'rcbd';
+export type ArmRole = 'treatment' | 'control';
+
+export interface TrialTable {
+  id: Generated<number>;
+  projectId: number;
+  name: string;
+  nameEn: string | null;
+  crop: string;
+  season: string | null;
+  design: Design;
+  description: string | null;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface TrialArmTable {
+  id: Generated<number>;
+  trialId: number;
+  name: string;
+  role: ArmRole;
+  description: string | null;
+  position: number;
+}
+
+export interface TrialVariableTable {
+  trialId: number;
+  variableId: number;
+  position: number;
+}
+
+export interface PlotTable {
+  id: Generated<number>;
+  trialId: number;
+  siteId: number;
+  armId: number;
+  label: string;
+  block: string | null;
+  areaM2: Decimal | null;
+  plantedOn: DateOnly | null;
+  notes: string | null;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  deletedAt: NullableTimestamp;
+}
+
+export interface ObservationTable {
+  id: Generated<number>;
+  plotId: number;
+  variableId: number;
+  valueNumber: Decimal | null;
+  valueDate: DateOnly | null;
+  valueText: string | null;
+  observedOn: DateOnly | null;
+  recordedBy: string | null;
+  notes: string | null;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  deletedAt: NullableTimestamp;
+}
+
+export type Gender = 'female' | 'male';
+
+export interface FarmerTable {
+  id: Generated<number>;
+  projectId: number;
+  name: string;
+  village: string | null;
+  household: string | null;
+  gender: Gender | null;
+  demoHousehold: Generated<boolean>;
+  phone: string | null;
+  notes: string | null;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  deletedAt: NullableTimestamp;
+}
+
+export type TrainingKind = 'training' | 'field_day' | 'hands_on';
+
+export interface TrainingSessionTable {
+  id: Generated<number>;
+  projectId: number;
+  siteId: number | null;
+  village: string | null;
+  heldOn: DateOnly;
+  kind: TrainingKind;
+  topic: string;
+  trainer: string | null;
+  attendance: number;
+  women: number | null;
+  notes: string | null;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  deletedAt: NullableTimestamp;
+}
+
+export interface TrainingAttendeeTable {
+  sessionId: number;
+  farmerId: number;
+}
+
+export interface Database {
+  projects: ProjectTable;
+  sites: SiteTable;
+  variables: VariableTable;
+  trials: TrialTable;
+  trialArms: TrialArmTable;
+  trialVariables: TrialVariableTable;
+  plots: PlotTable;
+  observations: ObservationTable;
+  farmers: FarmerTable;
+  trainingSessions: TrainingSessionTable;
+  trainingAttendees: TrainingAttendeeTable;
+}
+
+export type ProjectRow = Selectable<ProjectTable>;
+export type NewProjectRow = Insertable<ProjectTable>;
+export type ProjectUpdate = Updateable<ProjectTable>;
+export type SiteRow = Selectable<SiteTable>;
+export type VariableRow = Selectable<VariableTable>;
+export type TrialRow = Selectable<TrialTable>;
+export type TrialArmRow = Selectable<TrialArmTable>;
+export type PlotRow = Selectable<PlotTable>;
+export type ObservationRow = Selectable<ObservationTable>;
+export type FarmerRow = Selectable<FarmerTable>;
+export type TrainingSessionRow = Selectable<TrainingSessionTable>;

@@ -1,0 +1,29 @@
+import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
+import * as initialSchema from './migrations/2026-11-30T01-initial-schema.js';
+
+/**
+ * Every migration, by its dated name. Listed here rather than read from the folder so the
+ * same list works under tsx, vitest and a bundler.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-30T01-initial-schema': initialSchema,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations() {
+    return migrations;
+  }
+}
+
+/** Brings the database to the latest schema; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const err = new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message}`);
+    (err as Error & { cause: unknown }).cause = error;
+    throw err;
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,61 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
+import type { DatabaseHandle } from '../db/connect.js';
+import type { Config } from './config.js';
+import { makeErrorHandler, notFoundHandler } from './errors.js';
+import { pickLang } from './i18n/i18n.js';
+import { healthApi } from './health/health.routes.js';
+import { projectsApi } from './projects/projects.routes.js';
+import { sitesApi } from './sites/sites.routes.js';
+import { variablesApi } from './variables/variables.routes.js';
+import { trialsApi } from './trials/trials.routes.js';
+import { plotsApi } from './plots/plots.routes.js';
+import { observationsApi } from './observations/observations.routes.js';
+import { farmersApi } from './farmers/farmers.routes.js';
+import { trainingApi } from './training/training.routes.js';
+
+/** The whole application, without listen(): tests and main.ts both start it. */
+export function createApp(config: Readonly<Config>, database: DatabaseHandle): Express {
+  const { db, kind } = database;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      hsts: config.production,
+    }),
+  );
+  app.use(cookieParser());
+  app.use((req, res, next) => {
+    res.locals.lang = pickLang(req.query.lang, req.cookies?.lang, req.get('accept-language'));
+    next();
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '20mb', strict: false }));
+  api.use(healthApi(db, kind));
+  api.use(projectsApi(db));
+  api.use(sitesApi(db));
+  api.use(variablesApi(db));
+  api.use(trialsApi(db));
+  api.use(plotsApi(db));
+  api.use(observationsApi(db));
+  api.use(farmersApi(db));
+  api.use(trainingApi(db));
+  app.use('/api', api);
+
+  app.use(notFoundHandler);
+  app.use(makeErrorHandler());
+  return app;
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  /** A read replica for reports, when one exists. */
+  DATABASE_REPLICA_URL: z.string().url().optional(),
+  DEMOPLOT_DATA_DIR: z.string().min(1).default('./data'),
+  DEMOPLOT_DEMO: flag.default(true),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  replicaUrl?: string;
+  dataDir: string;
+  demo: boolean;
+  webConcurrency: number;
+  poolSize: number;
+  production: boolean;
+}
+
+/** Reads the environment once; a bad value stops the start with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    replicaUrl: e.DATABASE_REPLICA_URL,
+    dataDir: e.DEMOPLOT_DATA_DIR,
+    demo: e.DEMOPLOT_DEMO,
+    webConcurrency: e.WEB_CONCURRENCY,
+    poolSize: e.DATABASE_POOL_SIZE,
+    production: e.NODE_ENV === 'production',
+  });
+}

@@ -1,0 +1,90 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { translate, type Lang, type Params } from './i18n/i18n.js';
+
+/** One failing field: `row` counts from 1 in a batch; `path` names the field. */
+export interface FieldIssue {
+  row?: number;
+  path: string;
+  message: string;
+}
+
+/**
+ * An error meant for the client: an HTTP status, a PascalCase code, and a message that is
+ * translated when the answer is written (so the service needs no language).
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messageKey: string = `error.${code}`,
+    readonly params: Params = {},
+    readonly issues: FieldIssue[] = [],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(code);
+  }
+
+  static notFound(code: string, id: unknown): AppError {
+    return new AppError(404, code, `error.${code}`, { id: String(id) });
+  }
+}
+
+/** Field issues whose messages are still keys; turned into text in the client's language. */
+export interface PendingIssue {
+  row?: number;
+  path: string;
+  key: string;
+  params?: Params;
+}
+
+export class ValidationError extends AppError {
+  constructor(readonly pending: PendingIssue[]) {
+    super(400, 'ValidationFailed');
+  }
+  localizedIssues(lang: Lang): FieldIssue[] {
+    return this.pending.map((p) => ({
+      ...(p.row !== undefined ? { row: p.row } : {}),
+      path: p.path,
+      message: translate(lang, p.key, p.params),
+    }));
+  }
+}
+
+export function errorBody(err: AppError, lang: Lang) {
+  const issues = err instanceof ValidationError ? err.localizedIssues(lang) : err.issues;
+  return {
+    error: {
+      code: err.code,
+      message: translate(lang, err.messageKey, err.params),
+      ...(issues.length ? { issues } : {}),
+      ...err.extra,
+    },
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError(404, 'RouteNotFound', 'error.RouteNotFound', { path: req.path }));
+};
+
+/** Maps body-parser failures and anything unexpected to a clean answer, never a stack trace. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; code?: string; constraint?: string };
+  if (e?.type === 'entity.parse.failed') return new AppError(400, 'MalformedJson');
+  if (e?.type === 'entity.too.large' || e?.status === 413) return new AppError(413, 'PayloadTooLarge');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(415, 'UnsupportedMediaType', 'error.UnsupportedMediaType', { type: '' });
+  if (e?.code === '23505') return new AppError(409, 'Conflict');
+  return new AppError(500, 'Internal');
+}
+
+export function makeErrorHandler(renderHtml?: (err: AppError, req: Parameters<ErrorRequestHandler>[1], res: Parameters<ErrorRequestHandler>[2]) => void): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appErr = toAppError(err);
+    if (appErr.status >= 500) console.error(err);
+    const lang: Lang = res.locals.lang ?? 'zh';
+    res.status(appErr.status);
+    const wantsJson = req.path.startsWith('/api/') || !req.accepts('html');
+    if (!wantsJson && renderHtml) return renderHtml(appErr, req, res);
+    res.json(errorBody(appErr, lang));
+  };
+}

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { paramId } from '../http.js';
+import { getProject } from '../projects/projects.service.js';
+import { parseOrThrow } from '../validation.js';
+import { FarmerInput, FarmerList, FarmerPatch } from './farmers.schemas.js';
+import * as service from './farmers.service.js';
+
+export function farmersApi(db: Kysely<Database>): Router {
+  const r = Router();
+  r.get('/projects/:id/farmers', async (req, res) => {
+    res.json((await service.listFarmers(db, paramId(req, 'ProjectNotFound'))).map(service.farmerDto));
+  });
+  r.post('/projects/:id/farmers', async (req, res) => {
+    const projectId = paramId(req, 'ProjectNotFound');
+    await getProject(db, projectId);
+    const batch = Array.isArray(req.body);
+    const inputs = batch ? parseOrThrow(FarmerList, req.body, { rowBase: 1 }) : [parseOrThrow(FarmerInput, req.body)];
+    const created = await service.createFarmers(db, projectId, inputs);
+    res.status(201).json(batch ? created.map(service.farmerDto) : service.farmerDto(created[0]));
+  });
+  r.get('/farmers/:id', async (req, res) => {
+    res.json(service.farmerDto(await service.getFarmer(db, paramId(req, 'FarmerNotFound'))));
+  });
+  r.patch('/farmers/:id', async (req, res) => {
+    const id = paramId(req, 'FarmerNotFound');
+    const patch = parseOrThrow(FarmerPatch, req.body);
+    res.json(service.farmerDto(await service.patchFarmer(db, id, patch)));
+  });
+  return r;
+}

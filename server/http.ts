@@ -1,0 +1,17 @@
+import type { Request } from 'express';
+import { AppError } from './errors.js';
+
+/** The `:name` route parameter as a positive integer id; anything else is the entity's 404. */
+export function paramId(req: Request, notFoundCode: string, name = 'id'): number {
+  const raw = req.params[name];
+  const n = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw AppError.notFound(notFoundCode, raw);
+  return n;
+}
+
+/** Throws a 409 when the client sent a version that is no longer current. */
+export function assertVersion(sent: number | undefined, current: { version: number }, currentBody: unknown): void {
+  if (sent !== undefined && sent !== current.version) {
+    throw new AppError(409, 'VersionConflict', 'error.VersionConflict', {}, [], { current: currentBody });
+  }
+}

@@ -1,0 +1,51 @@
+import cluster from 'node:cluster';
+import { openDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { loadDemoData } from './demo/demo-data.js';
+
+const config = loadConfig();
+
+/**
+ * One process, or with WEB_CONCURRENCY=N on PostgreSQL a primary that migrates and seeds
+ * once and then forks N workers sharing the port. PGlite is a single-process database, so
+ * it always runs one process.
+ */
+async function primary() {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
+  const applied = await migrateToLatest(database.db);
+  if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
+  if (config.demo && (await loadDemoData(database.db))) console.log('demonstration data loaded');
+  const workers = database.kind === 'pglite' ? 1 : config.webConcurrency;
+  if (database.kind === 'pglite' && config.webConcurrency > 1) {
+    console.warn('WEB_CONCURRENCY is ignored on the embedded PGlite database, which one process owns; set DATABASE_URL to run several.');
+  }
+  if (workers === 1) return serve(database);
+  await database.close();
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+}
+
+async function serve(existing?: Awaited<ReturnType<typeof openDatabase>>) {
+  const database = existing ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize }));
+  const app = createApp(config, database);
+  const server = app.listen(config.port, config.host, () => {
+    const where = database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL';
+    console.log(`Demoplot listening on http://localhost:${config.port} (${where}, pid ${process.pid})`);
+  });
+  const stop = () => {
+    server.close(() => void database.close().then(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+(cluster.isPrimary ? primary() : serve()).catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import type { Kysely, Insertable, Updateable } from 'kysely';
+import type { Database, ObservationTable } from '../../db/database.js';
+
+function observationQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('observations as o')
+    .innerJoin('plots as p', 'p.id', 'o.plotId')
+    .innerJoin('variables as v', 'v.id', 'o.variableId')
+    .selectAll('o')
+    .select(['p.trialId', 'p.label as plot', 'p.siteId', 'v.code as variable', 'v.kind'])
+    .where('o.deletedAt', 'is', null)
+    .where('p.deletedAt', 'is', null);
+}
+
+export type ObservationView = Awaited<ReturnType<typeof findObservation>> & {};
+
+export function listObservations(
+  db: Kysely<Database>,
+  trialId: number,
+  f: { plot?: string; variable?: string; siteId?: number; after?: number; limit: number },
+) {
+  let q = observationQuery(db).where('p.trialId', '=', trialId);
+  if (f.plot) q = q.where('p.label', '=', f.plot);
+  if (f.variable) q = q.where('v.code', '=', f.variable);
+  if (f.siteId) q = q.where('p.siteId', '=', f.siteId);
+  if (f.after) q = q.where('o.id', '>', f.after);
+  return q.orderBy('o.id').limit(f.limit).execute();
+}
+
+export function findObservation(db: Kysely<Database>, id: number) {
+  return observationQuery(db).where('o.id', '=', id).executeTakeFirst();
+}
+
+const CHUNK = 1000;
+
+export async function listObservationsById(db: Kysely<Database>, ids: number[]) {
+  const out = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    out.push(...(await observationQuery(db).where('o.id', 'in', ids.slice(i, i + CHUNK)).orderBy('o.id').execute()));
+  }
+  return out;
+}
+
+/** Inserts in chunks of a thousand rows per statement (never one INSERT per row). */
+export async function insertObservations(db: Kysely<Database>, rows: Insertable<ObservationTable>[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const out = await db.insertInto('observations').values(rows.slice(i, i + CHUNK)).returning('id').execute();
+    for (const r of out) ids.push(Number(r.id));
+  }
+  return ids;
+}
+
+export function updateObservation(db: Kysely<Database>, id: number, patch: Updateable<ObservationTable>) {
+  return db
+    .updateTable('observations')
+    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,40 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { paramId } from '../http.js';
+import { getTrial } from '../trials/trials.service.js';
+import { parseOrThrow } from '../validation.js';
+import { ObservationInput, ObservationList, ObservationPatch, ObservationQuery } from './observations.schemas.js';
+import * as service from './observations.service.js';
+
+export function observationsApi(db: Kysely<Database>): Router {
+  const r = Router();
+  r.get('/trials/:id/observations', async (req, res) => {
+    const trialId = paramId(req, 'TrialNotFound');
+    const filter = parseOrThrow(ObservationQuery, req.query);
+    const rows = await service.listObservations(db, trialId, filter);
+    if (rows.length === filter.limit) res.set('X-Next-After', String(rows.at(-1)!.id));
+    res.json(rows.map(service.observationDto));
+  });
+  r.post('/trials/:id/observations', async (req, res) => {
+    const trialId = paramId(req, 'TrialNotFound');
+    await getTrial(db, trialId);
+    const batch = Array.isArray(req.body);
+    const inputs = batch ? parseOrThrow(ObservationList, req.body, { rowBase: 1 }) : [parseOrThrow(ObservationInput, req.body)];
+    const created = await service.createObservations(db, trialId, inputs, batch);
+    res.status(201).json(batch ? created.map(service.observationDto) : service.observationDto(created[0]));
+  });
+  r.get('/observations/:id', async (req, res) => {
+    res.json(service.observationDto(await service.getObservation(db, paramId(req, 'ObservationNotFound'))));
+  });
+  r.patch('/observations/:id', async (req, res) => {
+    const id = paramId(req, 'ObservationNotFound');
+    const patch = parseOrThrow(ObservationPatch, req.body);
+    res.json(service.observationDto(await service.patchObservation(db, id, patch)));
+  });
+  r.delete('/observations/:id', async (req, res) => {
+    await service.deleteObservation(db, paramId(req, 'ObservationNotFound'));
+    res.status(204).end();
+  });
+  return r;
+}

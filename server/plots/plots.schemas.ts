@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { decimal, id, isoDate, optionalText, text } from '../validation.js';
+
+const fields = {
+  siteId: id,
+  label: text(100),
+  arm: text(100),
+  block: optionalText(100),
+  areaM2: decimal.nullable(),
+  plantedOn: isoDate.nullable(),
+  notes: optionalText(5000),
+};
+
+export const PlotInput = z
+  .object({ ...fields, areaM2: fields.areaM2.optional(), plantedOn: fields.plantedOn.optional() })
+  .strict();
+export type PlotInput = z.infer<typeof PlotInput>;
+
+/** A list of plots, written all or nothing. */
+export const PlotList = z.array(PlotInput).min(1, { error: 'v.emptyBatch' }).max(10_000);
+
+export const PlotPatch = z.object({ ...fields, version: z.number().int() }).partial().strict();
+export type PlotPatch = z.infer<typeof PlotPatch>;

@@ -1,0 +1,114 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { AppError, ValidationError, type PendingIssue } from '../errors.js';
+import { assertVersion } from '../http.js';
+import { listSites } from '../sites/sites.repository.js';
+import { getTrial, type TrialDetail } from '../trials/trials.service.js';
+import * as repo from './plots.repository.js';
+import type { PlotInput, PlotPatch } from './plots.schemas.js';
+
+export function plotDto(p: repo.PlotView) {
+  return {
+    id: p.id,
+    trialId: p.trialId,
+    siteId: p.siteId,
+    siteName: p.siteName,
+    label: p.label,
+    arm: p.arm,
+    armRole: p.armRole,
+    block: p.block,
+    areaM2: p.areaM2 === null ? null : Number(p.areaM2),
+    plantedOn: p.plantedOn,
+    notes: p.notes,
+    version: p.version,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}
+export type PlotDto = ReturnType<typeof plotDto>;
+
+export async function listPlots(db: Kysely<Database>, trialId: number) {
+  await getTrial(db, trialId);
+  return repo.listPlots(db, trialId);
+}
+
+export async function getPlot(db: Kysely<Database>, id: number) {
+  const p = await repo.findPlot(db, id);
+  if (!p) throw AppError.notFound('PlotNotFound', id);
+  return p;
+}
+
+/** Checks each plot against the trial (its arms, its project's sites, labels in use) and
+ * returns every problem at once, numbered by row when a list was sent. */
+async function checkPlots(tx: Kysely<Database>, trial: TrialDetail, inputs: PlotInput[], batch: boolean, ignorePlotId?: number) {
+  const sites = new Set((await listSites(tx, trial.trial.projectId)).map((s) => s.id));
+  const existing = new Set(
+    (await repo.listPlots(tx, trial.trial.id)).filter((p) => p.id !== ignorePlotId).map((p) => p.label),
+  );
+  const arms = new Map(trial.arms.map((a) => [a.name, a]));
+  const armNames = trial.arms.map((a) => a.name).join(', ');
+  const seen = new Set<string>();
+  const issues: PendingIssue[] = [];
+  inputs.forEach((p, i) => {
+    const row = batch ? { row: i + 1 } : {};
+    if (!sites.has(p.siteId)) issues.push({ ...row, path: 'siteId', key: 'v.siteOtherProject', params: { value: p.siteId } });
+    if (!arms.has(p.arm)) issues.push({ ...row, path: 'arm', key: 'v.unknownArm', params: { value: p.arm, values: armNames } });
+    if (existing.has(p.label)) issues.push({ ...row, path: 'label', key: 'v.duplicateLabel', params: { value: p.label } });
+    else if (seen.has(p.label)) issues.push({ ...row, path: 'label', key: 'v.duplicateInBatch', params: { value: p.label } });
+    seen.add(p.label);
+  });
+  if (issues.length) throw new ValidationError(issues);
+  return arms;
+}
+
+export async function createPlots(db: Kysely<Database>, trialId: number, inputs: PlotInput[], batch: boolean) {
+  return db.transaction().execute(async (tx) => {
+    const trial = await getTrial(tx, trialId);
+    const arms = await checkPlots(tx, trial, inputs, batch);
+    const ids = await tx
+      .insertInto('plots')
+      .values(
+        inputs.map((p) => ({
+          trialId,
+          siteId: p.siteId,
+          armId: arms.get(p.arm)!.id,
+          label: p.label,
+          block: p.block,
+          areaM2: p.areaM2 ?? null,
+          plantedOn: p.plantedOn ?? null,
+          notes: p.notes,
+        })),
+      )
+      .returning('id')
+      .execute();
+    const created = await repo.listPlots(tx, trialId);
+    const wanted = new Set(ids.map((r) => r.id));
+    return created.filter((p) => wanted.has(p.id));
+  });
+}
+
+export async function patchPlot(db: Kysely<Database>, id: number, patch: PlotPatch) {
+  return db.transaction().execute(async (tx) => {
+    const current = await getPlot(tx, id);
+    assertVersion(patch.version, current, plotDto(current));
+    const trial = await getTrial(tx, current.trialId);
+    const merged: PlotInput = {
+      siteId: patch.siteId ?? current.siteId,
+      label: patch.label ?? current.label,
+      arm: patch.arm ?? current.arm,
+      block: patch.block !== undefined ? patch.block : current.block,
+      notes: patch.notes !== undefined ? patch.notes : current.notes,
+    };
+    const arms = await checkPlots(tx, trial, [merged], false, id);
+    const { version: _v, arm, ...rest } = patch;
+    await repo.updatePlot(tx, id, { ...rest, ...(arm ? { armId: arms.get(arm)!.id } : {}) });
+    return getPlot(tx, id);
+  });
+}
+
+export async function deletePlot(db: Kysely<Database>, id: number) {
+  await db.transaction().execute(async (tx) => {
+    await getPlot(tx, id);
+    await tx.updateTable('plots').set({ deletedAt: new Date() }).where('id', '=', id).execute();
+  });
+}

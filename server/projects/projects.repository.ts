@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewProjectRow, ProjectRow, ProjectUpdate } from '../../db/database.js';
+
+export function listProjects(db: Kysely<Database>): Promise<ProjectRow[]> {
+  return db.selectFrom('projects').selectAll().orderBy('id').execute();
+}
+
+export function findProject(db: Kysely<Database>, id: number): Promise<ProjectRow | undefined> {
+  return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findProjectByCode(db: Kysely<Database>, code: string): Promise<ProjectRow | undefined> {
+  return db.selectFrom('projects').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export function insertProject(db: Kysely<Database>, row: NewProjectRow): Promise<ProjectRow> {
+  return db.insertInto('projects').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateProject(db: Kysely<Database>, id: number, patch: ProjectUpdate): Promise<ProjectRow> {
+  return db
+    .updateTable('projects')
+    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import type { Database, ProjectRow } from '../../db/database.js';
+import { AppError, ValidationError } from '../errors.js';
+import { assertVersion } from '../http.js';
+import * as repo from './projects.repository.js';
+import type { ProjectInput, ProjectPatch } from './projects.schemas.js';
+
+export interface ProjectDto {
+  id: number;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  category: string | null;
+  leadOrganisation: string | null;
+  partnerOrganisations: string[];
+  startsOn: string | null;
+  endsOn: string | null;
+  targets: { personTimes: number | null; demoHouseholds: number | null };
+  description: string | null;
+  isDemo: boolean;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function projectDto(p: ProjectRow): ProjectDto {
+  return {
+    id: p.id,
+    code: p.code,
+    name: p.name,
+    nameEn: p.nameEn,
+    category: p.category,
+    leadOrganisation: p.leadOrganisation,
+    partnerOrganisations: p.partnerOrganisations,
+    startsOn: p.startsOn,
+    endsOn: p.endsOn,
+    targets: { personTimes: p.targetPersonTimes, demoHouseholds: p.targetDemoHouseholds },
+    description: p.description,
+    isDemo: p.isDemo,
+    version: p.version,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}
+
+export async function getProject(db: Kysely<Database>, id: number): Promise<ProjectRow> {
+  const p = await repo.findProject(db, id);
+  if (!p) throw AppError.notFound('ProjectNotFound', id);
+  return p;
+}
+
+export const listProjects = (db: Kysely<Database>) => repo.listProjects(db);
+
+export async function createProject(db: Kysely<Database>, input: ProjectInput, opts: { isDemo?: boolean } = {}): Promise<ProjectRow> {
+  return db.transaction().execute(async (tx) => {
+    if (input.code && (await repo.findProjectByCode(tx, input.code))) {
+      throw new ValidationError([{ path: 'code', key: 'v.duplicateCode', params: { value: input.code } }]);
+    }
+    const row = await repo.insertProject(tx, {
+      code: input.code ?? `tmp-${process.pid}-${Date.now()}-${Math.random()}`,
+      name: input.name,
+      nameEn: input.nameEn,
+      category: input.category,
+      leadOrganisation: input.leadOrganisation,
+      partnerOrganisations: input.partnerOrganisations ?? [],
+      startsOn: input.startsOn ?? null,
+      endsOn: input.endsOn ?? null,
+      targetPersonTimes: input.targets?.personTimes ?? null,
+      targetDemoHouseholds: input.targets?.demoHouseholds ?? null,
+      description: input.description,
+      isDemo: opts.isDemo ?? false,
+    });
+    if (input.code) return row;
+    // A project without a code is numbered after its id: P1, P2 ...
+    return tx.updateTable('projects').set({ code: `P${row.id}` }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+  });
+}
+
+export async function patchProject(db: Kysely<Database>, id: number, patch: ProjectPatch): Promise<ProjectRow> {
+  return db.transaction().execute(async (tx) => {
+    const current = await getProject(tx, id);
+    assertVersion(patch.version, current, projectDto(current));
+    if (patch.code && patch.code !== current.code && (await repo.findProjectByCode(tx, patch.code))) {
+      throw new ValidationError([{ path: 'code', key: 'v.duplicateCode', params: { value: patch.code } }]);
+    }
+    const startsOn = patch.startsOn !== undefined ? patch.startsOn : current.startsOn;
+    const endsOn = patch.endsOn !== undefined ? patch.endsOn : current.endsOn;
+    if (startsOn && endsOn && endsOn < startsOn) {
+      throw new ValidationError([{ path: 'endsOn', key: 'v.endBeforeStart' }]);
+    }
+    const { version: _v, targets, ...rest } = patch;
+    return repo.updateProject(tx, id, {
+      ...rest,
+      ...(targets?.personTimes !== undefined ? { targetPersonTimes: targets.personTimes } : {}),
+      ...(targets?.demoHouseholds !== undefined ? { targetDemoHouseholds: targets.demoHouseholds } : {}),
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import type { Kysely, Insertable, Updateable } from 'kysely';
+import type { Database, SiteRow, SiteTable } from '../../db/database.js';
+
+export function listSites(db: Kysely<Database>, projectId: number): Promise<SiteRow[]> {
+  return db.selectFrom('sites').selectAll().where('projectId', '=', projectId).orderBy('id').execute();
+}
+
+export function findSite(db: Kysely<Database>, id: number): Promise<SiteRow | undefined> {
+  return db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findSiteByName(db: Kysely<Database>, projectId: number, name: string): Promise<SiteRow | undefined> {
+  return db.selectFrom('sites').selectAll().where('projectId', '=', projectId).where('name', '=', name).executeTakeFirst();
+}
+
+export function insertSite(db: Kysely<Database>, row: Insertable<SiteTable>): Promise<SiteRow> {
+  return db.insertInto('sites').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateSite(db: Kysely<Database>, id: number, patch: Updateable<SiteTable>): Promise<SiteRow> {
+  return db
+    .updateTable('sites')
+    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { optionalText, text } from '../validation.js';
+
+export const SITE_KINDS = ['greenhouse', 'production_line', 'orchard', 'field', 'other'] as const;
+
+const fields = {
+  name: text(200),
+  nameEn: optionalText(200),
+  county: optionalText(100),
+  township: optionalText(100),
+  village: optionalText(100),
+  latitude: z.number({ error: 'v.number' }).min(-90).max(90).nullable(),
+  longitude: z.number({ error: 'v.number' }).min(-180).max(180).nullable(),
+  kind: z.enum(SITE_KINDS),
+  notes: optionalText(5000),
+};
+
+export const SiteInput = z
+  .object({ ...fields, latitude: fields.latitude.optional(), longitude: fields.longitude.optional(), kind: fields.kind.default('field') })
+  .strict();
+export type SiteInput = z.infer<typeof SiteInput>;
+
+export const SitePatch = z.object({ ...fields, version: z.number().int() }).partial().strict();
+export type SitePatch = z.infer<typeof SitePatch>;

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { id, isoDate, optionalText, text } from '../validation.js';
+
+export const TRAINING_KINDS = ['training', 'field_day', 'hands_on'] as const;
+
+const count = z.number({ error: 'v.integer' }).int({ error: 'v.integer' }).min(0);
+
+const fields = {
+  heldOn: isoDate,
+  kind: z.enum(TRAINING_KINDS),
+  topic: text(300),
+  siteId: id.nullable(),
+  village: optionalText(100),
+  trainer: optionalText(100),
+  attendance: count,
+  women: count.nullable(),
+  attendees: z
+    .array(id)
+    .max(5000)
+    .nullable()
+    .superRefine((list, ctx) => {
+      const seen = new Set<number>();
+      list?.forEach((f, i) => {
+        if (seen.has(f)) ctx.addIssue({ code: 'custom', path: [i], message: 'v.duplicateInBatch', input: f });
+        seen.add(f);
+      });
+    }),
+  notes: optionalText(5000),
+};
+
+export const TrainingSessionInput = z
+  .object({ ...fields, siteId: fields.siteId.optional(), women: fields.women.optional(), attendees: fields.attendees.optional() })
+  .strict();
+export type TrainingSessionInput = z.infer<typeof TrainingSessionInput>;
+export const TrainingSessionList = z.array(TrainingSessionInput).min(1, { error: 'v.emptyBatch' }).max(10_000);
+
+export const TrainingSessionPatch = z.object({ ...fields, version: z.number().int() }).partial().strict();
+export type TrainingSessionPatch = z.infer<typeof TrainingSessionPatch>;

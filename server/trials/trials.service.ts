@@ -1,0 +1,149 @@
+import type { Kysely } from 'kysely';
+import type { Database, TrialArmRow, TrialRow, VariableRow } from '../../db/database.js';
+import { AppError, ValidationError, type PendingIssue } from '../errors.js';
+import { assertVersion } from '../http.js';
+import { getProject } from '../projects/projects.service.js';
+import { listVariablesByCode } from '../variables/variables.repository.js';
+import { variableDto } from '../variables/variables.service.js';
+import * as repo from './trials.repository.js';
+import type { TrialInput, TrialPatch } from './trials.schemas.js';
+
+export interface TrialDetail {
+  trial: TrialRow;
+  arms: TrialArmRow[];
+  variables: VariableRow[];
+}
+
+export function trialDto({ trial: t, arms, variables }: TrialDetail) {
+  return {
+    id: t.id,
+    projectId: t.projectId,
+    name: t.name,
+    nameEn: t.nameEn,
+    crop: t.crop,
+    season: t.season,
+    design: t.design,
+    description: t.description,
+    arms: arms.map((a) => ({ id: a.id, name: a.name, role: a.role, description: a.description })),
+    variables: variables.map(variableDto),
+    version: t.version,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+  };
+}
+export type TrialDto = ReturnType<typeof trialDto>;
+
+async function detail(db: Kysely<Database>, trials: TrialRow[]): Promise<TrialDetail[]> {
+  const ids = trials.map((t) => t.id);
+  const [arms, vars] = await Promise.all([repo.listArms(db, ids), repo.listTrialVariables(db, ids)]);
+  return trials.map((trial) => ({
+    trial,
+    arms: arms.filter((a) => a.trialId === trial.id),
+    variables: vars.filter((v) => v.trialId === trial.id),
+  }));
+}
+
+export async function getTrial(db: Kysely<Database>, id: number): Promise<TrialDetail> {
+  const t = await repo.findTrial(db, id);
+  if (!t) throw AppError.notFound('TrialNotFound', id);
+  return (await detail(db, [t]))[0];
+}
+
+export async function listTrials(db: Kysely<Database>, projectId: number): Promise<TrialDetail[]> {
+  await getProject(db, projectId);
+  return detail(db, await repo.listTrials(db, projectId));
+}
+
+async function resolveVariables(db: Kysely<Database>, codes: string[]): Promise<VariableRow[]> {
+  const found = await listVariablesByCode(db, codes);
+  const byCode = new Map(found.map((v) => [v.code, v]));
+  const issues: PendingIssue[] = [];
+  codes.forEach((c, i) => {
+    if (!byCode.has(c)) issues.push({ path: `variables.${i}`, key: 'v.unknownVariable', params: { value: c } });
+  });
+  if (issues.length) throw new ValidationError(issues);
+  return codes.map((c) => byCode.get(c)!);
+}
+
+export async function createTrial(db: Kysely<Database>, projectId: number, input: TrialInput): Promise<TrialDetail> {
+  return db.transaction().execute(async (tx) => {
+    await getProject(tx, projectId);
+    const variables = await resolveVariables(tx, input.variables);
+    if (await repo.findTrialByName(tx, projectId, input.name)) {
+      throw new ValidationError([{ path: 'name', key: 'v.duplicateName', params: { value: input.name } }]);
+    }
+    const trial = await repo.insertTrial(tx, {
+      projectId,
+      name: input.name,
+      nameEn: input.nameEn,
+      crop: input.crop,
+      season: input.season,
+      design: input.design,
+      description: input.description,
+    });
+    await tx
+      .insertInto('trialArms')
+      .values(input.arms.map((a, position) => ({ trialId: trial.id, name: a.name, role: a.role, description: a.description, position })))
+      .execute();
+    if (variables.length) {
+      await tx
+        .insertInto('trialVariables')
+        .values(variables.map((v, position) => ({ trialId: trial.id, variableId: v.id, position })))
+        .execute();
+    }
+    return getTrial(tx, trial.id);
+  });
+}
+
+export async function patchTrial(db: Kysely<Database>, id: number, patch: TrialPatch): Promise<TrialDetail> {
+  return db.transaction().execute(async (tx) => {
+    const current = await getTrial(tx, id);
+    assertVersion(patch.version, current.trial, trialDto(current));
+    const { version: _v, arms, variables, ...fields } = patch;
+    if (fields.name && fields.name !== current.trial.name && (await repo.findTrialByName(tx, current.trial.projectId, fields.name))) {
+      throw new ValidationError([{ path: 'name', key: 'v.duplicateName', params: { value: fields.name } }]);
+    }
+    if (arms) await replaceArms(tx, current, arms);
+    if (variables) await replaceVariables(tx, current, await resolveVariables(tx, variables));
+    await repo.updateTrial(tx, id, fields);
+    return getTrial(tx, id);
+  });
+}
+
+/** Arms are matched by name: kept ones may change role, new ones are added, and an arm that
+ * still has plots cannot be dropped. */
+async function replaceArms(tx: Kysely<Database>, current: TrialDetail, arms: NonNullable<TrialPatch['arms']>) {
+  const inUse = await repo.armsWithPlots(tx, current.trial.id);
+  const wanted = new Set(arms.map((a) => a.name));
+  const issues: PendingIssue[] = current.arms
+    .filter((a) => !wanted.has(a.name) && inUse.has(a.id))
+    .map((a) => ({ path: 'arms', key: 'v.armInUse', params: { value: a.name } }));
+  if (issues.length) throw new ValidationError(issues);
+  const drop = current.arms.filter((a) => !wanted.has(a.name)).map((a) => a.id);
+  if (drop.length) await tx.deleteFrom('trialArms').where('id', 'in', drop).execute();
+  for (const [position, a] of arms.entries()) {
+    const existing = current.arms.find((x) => x.name === a.name);
+    if (existing) {
+      await tx.updateTable('trialArms').set({ role: a.role, description: a.description, position }).where('id', '=', existing.id).execute();
+    } else {
+      await tx.insertInto('trialArms').values({ trialId: current.trial.id, name: a.name, role: a.role, description: a.description, position }).execute();
+    }
+  }
+}
+
+/** The trial's variable list is replaced; one that already has observations must stay. */
+async function replaceVariables(tx: Kysely<Database>, current: TrialDetail, variables: VariableRow[]) {
+  const observed = await repo.variablesWithObservations(tx, current.trial.id);
+  const keep = new Set(variables.map((v) => v.id));
+  const issues: PendingIssue[] = current.variables
+    .filter((v) => !keep.has(v.id) && observed.has(v.id))
+    .map((v) => ({ path: 'variables', key: 'v.variableInUse', params: { value: v.code } }));
+  if (issues.length) throw new ValidationError(issues);
+  await tx.deleteFrom('trialVariables').where('trialId', '=', current.trial.id).execute();
+  if (variables.length) {
+    await tx
+      .insertInto('trialVariables')
+      .values(variables.map((v, position) => ({ trialId: current.trial.id, variableId: v.id, position })))
+      .execute();
+  }
+}

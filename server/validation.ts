@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { ValidationError, type PendingIssue } from './errors.js';
+
+/**
+ * Zod issues become PendingIssues (message keys plus parameters), which the error handler
+ * writes in the client's language. Schemas give their own keys with `{ error: 'v.xxx' }`;
+ * built-in checks are mapped here by issue code.
+ */
+export function issueFromZod(iss: z.core.$ZodIssue, rowBase?: number): PendingIssue {
+  const path = [...iss.path];
+  let row: number | undefined;
+  if (rowBase !== undefined && typeof path[0] === 'number') {
+    row = (path.shift() as number) + rowBase;
+  }
+  const where = path.map(String).join('.');
+  const base = { ...(row !== undefined ? { row } : {}), path: where };
+  if (iss.message.startsWith('v.')) return { ...base, key: iss.message, params: paramsOf(iss) };
+  switch (iss.code) {
+    case 'invalid_type': {
+      if ((iss as { input?: unknown }).input === undefined) return { ...base, key: 'v.required' };
+      const key = ({ string: 'v.string', number: 'v.number', int: 'v.integer', boolean: 'v.boolean', array: 'v.array', object: 'v.object' } as Record<string, string>)[iss.expected] ?? 'v.string';
+      return { ...base, key };
+    }
+    case 'too_small':
+      if (iss.origin === 'string') return { ...base, key: 'v.notEmpty' };
+      if (iss.origin === 'array') return { ...base, key: 'v.tooShort', params: { minimum: Number(iss.minimum) } };
+      return { ...base, key: 'v.min', params: { minimum: Number(iss.minimum) } };
+    case 'too_big':
+      if (iss.origin === 'string') return { ...base, key: 'v.tooLong', params: { maximum: Number(iss.maximum) } };
+      return { ...base, key: 'v.max', params: { maximum: Number(iss.maximum) } };
+    case 'invalid_value':
+      return { ...base, key: 'v.oneOf', params: { values: iss.values.map(String).join(', ') } };
+    case 'unrecognized_keys':
+      return { ...base, key: 'v.unknownField', params: { keys: iss.keys.join(', ') } };
+    case 'invalid_union':
+      return { ...base, key: 'v.string' };
+    default:
+      return { ...base, key: iss.message };
+  }
+}
+
+function paramsOf(iss: z.core.$ZodIssue) {
+  const input = (iss as { input?: unknown }).input;
+  return { value: typeof input === 'string' || typeof input === 'number' ? String(input) : '' };
+}
+
+/** Parses or throws a ValidationError naming every failing field (and row, for arrays). */
+export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, opts: { rowBase?: number } = {}): z.infer<S> {
+  const result = schema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  throw new ValidationError(result.error.issues.map((i) => issueFromZod(i, opts.rowBase)));
+}
+
+// ---- Shared field schemas ----------------------------------------------------------------
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written YYYY-MM-DD (2017-02-30 is not). */
+export function isIsoDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && y >= 1900 && y <= 2200;
+}
+
+export const isoDate = z.string({ error: 'v.date' }).refine(isIsoDate, { error: 'v.date' });
+
+const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
+
+/**
+ * The exact decimal text of a number given as a JSON number or a string; undefined when it
+ * is not a plain decimal number ("12abc", "", NaN). No rounding happens here.
+ */
+export function decimalText(v: unknown): string | undefined {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return undefined;
+    const s = String(v);
+    if (!/e/i.test(s)) return s;
+    return plainFromExponent(s);
+  }
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (!DECIMAL.test(s)) return undefined;
+    return s.startsWith('+') ? s.slice(1) : s;
+  }
+  return undefined;
+}
+
+function plainFromExponent(s: string): string {
+  const [mant, expStr] = s.toLowerCase().split('e');
+  const exp = Number(expStr);
+  const neg = mant.startsWith('-');
+  const [int, frac = ''] = mant.replace('-', '').split('.');
+  const digits = int + frac;
+  let point = int.length + exp;
+  let out: string;
+  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = digits.slice(0, point) + '.' + digits.slice(point);
+  out = out.replace(/^0+(?=\d)/, '');
+  return (neg ? '-' : '') + out;
+}
+
+export const decimal = z
+  .union([z.number(), z.string()], { error: 'v.decimal' })
+  .refine((v) => decimalText(v) !== undefined, { error: 'v.decimal' })
+  .transform((v) => decimalText(v)!);
+
+export const text = (max = 200) => z.string({ error: 'v.string' }).trim().min(1, { error: 'v.notEmpty' }).max(max);
+export const optionalText = (max = 2000) =>
+  z
+    .string({ error: 'v.string' })
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v === '' || v === undefined ? null : v));
+export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive();

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { decimal, optionalText, text } from '../validation.js';
+
+export const VARIABLE_KINDS = ['date', 'number', 'count', 'category', 'text'] as const;
+export const AGGREGATIONS = ['sum', 'mean', 'first', 'last'] as const;
+
+/** `name` is Chinese text, or `{zh, en}` for both languages at once. */
+const name = z.union([text(200), z.object({ zh: text(200), en: text(200).optional() }).strict()], { error: 'v.string' });
+
+export const VariableInput = z
+  .object({
+    code: z.string({ error: 'v.string' }).trim().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, { error: 'v.code' }),
+    name,
+    nameEn: optionalText(200),
+    kind: z.enum(VARIABLE_KINDS),
+    unit: optionalText(50),
+    aggregation: z.enum(AGGREGATIONS).nullish(),
+    minimum: decimal.nullish(),
+    maximum: decimal.nullish(),
+    categories: z.array(text(100)).min(1).max(100).nullish(),
+    description: optionalText(2000),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (v.kind === 'category' && !v.categories?.length) issue('categories', 'v.categoriesRequired');
+    if (v.kind !== 'category' && v.categories?.length) issue('categories', 'v.categoriesOnlyForCategory');
+    const ranged = v.kind === 'number' || v.kind === 'count';
+    if (!ranged && (v.minimum != null || v.maximum != null)) issue(v.minimum != null ? 'minimum' : 'maximum', 'v.rangeOnlyForNumbers');
+    if (v.minimum != null && v.maximum != null && Number(v.minimum) > Number(v.maximum)) issue('maximum', 'v.minAboveMax');
+    if (v.aggregation && (v.kind === 'category' || v.kind === 'text') && (v.aggregation === 'sum' || v.aggregation === 'mean')) {
+      issue('aggregation', 'v.aggregationForKind');
+    }
+    if (v.aggregation && v.kind === 'date' && (v.aggregation === 'sum')) issue('aggregation', 'v.aggregationForKind');
+  });
+export type VariableInput = z.infer<typeof VariableInput>;
