@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
+import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { Config } from './config.js';
 import { makeErrorHandler, notFoundHandler } from './errors.js';
@@ -39,8 +40,13 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle): E
   app.use(cookieParser());
   app.use((req, res, next) => {
     res.locals.lang = pickLang(req.query.lang, req.cookies?.lang, req.get('accept-language'));
+    // A language chosen with ?lang= sticks for the following pages.
+    if ((req.query.lang === 'zh' || req.query.lang === 'en') && req.cookies?.lang !== req.query.lang) {
+      res.cookie('lang', req.query.lang, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: false });
+    }
     next();
   });
+  app.use('/static', express.static(fileURLToPath(new URL('../public/', import.meta.url)), { maxAge: config.production ? '1d' : 0 }));
 
   const api = express.Router();
   api.use(express.json({ limit: '20mb', strict: false }));

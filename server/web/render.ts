@@ -1,0 +1,67 @@
+import Handlebars from 'handlebars';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Response } from 'express';
+import { translate, type Lang } from '../i18n/i18n.js';
+
+const VIEWS = fileURLToPath(new URL('../../views/', import.meta.url));
+
+/**
+ * Server-side Handlebars: every `.hbs` under views/ is compiled once at start, partials are
+ * the files under views/partials/ (named by their path, e.g. `csrf`, `report/table`), and a
+ * page is rendered into views/layouts/<layout>.hbs as `{{{body}}}`.
+ */
+export function createRenderer() {
+  const hb = Handlebars.create();
+  const templates = new Map<string, Handlebars.TemplateDelegate>();
+  for (const file of walk(VIEWS)) {
+    const name = relative(VIEWS, file).split(sep).join('/').replace(/\.hbs$/, '');
+    const source = readFileSync(file, 'utf8');
+    if (name.startsWith('partials/')) hb.registerPartial(name.slice('partials/'.length), source);
+    else templates.set(name, hb.compile(source));
+  }
+  registerHelpers(hb);
+  return {
+    render(name: string, context: Record<string, unknown>, layout = 'layouts/main'): string {
+      const page = templates.get(name);
+      if (!page) throw new Error(`no template views/${name}.hbs`);
+      const body = page(context);
+      const frame = templates.get(layout);
+      return frame ? frame({ ...context, body }) : body;
+    },
+  };
+}
+export type Renderer = ReturnType<typeof createRenderer>;
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = join(dir, entry);
+    return statSync(full).isDirectory() ? walk(full) : entry.endsWith('.hbs') ? [full] : [];
+  });
+}
+
+function registerHelpers(hb: typeof Handlebars) {
+  /** {{t "key" name=value}}: a message in the page's language (from @root.lang). */
+  hb.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+    const lang: Lang = options.data?.root?.lang ?? 'zh';
+    return translate(lang, key, options.hash ?? {});
+  });
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('json', (v: unknown) => new Handlebars.SafeString(JSON.stringify(v ?? null).replace(/</g, '\\u003c')));
+  /** {{name obj}}: the English name when the page is English and one exists, else the Chinese. */
+  hb.registerHelper('name', function (this: unknown, obj: { name?: string; nameEn?: string | null } | undefined, options: Handlebars.HelperOptions) {
+    const lang: Lang = options.data?.root?.lang ?? 'zh';
+    if (!obj) return '';
+    return lang === 'en' && obj.nameEn ? obj.nameEn : (obj.name ?? '');
+  });
+}
+
+/** Renders a page with the common context (language, path, csrf token when there is one). */
+export function sendPage(res: Response, renderer: Renderer, name: string, context: Record<string, unknown>, status = 200) {
+  const lang: Lang = res.locals.lang ?? 'zh';
+  res
+    .status(status)
+    .type('html')
+    .send(renderer.render(name, { lang, isEn: lang === 'en', csrfToken: res.locals.csrfToken, user: res.locals.user, path: res.req.originalUrl, ...context }));
+}
