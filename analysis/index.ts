@@ -29,3 +29,12 @@ export {
   type TextEntry,
 } from './report.js';
 export { flagMessages, type Flag, type FlagMessage } from './flags.js';
+export {
+  summarizeTraining,
+  type SessionKind,
+  type TrainingFarmer,
+  type TrainingFigures,
+  type TrainingInput,
+  type TrainingSession,
+  type TrainingSummary,
+} from './training.js';
