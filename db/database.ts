@@ -171,6 +171,15 @@ export interface TrainingAttendeeTable {
   farmerId: number;
 }
 
+/** Maintained by triggers on observations; read-only for the application. */
+export interface PlotValueTable {
+  plotId: number;
+  variableId: number;
+  n: number;
+  numValue: string | null;
+  textValue: string | null;
+}
+
 export interface Database {
   projects: ProjectTable;
   sites: SiteTable;
@@ -183,6 +192,7 @@ export interface Database {
   farmers: FarmerTable;
   trainingSessions: TrainingSessionTable;
   trainingAttendees: TrainingAttendeeTable;
+  plotValues: PlotValueTable;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;

@@ -1,5 +1,6 @@
 import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
 import * as initialSchema from './migrations/2026-11-30T01-initial-schema.js';
+import * as plotValues from './migrations/2026-11-30T02-plot-values.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -7,6 +8,7 @@ import * as initialSchema from './migrations/2026-11-30T01-initial-schema.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-30T01-initial-schema': initialSchema,
+  '2026-11-30T02-plot-values': plotValues,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -15,6 +15,7 @@ import { plotsApi } from './plots/plots.routes.js';
 import { observationsApi } from './observations/observations.routes.js';
 import { farmersApi } from './farmers/farmers.routes.js';
 import { trainingApi } from './training/training.routes.js';
+import { reportsApi } from './reports/reports.routes.js';
 
 /** The whole application, without listen(): tests and main.ts both start it. */
 export function createApp(config: Readonly<Config>, database: DatabaseHandle): Express {
@@ -59,6 +60,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle): E
   api.use(observationsApi(db));
   api.use(farmersApi(db));
   api.use(trainingApi(db));
+  api.use(reportsApi(db));
   app.use('/api', api);
 
   app.use(notFoundHandler);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError, type PendingIssue } from './errors.js';
+import { isIsoDate as isCalendarDate } from '../analysis/dates.js';
 
 /**
  * Zod issues become PendingIssues (message keys plus parameters), which the error handler
@@ -53,15 +54,9 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, opts
 
 // ---- Shared field schemas ----------------------------------------------------------------
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written YYYY-MM-DD (2017-02-30 is not). */
+/** A real calendar date written YYYY-MM-DD (2017-02-30 is not), within years 1900–2200. */
 export function isIsoDate(s: string): boolean {
-  const m = ISO_DATE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && y >= 1900 && y <= 2200;
+  return isCalendarDate(s) && Number(s.slice(0, 4)) >= 1900 && Number(s.slice(0, 4)) <= 2200;
 }
 
 export const isoDate = z.string({ error: 'v.date' }).refine(isIsoDate, { error: 'v.date' });
