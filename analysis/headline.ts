@@ -6,7 +6,10 @@ export interface Headline {
   en: string;
   /** True only when the 95% CI behind the sentence excludes zero. */
   significant: boolean;
-  /** Shown beside the sentence when `significant` is false; null otherwise. */
+  /**
+   * Shown beside the sentence when `significant` is false; null when significant, or when
+   * the entry makes no statistical claim (category or text variables, no arm to compare).
+   */
   qualifier: { zh: string; en: string } | null;
 }
 
@@ -24,7 +27,7 @@ export interface HeadlineInput {
 const MINUS = '\u2212';
 const EN_DASH = '\u2013';
 
-const NO_CI = { zh: '数据太少，无法判断差异是否显著', en: 'too few data to judge significance' };
+const NO_CI = { zh: '没有置信区间，无法判断差异是否显著', en: 'no confidence interval, so significance cannot be judged' };
 const CROSSES_ZERO = { zh: '差异不显著（95%置信区间包含0）', en: 'not significant (95% CI includes 0)' };
 
 /** Rounds half away from zero, so that +2.5 and −2.5 days read alike. */

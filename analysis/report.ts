@@ -207,11 +207,14 @@ function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlo
  * plus one entry per category variable (`categories`) and per text variable (`texts`).
  *
  * Design `crd` compares sites by Welch (`compareUnpaired`); `paired` and `rcbd` pair plots
- * by block (`comparePaired`). A site enters `overall` only when it has a delta. Plots
- * flagged `missingPlantingDate` or `invalidValue` are left out and counted on their site.
- * Without a control arm each treatment arm gets an entry with `controlArm: null`, no
- * sites, `overall: null` and flag `noControlArm`. Nothing is thrown for odd data: what
- * cannot be computed is null with a flag (see `flagMessages`).
+ * by block (`comparePaired`); there a site's meanTreatment/meanControl cover every plot
+ * of each arm, while delta, percent and the log ratio pooled across sites use the pairs
+ * (spec §3), so they coincide when every plot is paired. A site enters `overall` only
+ * when it has a delta; the headline uses the pooled figures, or the site's own when only
+ * one site has a delta. Plots flagged `missingPlantingDate` or `invalidValue` are left
+ * out and counted on their site. Without a control arm each treatment arm gets an entry
+ * with `controlArm: null`, no sites, `overall: null` and flag `noControlArm`. Nothing is
+ * thrown for odd data: what cannot be computed is null with a flag (see `flagMessages`).
  * @example buildComparisons({
  *   design: 'crd', arms: [{ name: 'new', role: 'treatment' }, { name: 'old', role: 'control' }],
  *   sites: [{ id: 1, name: 'A' }],
