@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import type { TestApp } from './context.js';
+import { ensureVariables } from './factories.js';
+
+/** ../shared/reference beside the repository (as laid out for developers and CI). */
+export const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
+
+export const readReferenceCsv = (name: string): Record<string, string>[] =>
+  parse(readFileSync(REFERENCE_DIR + name, 'utf8'), { columns: true, skip_empty_lines: true });
+
+export interface ExpectedRow {
+  trial: string;
+  variable: string;
+  site: string;
+  [key: string]: string | number;
+}
+export const readExpected = (): ExpectedRow[] => JSON.parse(readFileSync(REFERENCE_DIR + 'expected.json', 'utf8'));
+
+export const REFERENCE_VARIABLES = [
+  { code: 'flowering_date', name: { zh: '开花期', en: 'flowering' }, kind: 'date', aggregation: 'first' },
+  { code: 'first_ripening_date', name: { zh: '第一穗果成熟期', en: 'first-truss ripening' }, kind: 'date', aggregation: 'first' },
+  { code: 'yield_kg_per_mu', name: { zh: '产量', en: 'yield' }, kind: 'number', unit: 'kg/亩', aggregation: 'mean' },
+  { code: 'dry_yield_g_per_bag', name: { zh: '单袋干耳产量', en: 'dry yield per bag' }, kind: 'number', unit: 'g/袋', aggregation: 'mean' },
+];
+
+/**
+ * Loads the reference plots and observations through the JSON API, as an outside client
+ * would: one project, its sites, a `crd` greenhouse trial and a `paired` fungus-line trial.
+ * Returns the trial ids by the reference's trial name.
+ */
+export async function loadReferenceThroughApi(app: TestApp): Promise<Record<string, number>> {
+  await ensureVariables(app, REFERENCE_VARIABLES);
+  const plots = readReferenceCsv('plots.csv');
+  const observations = readReferenceCsv('observations.csv');
+  const project = await expectCreated(app, '/api/projects', { name: '参考数据', code: `REF${Date.now()}` });
+  const siteIds: Record<string, number> = {};
+  for (const name of [...new Set(plots.map((p) => p.site))]) {
+    siteIds[name] = (await expectCreated(app, `/api/projects/${project.id}/sites`, { name })).id;
+  }
+  const trials: Record<string, number> = {};
+  for (const [name, design] of [['greenhouse', 'crd'], ['fungus-line', 'paired']] as const) {
+    const vars = [...new Set(observations.filter((o) => o.trial === name).map((o) => o.variable))];
+    const trial = await expectCreated(app, `/api/projects/${project.id}/trials`, {
+      name,
+      crop: name === 'greenhouse' ? 'tomato' : 'black fungus',
+      design,
+      arms: [
+        { name: 'treatment', role: 'treatment' },
+        { name: 'control', role: 'control' },
+      ],
+      variables: vars,
+    });
+    trials[name] = trial.id;
+    await expectCreated(
+      app,
+      `/api/trials/${trial.id}/plots`,
+      plots
+        .filter((p) => p.trial === name)
+        .map((p) => ({ siteId: siteIds[p.site], label: p.plot, arm: p.arm, block: p.block || null, plantedOn: p.planted_on })),
+    );
+    await expectCreated(
+      app,
+      `/api/trials/${trial.id}/observations`,
+      observations.filter((o) => o.trial === name).map((o) => ({ plot: o.plot, variable: o.variable, value: o.value, notes: o.notes || null })),
+    );
+  }
+  return trials;
+}
+
+async function expectCreated(app: TestApp, path: string, body: unknown) {
+  const res = await app.post(path, body);
+  if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
