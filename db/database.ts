@@ -180,6 +180,67 @@ export interface PlotValueTable {
   textValue: string | null;
 }
 
+export type ImportKind = 'observations' | 'plots' | 'training';
+export type ImportShape = 'long' | 'wide' | 'fieldbook' | 'table';
+export type ImportStatus = 'checking' | 'ready' | 'invalid' | 'committed' | 'expired';
+export type ImportAction = 'pending' | 'create' | 'update' | 'unchanged' | 'error';
+
+/** An uploaded file being previewed or already committed. */
+export interface ImportTable {
+  id: string;
+  projectId: number;
+  trialId: number | null;
+  kind: ImportKind;
+  shape: ImportShape;
+  status: ImportStatus;
+  fileName: string | null;
+  fileFormat: 'csv' | 'xlsx' | null;
+  encoding: string | null;
+  columns: ColumnType<string[], string[] | undefined, string[]>;
+  options: ColumnType<Record<string, unknown>, string | undefined, string>;
+  rowCount: Generated<number>;
+  createCount: Generated<number>;
+  updateCount: Generated<number>;
+  unchangedCount: Generated<number>;
+  errorCount: Generated<number>;
+  created: number | null;
+  updated: number | null;
+  unchanged: number | null;
+  expiresAt: Timestamp;
+  createdAt: Timestamp;
+  committedAt: NullableTimestamp;
+}
+
+/** One observation, plot or session an import would write, checked and classified. */
+export interface ImportRowTable {
+  importId: string;
+  seq: number;
+  rowNumber: number;
+  columnName: string | null;
+  action: ImportAction;
+  targetId: number | null;
+  plotId: number | null;
+  variableId: number | null;
+  valueNumber: Decimal | null;
+  valueDate: DateOnly | null;
+  valueText: string | null;
+  observedOn: DateOnly | null;
+  notes: string | null;
+  recordedBy: string | null;
+  payload: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  shown: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+/** A problem found in an uploaded file: its spreadsheet row, its column, a message key. */
+export interface ImportIssueTable {
+  importId: string;
+  seq: number;
+  rowNumber: number;
+  columnName: string;
+  key: string;
+  params: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
 export interface Database {
   projects: ProjectTable;
   sites: SiteTable;

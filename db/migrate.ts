@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
 import * as initialSchema from './migrations/2026-11-30T01-initial-schema.js';
 import * as plotValues from './migrations/2026-11-30T02-plot-values.js';
+import * as imports from './migrations/2026-11-30T03-imports.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -9,6 +10,7 @@ import * as plotValues from './migrations/2026-11-30T02-plot-values.js';
 export const migrations: Record<string, Migration> = {
   '2026-11-30T01-initial-schema': initialSchema,
   '2026-11-30T02-plot-values': plotValues,
+  '2026-11-30T03-imports': imports,
 };
 
 class StaticProvider implements MigrationProvider {
