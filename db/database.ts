@@ -254,6 +254,9 @@ export interface Database {
   trainingSessions: TrainingSessionTable;
   trainingAttendees: TrainingAttendeeTable;
   plotValues: PlotValueTable;
+  imports: ImportTable;
+  importRows: ImportRowTable;
+  importIssues: ImportIssueTable;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;
