@@ -1,0 +1,257 @@
+import { rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { openDatabase, type DatabaseKind } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import * as reports from '../server/reports/reports.service.js';
+import { pgliteTarget, postgresTarget, type BulkTarget } from './bulk.js';
+import { loadUrl, type LoadResult } from './http-load.js';
+import { importRecords, loadProgramme, OBSERVATION_COLUMNS, observationLines, type LoadedProgramme } from './load.js';
+import { processMemory, timeRuns, watchMemory, type Timing } from './measure.js';
+import type { ObservationRecord, Scale } from './programme.js';
+import { startServer, type ServerProcess } from './server-process.js';
+
+export interface SuiteOptions {
+  kind: DatabaseKind;
+  scale: Scale;
+  /** PostgreSQL: a URL of the server whose `postgres` database may create and drop others. */
+  adminUrl: string;
+  /** Seconds of each HTTP load. */
+  seconds: number;
+  connections: number;
+  log: (msg: string) => void;
+}
+
+export interface Figure {
+  measure: string;
+  value: string;
+  baseline: string;
+  baselineValue: string;
+  ratio: string;
+  target?: string;
+}
+
+export interface SuiteResult {
+  kind: DatabaseKind;
+  scale: Scale;
+  plots: number;
+  observations: number;
+  loadSeconds: number;
+  figures: Figure[];
+  notes: string[];
+}
+
+const ms = (x: number) => `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`;
+const perSecond = (x: number) => `${Math.round(x).toLocaleString('en')}/s`;
+const mb = (x: number) => `${x.toFixed(0)} MB`;
+const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+/** A fresh database of its own: a new PostgreSQL database, or PGlite in a temporary folder. */
+interface BenchDatabase {
+  /** What a server process needs to open it. */
+  env: Record<string, string>;
+  open(): ReturnType<typeof openDatabase>;
+  bulk(): Promise<BulkTarget>;
+  drop(): Promise<void>;
+}
+
+async function createDatabase(o: SuiteOptions): Promise<BenchDatabase> {
+  if (o.kind === 'pglite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'demoplot-bench-'));
+    return { env: { DEMOPLOT_DATA_DIR: dataDir }, open: () => openDatabase({ dataDir }), bulk: () => pgliteTarget(dataDir), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `demoplot_bench_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: o.adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(o.adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  return {
+    env: { DATABASE_URL: databaseUrl },
+    open: () => openDatabase({ databaseUrl }),
+    bulk: () => postgresTarget(databaseUrl),
+    drop: async () => {
+      const a = new pg.Client({ connectionString: o.adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+/**
+ * The import path under measurement: the app's own write path for many observations,
+ * validated and written in one transaction, through HTTP to a server process.
+ */
+async function importThroughApp(server: ServerProcess, trialId: number, records: ObservationRecord[]): Promise<{ path: string }> {
+  const batch = 10_000;
+  for (let i = 0; i < records.length; i += batch) {
+    const res = await fetch(`${server.base}/api/trials/${trialId}/observations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...server.headers },
+      body: JSON.stringify(records.slice(i, i + batch)),
+    });
+    if (res.status !== 201) throw new Error(`import failed (${res.status}): ${(await res.text()).slice(0, 500)}`);
+    await res.arrayBuffer();
+  }
+  return { path: `API batch path, POST /api/trials/:id/observations, ${batch.toLocaleString('en')} rows per request` };
+}
+
+async function countObservations(t: BulkTarget, trialId: number): Promise<number> {
+  const [r] = await t.query<{ n: number }>(`select count(*)::int as n from observations o join plots p on p.id = o.plot_id where p.trial_id = $1`, [trialId]);
+  return r.n;
+}
+
+export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
+  const figures: Figure[] = [];
+  const notes: string[] = [];
+  const database = await createDatabase(o);
+  try {
+    {
+      const h = await database.open();
+      await migrateToLatest(h.db);
+      await h.close();
+    }
+
+    // 1. The programme, and COPY of the import rows: the floor for getting rows in.
+    o.log(`generating the ${o.scale.name} programme`);
+    const t0 = performance.now();
+    let programme: LoadedProgramme;
+    let records: ObservationRecord[];
+    let copyMs: number;
+    {
+      const bulk = await database.bulk();
+      programme = await loadProgramme(bulk, o.scale, (m) => o.log(`  ${m}`));
+      records = importRecords(programme.importPlan);
+      const lines = observationLines(records, programme.copyPlots, programme.variableIds);
+      o.log(`COPY of ${records.length.toLocaleString('en')} rows`);
+      const t = performance.now();
+      await bulk.copy('observations', OBSERVATION_COLUMNS, lines);
+      copyMs = performance.now() - t;
+      if ((await countObservations(bulk, programme.copyTrialId)) !== records.length) throw new Error('COPY wrote a different number of rows');
+      await bulk.close();
+    }
+    const loadSeconds = (performance.now() - t0 - copyMs) / 1000;
+
+    // 2. The report in-process: the service against one query over the raw observations.
+    o.log('report timings');
+    {
+      const h = await database.open();
+      const raw = await timeRuns(
+        () =>
+          sql`
+            select o.plot_id, o.variable_id, count(*), avg(o.value_number), min(o.value_date), max(o.value_text)
+            from observations o join plots p on p.id = o.plot_id
+            where p.trial_id = ${programme.trialId} and o.deleted_at is null and p.deleted_at is null
+            group by o.plot_id, o.variable_id
+          `.execute(h.db),
+        10,
+        1,
+      );
+      const computed = await timeRuns(() => reports.trialReport(h.db, programme.trialId), 15, 2);
+      figures.push({
+        measure: `trial report, ${programme.observations.toLocaleString('en')} observations (median / p95)`,
+        value: `${ms(computed.median)} / ${ms(computed.p95)}`,
+        baseline: 'one SQL aggregate of the raw observations',
+        baselineValue: `${ms(raw.median)} / ${ms(raw.p95)}`,
+        ratio: times(computed.median, raw.median),
+        target: o.kind === 'postgresql' ? `< 100 ms median: ${computed.median < 100 ? 'met' : 'missed'}` : undefined,
+      });
+      await h.close();
+    }
+
+    // 3. A server process: memory while importing, then HTTP under load.
+    let oneProcessReport: LoadResult | undefined;
+    o.log('import through a server process');
+    const server = await startServer(database.env);
+    try {
+      await fetch(`${server.base}/api/health`, { headers: server.headers });
+      await new Promise((r) => setTimeout(r, 1000));
+      const idle = processMemory(server.pid).rss;
+      const watch = watchMemory(server.pid);
+      const t = performance.now();
+      const { path } = await importThroughApp(server, programme.importTrialId, records);
+      const importMs = performance.now() - t;
+      const memory = watch.stop();
+      notes.push(`import path measured: ${path}`);
+      const importRate = records.length / (importMs / 1000);
+      const copyRate = records.length / (copyMs / 1000);
+      figures.push({
+        measure: `import, ${records.length.toLocaleString('en')} observations`,
+        value: perSecond(importRate),
+        baseline: o.kind === 'postgresql' ? 'COPY of the same rows (pg-copy-streams)' : "COPY FROM '/dev/blob' of the same rows",
+        baselineValue: perSecond(copyRate),
+        ratio: times(importRate, copyRate),
+        target: o.kind === 'postgresql' ? `≥ 0.5× COPY: ${importRate >= copyRate / 2 ? 'met' : 'missed'}` : undefined,
+      });
+      figures.push({
+        measure: `server peak RSS while importing ${records.length.toLocaleString('en')} rows`,
+        value: mb(Math.max(memory.peak, memory.highestRss)),
+        baseline: 'idle RSS of the same process',
+        baselineValue: mb(idle),
+        ratio: `+${mb(Math.max(memory.peak, memory.highestRss) - idle)}`,
+        target: o.kind === 'postgresql' ? `< 250 MB: ${Math.max(memory.peak, memory.highestRss) < 250 ? 'met' : 'missed'}` : undefined,
+      });
+
+      o.log('HTTP load, one process');
+      const load = (path: string, accept = 'application/json') =>
+        loadUrl(`${server.base}${path}`, { ...server.headers, accept }, o.connections, o.seconds);
+      const health = await load('/api/health');
+      const report = await load(`/api/trials/${programme.trialId}/report`);
+      const label = `${o.connections} connections, ${o.seconds} s`;
+      const http = (name: string, r: LoadResult, target?: string): Figure => ({
+        measure: `${name} (${label}): rps, p50 / p99`,
+        value: `${Math.round(r.rps)} rps, ${r.p50} / ${r.p99} ms`,
+        baseline: 'GET /api/health, same app',
+        baselineValue: `${Math.round(health.rps)} rps, ${health.p50} / ${health.p99} ms`,
+        ratio: times(r.rps, health.rps),
+        target,
+      });
+      for (const [n, r] of [['/api/health', health], ['report API', report]] as const) {
+        if (r.failures) notes.push(`${n}: ${r.failures} of ${r.requests} requests failed or were not 2xx`);
+      }
+      figures.push(http('GET /api/trials/:id/report', report, o.kind === 'postgresql' ? `p99 < 50 ms: ${report.p99 < 50 ? 'met' : 'missed'}` : undefined));
+      const pageProbe = await fetch(`${server.base}/trials/${programme.trialId}`, { headers: { ...server.headers, accept: 'text/html' } });
+      await pageProbe.arrayBuffer();
+      if (pageProbe.ok) {
+        const page = await load(`/trials/${programme.trialId}`, 'text/html');
+        if (page.failures) notes.push(`trial page: ${page.failures} of ${page.requests} requests failed or were not 2xx`);
+        figures.push(http('GET /trials/:id (page)', page));
+      } else {
+        notes.push(`trial page: GET /trials/:id answered ${pageProbe.status}; not measured`);
+      }
+      oneProcessReport = report;
+    } finally {
+      await server.stop();
+    }
+
+    // 4. Scale out: the report API from two worker processes on one database.
+    if (o.kind === 'postgresql') {
+      o.log('HTTP load, two processes');
+      const two = await startServer({ ...database.env, WEB_CONCURRENCY: '2' });
+      try {
+        const r = await loadUrl(`${two.base}/api/trials/${programme.trialId}/report`, two.headers, o.connections, o.seconds);
+        const one = oneProcessReport!;
+        figures.push({
+          measure: `report API, WEB_CONCURRENCY=2: rps, p50 / p99`,
+          value: `${Math.round(r.rps)} rps, ${r.p50} / ${r.p99} ms`,
+          baseline: 'the same with one process',
+          baselineValue: `${Math.round(one.rps)} rps, ${one.p50} / ${one.p99} ms`,
+          ratio: times(r.rps, one.rps),
+        });
+        if (r.failures) notes.push(`report API with two processes: ${r.failures} of ${r.requests} requests failed or were not 2xx`);
+      } finally {
+        await two.stop();
+      }
+    } else {
+      notes.push('scale-out not measured: PGlite is a single-process database (WEB_CONCURRENCY is ignored)');
+    }
+    return { kind: o.kind, scale: o.scale, plots: programme.plots, observations: programme.observations, loadSeconds, figures, notes };
+  } finally {
+    await database.drop();
+  }
+}
