@@ -16,6 +16,7 @@ import { observationsApi } from './observations/observations.routes.js';
 import { farmersApi } from './farmers/farmers.routes.js';
 import { trainingApi } from './training/training.routes.js';
 import { reportsApi } from './reports/reports.routes.js';
+import { importsApi } from './imports/imports.routes.js';
 
 /** The whole application, without listen(): tests and main.ts both start it. */
 export function createApp(config: Readonly<Config>, database: DatabaseHandle): Express {
@@ -50,6 +51,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle): E
   app.use('/static', express.static(fileURLToPath(new URL('../public/', import.meta.url)), { maxAge: config.production ? '1d' : 0 }));
 
   const api = express.Router();
+  api.use(importsApi(db)); // before the JSON parser: imports read the raw body
   api.use(express.json({ limit: '20mb', strict: false }));
   api.use(healthApi(db, kind));
   api.use(projectsApi(db));

@@ -39,11 +39,13 @@ export async function getPlot(db: Kysely<Database>, id: number) {
 }
 
 /** Checks each plot against the trial (its arms, its project's sites, labels in use) and
- * returns every problem at once, numbered by row when a list was sent. */
-async function checkPlots(tx: Kysely<Database>, trial: TrialDetail, inputs: PlotInput[], batch: boolean, ignorePlotId?: number) {
+ * returns every problem at once, numbered by row when a list was sent. The plots being
+ * rewritten (`ignore`) do not count as labels in use. */
+export async function checkPlots(tx: Kysely<Database>, trial: TrialDetail, inputs: PlotInput[], batch: boolean, ignore?: number | ReadonlySet<number>) {
   const sites = new Set((await listSites(tx, trial.trial.projectId)).map((s) => s.id));
+  const ignored = (id: number) => (typeof ignore === 'number' ? id === ignore : ignore?.has(id) ?? false);
   const existing = new Set(
-    (await repo.listPlots(tx, trial.trial.id)).filter((p) => p.id !== ignorePlotId).map((p) => p.label),
+    (await repo.listPlots(tx, trial.trial.id)).filter((p) => !ignored(p.id)).map((p) => p.label),
   );
   const arms = new Map(trial.arms.map((a) => [a.name, a]));
   const armNames = trial.arms.map((a) => a.name).join(', ');

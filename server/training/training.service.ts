@@ -47,7 +47,7 @@ type Checked = Pick<TrainingSessionInput, 'siteId' | 'attendance' | 'women' | 'a
 
 /** Sites and roster farmers must be the project's; attendance can never be below the
  * roster's size, and women neither above attendance nor below the roster's women. */
-async function checkSessions(tx: Kysely<Database>, projectId: number, inputs: Checked[], batch: boolean) {
+export async function checkSessions(tx: Kysely<Database>, projectId: number, inputs: Checked[], batch: boolean) {
   const sites = new Set((await tx.selectFrom('sites').select('id').where('projectId', '=', projectId).execute()).map((s) => s.id));
   const farmerIds = [...new Set(inputs.flatMap((i) => i.attendees ?? []))];
   const farmers = new Map(
@@ -83,7 +83,7 @@ async function checkSessions(tx: Kysely<Database>, projectId: number, inputs: Ch
   if (issues.length) throw new ValidationError(issues);
 }
 
-async function writeRoster(tx: Kysely<Database>, sessionId: number, attendees: number[] | null | undefined) {
+export async function writeRoster(tx: Kysely<Database>, sessionId: number, attendees: number[] | null | undefined) {
   await tx.deleteFrom('trainingAttendees').where('sessionId', '=', sessionId).execute();
   if (attendees?.length) {
     await tx.insertInto('trainingAttendees').values(attendees.map((farmerId) => ({ sessionId, farmerId }))).execute();

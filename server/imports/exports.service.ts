@@ -1,0 +1,305 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, VariableRow } from '../../db/database.js';
+import { translate, type Lang } from '../i18n/i18n.js';
+import { listPlots, type PlotView } from '../plots/plots.repository.js';
+import { getProject } from '../projects/projects.service.js';
+import { trialReport } from '../reports/reports.service.js';
+import { listSites } from '../sites/sites.repository.js';
+import { listSessions } from '../training/training.service.js';
+import { getTrial } from '../trials/trials.service.js';
+import { listVariables } from '../variables/variables.repository.js';
+import { OBSERVATION_COLUMNS, headerKey, variableResolver } from './columns.js';
+import type { OutCell } from './sheet-writer.js';
+import { TRAINING_KIND_WORDS } from './training-import.js';
+
+/** A table to write: its header and its rows, produced as they are read. */
+export interface Table {
+  name: string;
+  header: string[];
+  rows: AsyncIterable<OutCell[]>;
+}
+
+const t = (lang: Lang, key: string) => translate(lang, key);
+
+/** How a variable is written in a sheet: its name in the sheet's language when that name
+ * finds this variable again on import (and is no reserved column name), else its code. */
+function variableLabels(variables: VariableRow[], catalogue: VariableRow[], lang: Lang): Map<number, string> {
+  const resolve = variableResolver(variables, catalogue);
+  return new Map(
+    variables.map((v) => {
+      const name = lang === 'en' ? (v.nameEn ?? v.code) : v.name;
+      const back = resolve(name);
+      const ok = 'variable' in back && back.variable.id === v.id && !OBSERVATION_COLUMNS.has(headerKey(name));
+      return [v.id, ok ? name : v.code];
+    }),
+  );
+}
+
+/** A trial's observations for a slice of its plots, in display order. */
+function observationsOf(db: Kysely<Database>, plotIds: number[]) {
+  return db
+    .selectFrom('observations as o')
+    .innerJoin('trialVariables as tv', (j) => j.onRef('tv.variableId', '=', 'o.variableId'))
+    .innerJoin('plots as p', (j) => j.onRef('p.id', '=', 'o.plotId').onRef('p.trialId', '=', 'tv.trialId'))
+    .select(['o.id', 'o.plotId', 'o.variableId', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.notes', 'o.recordedBy'])
+    .where('o.plotId', 'in', plotIds)
+    .where('o.deletedAt', 'is', null)
+    .orderBy('o.plotId')
+    .orderBy('tv.position')
+    .orderBy(sql`o.observed_on asc nulls first`)
+    .orderBy('o.id')
+    .execute();
+}
+type ObservationOut = Awaited<ReturnType<typeof observationsOf>>[number];
+
+const PLOTS_PER_QUERY = 200;
+
+/** Every observation of the plots, a slice of plots per query, grouped by plot. */
+async function* observationsByPlot(db: Kysely<Database>, plots: PlotView[]): AsyncGenerator<[PlotView, ObservationOut[]]> {
+  for (let i = 0; i < plots.length; i += PLOTS_PER_QUERY) {
+    const slice = plots.slice(i, i + PLOTS_PER_QUERY);
+    const rows = await observationsOf(db, slice.map((p) => p.id));
+    const byPlot = new Map<number, ObservationOut[]>();
+    for (const r of rows) byPlot.set(r.plotId, [...(byPlot.get(r.plotId) ?? []), r]);
+    for (const p of slice) yield [p, byPlot.get(p.id) ?? []];
+  }
+}
+
+function valueCell(o: ObservationOut): OutCell {
+  if (o.valueNumber !== null) return { number: o.valueNumber };
+  if (o.valueDate !== null) return { date: o.valueDate };
+  return o.valueText;
+}
+const dateCell = (d: string | null): OutCell => (d === null ? null : { date: d });
+
+/**
+ * A trial's observations as a sheet. Long: one row per observation (site, plot, arm, block,
+ * variable, value, unit, observed-on, notes, recorded by). Wide: one row per plot and, per
+ * variable, as many value columns as the plot with most observations of it needs
+ * ("产量", "产量(第2次)" / "yield", "yield.2"), each followed by its own date column
+ * ("产量 观测日期" / "yield observed_on"). Either imports back with no changes.
+ */
+export async function observationsTable(db: Kysely<Database>, trialId: number, shape: 'long' | 'wide', lang: Lang): Promise<Table> {
+  const detail = await getTrial(db, trialId);
+  const plots = await listPlots(db, trialId);
+  const sites = new Map((await listSites(db, detail.trial.projectId)).map((s) => [s.id, s]));
+  const siteName = (p: PlotView) => {
+    const s = sites.get(p.siteId)!;
+    return lang === 'en' && s.nameEn ? s.nameEn : s.name;
+  };
+  const labels = variableLabels(detail.variables, await listVariables(db), lang);
+  const variables = new Map(detail.variables.map((v) => [v.id, v]));
+  const name = `${detail.trial.name}-${t(lang, 'imp.file.observations')}`;
+  const h = (k: string) => t(lang, `imp.col.${k}`);
+
+  if (shape === 'long') {
+    return {
+      name,
+      header: ['site', 'plot', 'arm', 'block', 'variable', 'value', 'unit', 'observedOn', 'notes', 'recordedBy'].map(h),
+      rows: (async function* () {
+        for await (const [plot, list] of observationsByPlot(db, plots)) {
+          for (const o of list) {
+            const v = variables.get(o.variableId)!;
+            yield [siteName(plot), plot.label, plot.arm, plot.block, labels.get(v.id)!, valueCell(o), v.unit, dateCell(o.observedOn), o.notes, o.recordedBy];
+          }
+        }
+      })(),
+    };
+  }
+
+  const counts = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('observations as o')
+        .innerJoin('plots as p', 'p.id', 'o.plotId')
+        .select(['o.variableId', (e) => e.fn.countAll<number>().as('n')])
+        .where('p.trialId', '=', trialId)
+        .where('p.deletedAt', 'is', null)
+        .where('o.deletedAt', 'is', null)
+        .groupBy(['o.plotId', 'o.variableId'])
+        .as('c'),
+    )
+    .select(['c.variableId', (e) => e.fn.max('c.n').as('most')])
+    .groupBy('c.variableId')
+    .execute();
+  const most = new Map(counts.map((c) => [c.variableId, Number(c.most)]));
+  const columns: { variableId: number; k: number }[] = [];
+  const header = ['site', 'plot', 'arm', 'block'].map(h);
+  for (const v of detail.variables) {
+    const n = Math.max(1, most.get(v.id) ?? 0);
+    for (let k = 1; k <= n; k++) {
+      const label = labels.get(v.id)!;
+      const valueHeader = k === 1 ? label : lang === 'en' ? `${label}.${k}` : `${label}(第${k}次)`;
+      header.push(valueHeader, `${valueHeader} ${h('observedOn')}`);
+      columns.push({ variableId: v.id, k });
+    }
+  }
+  return {
+    name,
+    header,
+    rows: (async function* () {
+      for await (const [plot, list] of observationsByPlot(db, plots)) {
+        const seen = new Map<number, number>();
+        const cells = new Map<string, ObservationOut>();
+        for (const o of list) {
+          const k = (seen.get(o.variableId) ?? 0) + 1;
+          seen.set(o.variableId, k);
+          cells.set(`${o.variableId}:${k}`, o);
+        }
+        const row: OutCell[] = [siteName(plot), plot.label, plot.arm, plot.block];
+        for (const c of columns) {
+          const o = cells.get(`${c.variableId}:${c.k}`);
+          row.push(o ? valueCell(o) : null, o ? dateCell(o.observedOn) : null);
+        }
+        yield row;
+      }
+    })(),
+  };
+}
+
+/** A project's training ledger: one row per session with its roster by farmer name. */
+export async function trainingTable(db: Kysely<Database>, projectId: number, lang: Lang): Promise<Table> {
+  const project = await getProject(db, projectId);
+  const sessions = await listSessions(db, projectId);
+  const sites = new Map((await listSites(db, projectId)).map((s) => [s.id, s]));
+  const farmers = await db.selectFrom('farmers').select(['id', 'name']).where('projectId', '=', projectId).where('deletedAt', 'is', null).execute();
+  const nameCount = new Map<string, number>();
+  for (const f of farmers) nameCount.set(f.name.trim(), (nameCount.get(f.name.trim()) ?? 0) + 1);
+  // A name two farmers share is written with the id ("王建国#12") so it imports back exactly.
+  const farmerLabel = new Map(farmers.map((f) => [f.id, (nameCount.get(f.name.trim()) ?? 0) > 1 ? `${f.name.trim()}#${f.id}` : f.name.trim()]));
+  const kindWord = (k: keyof typeof TRAINING_KIND_WORDS) => (lang === 'en' ? k : TRAINING_KIND_WORDS[k][k === 'training' ? 0 : 1]);
+  const h = (k: string) => t(lang, `imp.col.${k}`);
+  return {
+    name: `${project.name}-${t(lang, 'imp.file.training')}`,
+    header: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees', 'notes'].map(h),
+    rows: (async function* () {
+      for (const s of sessions) {
+        const site = s.siteId === null ? null : sites.get(s.siteId)!;
+        yield [
+          { date: s.heldOn },
+          kindWord(s.kind),
+          s.topic,
+          site ? (lang === 'en' && site.nameEn ? site.nameEn : site.name) : null,
+          s.village,
+          s.trainer,
+          { number: String(s.attendance) },
+          s.women === null ? null : { number: String(s.women) },
+          s.attendees ? s.attendees.map((id) => farmerLabel.get(id) ?? `#${id}`).join('、') : null,
+          s.notes,
+        ];
+      }
+    })(),
+  };
+}
+
+/**
+ * Field Book's field file: `plot_id` is unique across trials (`T<trial>-<plot label>`), then
+ * the plot's label, its number within its site, site, arm, block, area and planting date.
+ */
+export async function fieldBookFieldTable(db: Kysely<Database>, trialId: number): Promise<Table> {
+  const detail = await getTrial(db, trialId);
+  const plots = await listPlots(db, trialId);
+  const sites = new Map((await listSites(db, detail.trial.projectId)).map((s) => [s.id, s]));
+  const numberInSite = new Map<number, number>();
+  return {
+    name: `${detail.trial.name}-field`,
+    header: ['plot_id', 'plot', 'plot_number', 'site', 'arm', 'block', 'area_m2', 'planted_on'],
+    rows: (async function* () {
+      for (const p of plots) {
+        const n = (numberInSite.get(p.siteId) ?? 0) + 1;
+        numberInSite.set(p.siteId, n);
+        yield [`T${trialId}-${p.label}`, p.label, String(n), sites.get(p.siteId)!.name, p.arm, p.block, p.areaM2, p.plantedOn];
+      }
+    })(),
+  };
+}
+
+const FIELD_BOOK_FORMAT: Record<string, string> = { number: 'numeric', count: 'numeric', date: 'date', category: 'categorical', text: 'text' };
+
+/** Field Book's trait file (.trt): one trait per trial variable, named by its code. */
+export async function fieldBookTraitsTable(db: Kysely<Database>, trialId: number): Promise<Table> {
+  const detail = await getTrial(db, trialId);
+  return {
+    name: `${detail.trial.name}-traits`,
+    header: ['trait', 'format', 'defaultValue', 'minimum', 'maximum', 'details', 'categories', 'isVisible', 'realPosition'],
+    rows: (async function* () {
+      let position = 0;
+      for (const v of detail.variables) {
+        position++;
+        const details = [v.name, v.nameEn, v.unit ? `(${v.unit})` : null].filter(Boolean).join(' ');
+        yield [v.code, FIELD_BOOK_FORMAT[v.kind], '', v.minimum ?? '', v.maximum ?? '', details, (v.categories ?? []).join('/'), 'true', String(position)];
+      }
+    })(),
+  };
+}
+
+/** A computed figure rounded for a report table (4 decimals; p-values 3 significant digits). */
+const fig = (x: number | null | undefined): OutCell => (x === null || x === undefined || !Number.isFinite(x) ? null : { number: String(Math.round(x * 1e4) / 1e4) });
+const pval = (x: number | null | undefined): OutCell => (x === null || x === undefined || !Number.isFinite(x) ? null : { number: String(Number(x.toPrecision(3))) });
+
+/**
+ * The comparison report as a table: for each variable × treatment arm one row per site and
+ * an overall row across sites; category and text variables get one row with their headline.
+ */
+export async function reportTable(db: Kysely<Database>, trialId: number, lang: Lang): Promise<Table> {
+  const report = await trialReport(db, trialId);
+  const h = (k: string) => t(lang, `imp.report.${k}`);
+  const header = ['variable', 'unit', 'treatment', 'control', 'site', 'nSites', 'nTreatment', 'nControl', 'meanTreatment', 'meanControl', 'delta', 'deltaLow', 'deltaHigh', 'percent', 'percentLow', 'percentHigh', 'pValue', 'df', 'flags', 'headline'].map(h);
+  const siteName = new Map(report.sites.map((s) => [s.id, lang === 'en' && s.nameEn ? s.nameEn : s.name]));
+  return {
+    name: `${lang === 'en' && report.trial.nameEn ? report.trial.nameEn : report.trial.name}-${t(lang, 'imp.file.report')}`,
+    header,
+    rows: (async function* () {
+      for (const c of report.comparisons) {
+        const variable = lang === 'en' ? (c.variable.nameEn ?? c.variable.name) : c.variable.name;
+        const headline = lang === 'en' ? c.headline.en : c.headline.zh;
+        const lead = [variable, c.variable.unit, c.treatmentArm, c.controlArm];
+        if (!c.sites.length && !c.overall) {
+          yield [...lead, ...Array<OutCell>(14).fill(null), c.flags.join(' '), headline];
+          continue;
+        }
+        for (const s of c.sites) {
+          yield [
+            ...lead,
+            siteName.get(s.siteId) ?? s.siteName,
+            null,
+            { number: String(s.nTreatment) },
+            { number: String(s.nControl) },
+            fig(s.meanTreatment),
+            fig(s.meanControl),
+            fig(s.delta),
+            fig(s.deltaCi?.[0]),
+            fig(s.deltaCi?.[1]),
+            fig(s.percent),
+            fig(s.percentCi?.[0]),
+            fig(s.percentCi?.[1]),
+            pval(s.pValue),
+            fig(s.df),
+            s.flags.join(' '),
+            null,
+          ];
+        }
+        const o = c.overall;
+        yield [
+          ...lead,
+          h('allSites'),
+          o ? { number: String(o.nSites) } : null,
+          null,
+          null,
+          null,
+          null,
+          fig(o?.delta),
+          fig(o?.deltaCi?.[0]),
+          fig(o?.deltaCi?.[1]),
+          fig(o?.percent),
+          fig(o?.percentCi?.[0]),
+          fig(o?.percentCi?.[1]),
+          pval(o?.pValue),
+          fig(o?.df),
+          [...c.flags, ...(o?.flags ?? [])].join(' '),
+          headline,
+        ];
+      }
+    })(),
+  };
+}

@@ -1,0 +1,200 @@
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
+import type { Database, ImportIssueTable, ImportRowTable, ImportTable } from '../../db/database.js';
+
+export function insertImport(db: Kysely<Database>, row: Insertable<ImportTable>) {
+  return db.insertInto('imports').values(row).execute();
+}
+
+export function findImport(db: Kysely<Database>, id: string) {
+  return db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The import row locked for the rest of the transaction (two commits queue here). */
+export function lockImport(db: Kysely<Database>, id: string) {
+  return db.selectFrom('imports').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function updateImport(db: Kysely<Database>, id: string, patch: Updateable<ImportTable>) {
+  return db.updateTable('imports').set(patch).where('id', '=', id).execute();
+}
+
+export function deleteImport(db: Kysely<Database>, id: string) {
+  return db.deleteFrom('imports').where('id', '=', id).execute();
+}
+
+/** One multi-row INSERT per call; callers send about a thousand rows at a time. */
+export async function insertRows(db: Kysely<Database>, rows: Insertable<ImportRowTable>[]) {
+  if (rows.length) await db.insertInto('importRows').values(rows).execute();
+}
+
+export async function insertIssues(db: Kysely<Database>, issues: Insertable<ImportIssueTable>[]) {
+  if (issues.length) await db.insertInto('importIssues').values(issues).execute();
+}
+
+/** Forgets what was staged for an import (before reading its file again). */
+export async function clearStaging(db: Kysely<Database>, id: string) {
+  await db.deleteFrom('importRows').where('importId', '=', id).execute();
+  await db.deleteFrom('importIssues').where('importId', '=', id).execute();
+}
+
+/**
+ * Previews past their time: their staged rows are dropped and an unfinished one is marked
+ * expired (its header row stays, so asking for it answers "expired" rather than "unknown").
+ */
+export async function expireImports(db: Kysely<Database>) {
+  const old = db.selectFrom('imports').select('id').where('expiresAt', '<', new Date()).where('status', '<>', 'expired');
+  await db.deleteFrom('importRows').where('importId', 'in', old).execute();
+  await db.deleteFrom('importIssues').where('importId', 'in', old).execute();
+  await db
+    .updateTable('imports')
+    .set({ status: 'expired' })
+    .where('expiresAt', '<', new Date())
+    .where('status', 'in', ['checking', 'ready', 'invalid'])
+    .execute();
+}
+
+/**
+ * Marks the second and later rows that give the same plot, variable and observed-on date
+ * as errors naming the first: which of two values is meant cannot be known.
+ */
+export async function flagDuplicateObservations(db: Kysely<Database>, id: string) {
+  await sql`
+    with ranked as (
+      select r.seq, r.row_number, r.column_name, r.plot_id, r.variable_id, r.observed_on,
+        first_value(r.row_number) over w as first_row,
+        first_value(r.column_name) over w as first_column,
+        row_number() over w as k
+      from import_rows r
+      where r.import_id = ${id} and r.action = 'pending'
+      window w as (partition by r.plot_id, r.variable_id, r.observed_on order by r.seq)
+    ), dup as (
+      select * from ranked where k > 1
+    ), base as (
+      select coalesce(max(seq), 0) as s from import_issues where import_id = ${id}
+    ), issues as (
+      insert into import_issues (import_id, seq, row_number, column_name, key, params)
+      select ${id}, base.s + row_number() over (order by d.seq), d.row_number, coalesce(d.column_name, ''),
+        case when d.first_row = d.row_number then 'imp.duplicateInRow' else 'imp.duplicateRow' end,
+        jsonb_build_object('first', d.first_row, 'firstColumn', d.first_column, 'plot', p.label, 'variable', v.code,
+          'date', coalesce(to_char(d.observed_on, 'YYYY-MM-DD'), '-'))
+      from dup d cross join base
+      join plots p on p.id = d.plot_id
+      join variables v on v.id = d.variable_id
+    )
+    update import_rows r set action = 'error'
+    from dup where r.import_id = ${id} and r.seq = dup.seq
+  `.execute(db);
+}
+
+/**
+ * Sorts each checked observation into create, update or unchanged by the observation that
+ * already exists for its plot, variable and observed-on date (equal numbers written
+ * differently, 5427.1 and 5427.10, are the same value). Notes and recorder count only when
+ * the file has those columns.
+ */
+export async function classifyObservations(db: Kysely<Database>, id: string, opts: { notes: boolean; recordedBy: boolean }) {
+  await sql`
+    update import_rows r set
+      target_id = m.id,
+      action = case when m.id is null then 'create' when m.same then 'unchanged' else 'update' end
+    from import_rows r2
+    left join lateral (
+      select o.id,
+        (o.value_number is not distinct from r2.value_number
+          and o.value_date is not distinct from r2.value_date
+          and o.value_text is not distinct from r2.value_text
+          and (not ${opts.notes} or o.notes is not distinct from r2.notes)
+          and (not ${opts.recordedBy} or o.recorded_by is not distinct from r2.recorded_by)) as same
+      from observations o
+      where o.plot_id = r2.plot_id and o.variable_id = r2.variable_id
+        and o.observed_on is not distinct from r2.observed_on and o.deleted_at is null
+      order by same desc, o.id
+      limit 1
+    ) m on true
+    where r.import_id = ${id} and r2.import_id = ${id} and r2.seq = r.seq and r.action <> 'error'
+  `.execute(db);
+}
+
+/** Staged rows whose plot has been deleted since they were checked. */
+export async function countRowsOnDeletedPlots(db: Kysely<Database>, id: string): Promise<number> {
+  const r = await db
+    .selectFrom('importRows as r')
+    .innerJoin('plots as p', 'p.id', 'r.plotId')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('r.importId', '=', id)
+    .where('r.action', 'in', ['create', 'update'])
+    .where('p.deletedAt', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function countActions(db: Kysely<Database>, id: string) {
+  const rows = await db
+    .selectFrom('importRows')
+    .select(['action', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('importId', '=', id)
+    .groupBy('action')
+    .execute();
+  const out = { create: 0, update: 0, unchanged: 0, error: 0, pending: 0 };
+  for (const r of rows) out[r.action] = Number(r.n);
+  return out;
+}
+
+export async function countIssues(db: Kysely<Database>, id: string): Promise<number> {
+  const r = await db
+    .selectFrom('importIssues')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('importId', '=', id)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export function listIssues(db: Kysely<Database>, id: string, limit: number) {
+  return db
+    .selectFrom('importIssues')
+    .select(['rowNumber', 'columnName', 'key', 'params'])
+    .where('importId', '=', id)
+    .orderBy('rowNumber')
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+/** The first staged rows, with the value an update would replace. */
+export function listPreviewRows(db: Kysely<Database>, id: string, limit: number) {
+  return db
+    .selectFrom('importRows as r')
+    .leftJoin('observations as o', (j) => j.onRef('o.id', '=', 'r.targetId').on('r.plotId', 'is not', null))
+    .select(['r.seq', 'r.rowNumber', 'r.columnName', 'r.action', 'r.shown', 'o.valueNumber', 'o.valueDate', 'o.valueText'])
+    .where('r.importId', '=', id)
+    .orderBy('r.seq')
+    .limit(limit)
+    .execute();
+}
+
+/** The staged rows of a small import (plots, training sessions), in file order. */
+export function listStagedRows(db: Kysely<Database>, id: string) {
+  return db.selectFrom('importRows').selectAll().where('importId', '=', id).orderBy('seq').execute();
+}
+
+/** Writes the checked observations: one INSERT … SELECT and one UPDATE … FROM, whatever the size. */
+export async function applyObservations(db: Kysely<Database>, id: string, opts: { notes: boolean; recordedBy: boolean }) {
+  await sql`
+    insert into observations (plot_id, variable_id, value_number, value_date, value_text, observed_on, notes, recorded_by)
+    select plot_id, variable_id, value_number, value_date, value_text, observed_on, notes, recorded_by
+    from import_rows where import_id = ${id} and action = 'create'
+    order by seq
+  `.execute(db);
+  await sql`
+    update observations o set
+      value_number = r.value_number,
+      value_date = r.value_date,
+      value_text = r.value_text,
+      notes = case when ${opts.notes} then r.notes else o.notes end,
+      recorded_by = case when ${opts.recordedBy} then r.recorded_by else o.recorded_by end,
+      version = o.version + 1,
+      updated_at = now()
+    from import_rows r
+    where r.import_id = ${id} and r.action = 'update' and o.id = r.target_id
+  `.execute(db);
+}

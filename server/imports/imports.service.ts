@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Database, ImportKind, ImportShape } from '../../db/database.js';
+import { AppError } from '../errors.js';
+import { translate, type Lang, type Params } from '../i18n/i18n.js';
+import { exactValue } from '../observations/observation-values.js';
+import { updatePlot } from '../plots/plots.repository.js';
+import { writeRoster } from '../training/training.service.js';
+import * as repo from './imports.repository.js';
+import { checkObservations, type ObservationShape } from './observations-import.js';
+import { checkPlotLayout } from './plots-import.js';
+import { Stager } from './stager.js';
+import { NotUtf8, decodeText, readCsv, readXlsx, sniff, type TextEncoding } from './table-reader.js';
+import { checkTrainingLedger } from './training-import.js';
+import type { Upload } from './upload.js';
+
+/** How long a preview can be committed. */
+export const PREVIEW_TTL_MS = 60 * 60 * 1000;
+/** Problems and rows a preview answer lists (all are counted). */
+export const LISTED_ISSUES = 1000;
+export const LISTED_ROWS = 100;
+
+export interface ImportTarget {
+  kind: ImportKind;
+  projectId: number;
+  trialId: number | null;
+}
+
+interface ImportOptions {
+  notes?: boolean;
+  recordedBy?: boolean;
+  present?: string[];
+}
+
+/**
+ * Reads an uploaded file while it arrives, checks every row and stages what committing it
+ * would write; answers the preview's id. A CSV is read as UTF-8 unless it is not valid
+ * UTF-8, in which case it is read again from the spooled copy as GB18030. Nothing outside
+ * the staging tables is written.
+ */
+export async function createPreview(db: Kysely<Database>, target: ImportTarget, upload: Upload, opts: { shape?: ObservationShape } = {}): Promise<string> {
+  await repo.expireImports(db);
+  const id = randomUUID();
+  await repo.insertImport(db, {
+    id,
+    projectId: target.projectId,
+    trialId: target.trialId,
+    kind: target.kind,
+    shape: target.kind === 'observations' ? (opts.shape ?? 'long') : 'table',
+    status: 'checking',
+    fileName: upload.fileName?.slice(0, 300) ?? null,
+    expiresAt: new Date(Date.now() + PREVIEW_TTL_MS),
+  });
+  const { spool } = upload;
+  try {
+    const { format, bom } = sniff(await spool.head());
+    let encoding: TextEncoding | null = format === 'csv' ? (bom ?? 'utf-8') : null;
+    const run = async (source: Readable, enc: TextEncoding | null) => {
+      const stager = new Stager(db, id);
+      const rows = (format === 'xlsx' ? readXlsx(source) : readCsv(decodeText(source, enc!)))[Symbol.asyncIterator]();
+      let shape: ImportShape = 'table';
+      let options: ImportOptions = {};
+      if (target.kind === 'observations') {
+        const c = await checkObservations(db, target.trialId!, rows, stager, opts.shape);
+        shape = c.shape;
+        options = { notes: c.notes, recordedBy: c.recordedBy };
+        await stager.flush();
+        return { stager, shape, options, columns: c.columns };
+      }
+      const c = target.kind === 'plots' ? await checkPlotLayout(db, target.trialId!, rows, stager) : await checkTrainingLedger(db, target.projectId, rows, stager);
+      options = { present: c.present };
+      await stager.flush();
+      return { stager, shape, options, columns: c.columns };
+    };
+    let out: Awaited<ReturnType<typeof run>>;
+    try {
+      out = await run(spool.live!, encoding);
+    } catch (err) {
+      if (!(err instanceof NotUtf8)) throw err;
+      spool.detachLive();
+      await upload.done;
+      await repo.clearStaging(db, id);
+      encoding = 'gb18030';
+      out = await run(spool.replay(), encoding);
+    }
+    spool.detachLive();
+    await upload.done;
+    if (target.kind === 'observations') {
+      await repo.flagDuplicateObservations(db, id);
+      await repo.classifyObservations(db, id, { notes: !!out.options.notes, recordedBy: !!out.options.recordedBy });
+    }
+    const counts = await repo.countActions(db, id);
+    const stored = await repo.countIssues(db, id);
+    const errors = out.stager.issueCount + (stored - out.stager.storedIssues);
+    await repo.updateImport(db, id, {
+      status: errors > 0 ? 'invalid' : 'ready',
+      shape: out.shape,
+      fileFormat: format,
+      encoding,
+      columns: out.columns.slice(0, 500),
+      options: JSON.stringify(out.options),
+      rowCount: out.stager.dataRows,
+      createCount: counts.create,
+      updateCount: counts.update,
+      unchangedCount: counts.unchanged,
+      errorCount: errors,
+    });
+    return id;
+  } catch (err) {
+    spool.detachLive();
+    await upload.done.catch(() => undefined);
+    await repo.deleteImport(db, id);
+    throw err;
+  } finally {
+    await spool.remove();
+  }
+}
+
+type ImportRecord = NonNullable<Awaited<ReturnType<typeof repo.findImport>>>;
+
+function isExpired(imp: ImportRecord): boolean {
+  return imp.status === 'expired' || (imp.status !== 'committed' && new Date(imp.expiresAt).getTime() < Date.now());
+}
+
+async function findLive(db: Kysely<Database>, id: string): Promise<ImportRecord> {
+  const imp = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findImport(db, id) : undefined;
+  if (!imp) throw AppError.notFound('ImportNotFound', id);
+  if (isExpired(imp)) throw new AppError(410, 'ImportExpired', 'error.ImportExpired', { id });
+  return imp;
+}
+
+/** The import's record, for routes that check which trial or project it belongs to. */
+export async function getImport(db: Kysely<Database>, id: string): Promise<ImportRecord> {
+  return findLive(db, id);
+}
+
+const message = (lang: Lang, key: string, params: unknown) => translate(lang, key, (params ?? {}) as Params);
+
+/** A preview (or a committed import) as the API and the page show it, in the given language. */
+export async function importView(db: Kysely<Database>, id: string, lang: Lang) {
+  const imp = await findLive(db, id);
+  const [issues, rows] = await Promise.all([repo.listIssues(db, id, LISTED_ISSUES), repo.listPreviewRows(db, id, LISTED_ROWS)]);
+  const committed = imp.status === 'committed';
+  return {
+    id: imp.id,
+    status: imp.status,
+    kind: imp.kind,
+    shape: imp.shape,
+    projectId: imp.projectId,
+    trialId: imp.trialId,
+    fileName: imp.fileName,
+    format: imp.fileFormat,
+    encoding: imp.encoding,
+    columns: imp.columns,
+    rows: imp.rowCount,
+    summary: { create: imp.createCount, update: imp.updateCount, unchanged: imp.unchangedCount, errors: imp.errorCount },
+    issues: issues.map((i) => ({ row: i.rowNumber, column: i.columnName, message: message(lang, i.key, i.params) })),
+    issuesListed: issues.length,
+    preview: rows.map((r) => {
+      const { problems, previous, ...shown } = r.shown as { problems?: { column: string; key: string; params?: Params }[]; previous?: unknown };
+      const prior = imp.kind === 'observations' ? (r.action === 'update' ? exactValue(r) : undefined) : previous;
+      return {
+        row: r.rowNumber,
+        ...(r.columnName ? { column: r.columnName } : {}),
+        action: r.action,
+        ...shown,
+        ...(prior !== undefined ? { previous: prior } : {}),
+        ...(problems?.length ? { problems: problems.map((p) => ({ column: p.column, message: message(lang, p.key, p.params) })) } : {}),
+      };
+    }),
+    expiresAt: new Date(imp.expiresAt).toISOString(),
+    ...(committed ? { created: imp.created, updated: imp.updated, unchanged: imp.unchanged, committedAt: imp.committedAt } : {}),
+  };
+}
+export type ImportView = Awaited<ReturnType<typeof importView>>;
+
+const commitResult = (imp: { id: string; created: number | null; updated: number | null; unchanged: number | null }) => ({
+  id: imp.id,
+  status: 'committed' as const,
+  created: imp.created ?? 0,
+  updated: imp.updated ?? 0,
+  unchanged: imp.unchanged ?? 0,
+});
+export type CommitResult = ReturnType<typeof commitResult>;
+
+/**
+ * Writes a checked preview in one transaction. Committing again answers the first result
+ * and writes nothing; a preview with problems, an expired one or one still being checked
+ * is refused. Observations are classified again inside the transaction, so what was
+ * written by others since the preview is neither duplicated nor lost.
+ */
+export async function commitImport(db: Kysely<Database>, id: string, lang: Lang): Promise<CommitResult> {
+  return db.transaction().execute(async (tx) => {
+    const imp = /^[0-9a-f-]{36}$/i.test(id) ? await repo.lockImport(tx, id) : undefined;
+    if (!imp) throw AppError.notFound('ImportNotFound', id);
+    if (imp.status === 'committed') return commitResult(imp);
+    if (isExpired(imp)) throw new AppError(410, 'ImportExpired', 'error.ImportExpired', { id });
+    if (imp.status === 'checking') throw new AppError(409, 'ImportNotReady', 'error.ImportNotReady');
+    if (imp.status === 'invalid') {
+      const issues = await repo.listIssues(tx, id, LISTED_ISSUES);
+      throw new AppError(
+        422,
+        'ImportHasErrors',
+        'error.ImportHasErrors',
+        { count: imp.errorCount },
+        [],
+        { issues: issues.map((i) => ({ row: i.rowNumber, column: i.columnName, message: message(lang, i.key, i.params) })) },
+      );
+    }
+    const options = (imp.options ?? {}) as ImportOptions;
+    let counts: { create: number; update: number; unchanged: number };
+    if (imp.kind === 'observations') {
+      const opts = { notes: !!options.notes, recordedBy: !!options.recordedBy };
+      await repo.classifyObservations(tx, id, opts);
+      if ((await repo.countRowsOnDeletedPlots(tx, id)) > 0) throw new AppError(409, 'ImportStale', 'error.ImportStale');
+      counts = await repo.countActions(tx, id);
+      await repo.applyObservations(tx, id, opts);
+    } else if (imp.kind === 'plots') {
+      counts = await applyPlots(tx, imp.trialId!, id, options.present ?? []);
+    } else {
+      counts = await applyTraining(tx, imp.projectId, id, options.present ?? []);
+    }
+    const done = { created: counts.create, updated: counts.update, unchanged: counts.unchanged };
+    await repo.updateImport(tx, id, { status: 'committed', ...done, committedAt: new Date() });
+    return commitResult({ id, ...done });
+  });
+}
+
+type Counts = { create: number; update: number; unchanged: number };
+
+function tally(rows: { action: string }[]): Counts {
+  const c = { create: 0, update: 0, unchanged: 0 };
+  for (const r of rows) if (r.action === 'create' || r.action === 'update' || r.action === 'unchanged') c[r.action]++;
+  return c;
+}
+
+async function applyPlots(tx: Kysely<Database>, trialId: number, id: string, present: string[]): Promise<Counts> {
+  const rows = await repo.listStagedRows(tx, id);
+  type P = { siteId: number; armId: number; label: string; block: string | null; areaM2: string | null; plantedOn: string | null; notes: string | null };
+  const creates = rows.filter((r) => r.action === 'create').map((r) => r.payload as unknown as P);
+  for (let i = 0; i < creates.length; i += 1000) {
+    await tx
+      .insertInto('plots')
+      .values(
+        creates.slice(i, i + 1000).map((p) => ({
+          trialId,
+          siteId: p.siteId,
+          armId: p.armId,
+          label: p.label,
+          block: p.block ?? null,
+          areaM2: p.areaM2 ?? null,
+          plantedOn: p.plantedOn ?? null,
+          notes: p.notes ?? null,
+        })),
+      )
+      .execute();
+  }
+  for (const r of rows.filter((x) => x.action === 'update')) {
+    const p = r.payload as unknown as P;
+    await updatePlot(tx, Number(r.targetId), {
+      siteId: p.siteId,
+      armId: p.armId,
+      ...(present.includes('block') ? { block: p.block ?? null } : {}),
+      ...(present.includes('area') ? { areaM2: p.areaM2 ?? null } : {}),
+      ...(present.includes('plantedOn') ? { plantedOn: p.plantedOn ?? null } : {}),
+      ...(present.includes('notes') ? { notes: p.notes ?? null } : {}),
+    });
+  }
+  return tally(rows);
+}
+
+async function applyTraining(tx: Kysely<Database>, projectId: number, id: string, present: string[]): Promise<Counts> {
+  const rows = await repo.listStagedRows(tx, id);
+  type S = { heldOn: string; kind: 'training' | 'field_day' | 'hands_on'; topic: string; siteId?: number | null; village?: string | null; trainer?: string | null; attendance: number; women?: number | null; attendees?: number[] | null; notes?: string | null };
+  for (const r of rows) {
+    const s = r.payload as unknown as S;
+    if (r.action === 'create') {
+      const { attendees, ...fields } = s;
+      const row = await tx
+        .insertInto('trainingSessions')
+        .values({ ...fields, siteId: fields.siteId ?? null, village: fields.village ?? null, trainer: fields.trainer ?? null, women: fields.women ?? null, notes: fields.notes ?? null, projectId })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await writeRoster(tx, row.id, attendees);
+    } else if (r.action === 'update') {
+      const sessionId = Number(r.targetId);
+      await tx
+        .updateTable('trainingSessions')
+        .set((eb) => ({
+          attendance: s.attendance,
+          ...(present.includes('kind') ? { kind: s.kind } : {}),
+          ...(present.includes('trainer') ? { trainer: s.trainer ?? null } : {}),
+          ...(present.includes('women') ? { women: s.women ?? null } : {}),
+          ...(present.includes('notes') ? { notes: s.notes ?? null } : {}),
+          version: eb('version', '+', 1),
+          updatedAt: new Date(),
+        }))
+        .where('id', '=', sessionId)
+        .execute();
+      if (present.includes('attendees')) await writeRoster(tx, sessionId, s.attendees ?? null);
+    }
+  }
+  return tally(rows);
+}

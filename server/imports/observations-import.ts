@@ -1,0 +1,347 @@
+import type { Kysely } from 'kysely';
+import type { Database, SiteRow, VariableRow } from '../../db/database.js';
+import { isStoredValue, toStoredValue, type StoredValue } from '../observations/observation-values.js';
+import { observationTargets } from '../observations/observations.service.js';
+import type { PlotView } from '../plots/plots.repository.js';
+import { listSites } from '../sites/sites.repository.js';
+import { listVariables } from '../variables/variables.repository.js';
+import { cellText, halfWidth, isBlank, readDate, readDecimal, type Cell, type Read } from './cells.js';
+import { OBSERVATION_COLUMNS, dateColumnBase, variableResolver, type ObservationField, type VariableResolver } from './columns.js';
+import { RowProblems, cellAt, checkHeaderless, mapColumns, readHeader, type Header } from './sheet.js';
+import type { Stager } from './stager.js';
+import type { TableRow } from './table-reader.js';
+
+export type ObservationShape = 'long' | 'wide' | 'fieldbook';
+
+export interface ObservationCheck {
+  shape: ObservationShape;
+  columns: string[];
+  /** Whether notes / recorded-by columns exist (only then do they count as changes). */
+  notes: boolean;
+  recordedBy: boolean;
+}
+
+/** What a trial's rows are checked against: its plots, variables and sites. */
+async function targets(db: Kysely<Database>, trialId: number) {
+  const { trial, plots, variables } = await observationTargets(db, trialId);
+  const sites = new Map((await listSites(db, trial.trial.projectId)).map((s) => [s.id, s]));
+  const resolveVariable = variableResolver([...variables.values()], await listVariables(db));
+  const folded = new Map<string, PlotView | null>();
+  for (const p of plots.values()) {
+    const k = halfWidth(p.label).toLowerCase();
+    folded.set(k, folded.has(k) ? null : p);
+  }
+  const prefix = `T${trialId}-`;
+  /** A plot by its label; Field Book's unique id `T<trial>-<label>` and a width-folded
+   * label are accepted when they name exactly one plot. */
+  const resolvePlot = (text: string): PlotView | undefined => {
+    const exact = plots.get(text);
+    if (exact) return exact;
+    if (text.startsWith(prefix)) {
+      const p = plots.get(text.slice(prefix.length));
+      if (p) return p;
+    }
+    return folded.get(halfWidth(text).toLowerCase()) ?? undefined;
+  };
+  return { trial, resolvePlot, resolveVariable, sites };
+}
+type Targets = Awaited<ReturnType<typeof targets>>;
+
+/**
+ * A cell as the stored value of a variable. The cell is first read by kind (numbers with
+ * full-width digits and thousands separators, dates in every accepted style), then checked
+ * by toStoredValue, the one rule for what a variable accepts.
+ */
+export function readValue(variable: VariableRow, cell: Cell): Read<StoredValue> {
+  let input: string;
+  if (variable.kind === 'number' || variable.kind === 'count') {
+    const d = readDecimal(cell);
+    if (!d.ok) return d;
+    input = d.value;
+  } else if (variable.kind === 'date') {
+    const d = readDate(cell);
+    if (!d.ok) return d;
+    input = d.value;
+  } else {
+    input = cellText(cell);
+  }
+  const stored = toStoredValue(variable, input);
+  if (isStoredValue(stored)) return { ok: true, value: stored };
+  return { ok: false, key: stored.key, ...(stored.params ? { params: stored.params } : {}) };
+}
+
+/** The value as it will be stored, as text for the preview. */
+const shownValue = (s: StoredValue) => s.valueNumber ?? s.valueDate ?? s.valueText;
+
+/** Field Book writes a categorical value as `[{"label":"旺","value":"旺"}]`. */
+function unwrapFieldBook(cell: Cell): Cell {
+  if (typeof cell !== 'string' || !cell.trim().startsWith('[{')) return cell;
+  try {
+    const parsed = JSON.parse(cell) as { label?: unknown; value?: unknown }[];
+    if (Array.isArray(parsed) && parsed.length === 1) return String(parsed[0].value ?? parsed[0].label ?? '');
+  } catch {
+    /* not Field Book's JSON: checked as written */
+  }
+  return cell;
+}
+
+/**
+ * Checks an observations sheet row by row and stages what it would write. The shape comes
+ * from the header unless given: Field Book's database export (plot_id, trait, value,
+ * timestamp), long (a variable and a value column), else wide (one column per variable).
+ */
+export async function checkObservations(
+  db: Kysely<Database>,
+  trialId: number,
+  rows: AsyncIterator<TableRow>,
+  stager: Stager,
+  requestedShape?: ObservationShape,
+): Promise<ObservationCheck> {
+  const first = await rows.next();
+  if (first.done) {
+    await stager.issue(1, '', 'imp.empty');
+    return { shape: requestedShape ?? 'long', columns: [], notes: false, recordedBy: false };
+  }
+  const header = readHeader(first.value);
+  const t = await targets(db, trialId);
+  const keys = new Set(header.keys);
+  const fieldBook = ['plotid', 'trait', 'value', 'timestamp'].every((k) => keys.has(k));
+  const { fields, unmatched } = await mapColumns<ObservationField>(header, OBSERVATION_COLUMNS, stager, { plot: 'plotId' });
+  const shape: ObservationShape = requestedShape ?? (fieldBook ? 'fieldbook' : fields.has('variable') && fields.has('value') ? 'long' : 'wide');
+  const base = { shape, columns: header.names, notes: fields.has('notes'), recordedBy: fields.has('recordedBy') };
+
+  if (!fields.has('plot')) {
+    await stager.issue(header.row, '', 'imp.missingColumn', { column: '小区 / plot' });
+  }
+  if (shape !== 'wide') {
+    if (!fields.has('variable')) await stager.issue(header.row, '', 'imp.missingColumn', { column: '指标 / variable' });
+    if (!fields.has('value')) await stager.issue(header.row, '', 'imp.missingColumn', { column: '数值 / value' });
+    for (const i of unmatched) await stager.issue(header.row, header.label(i), 'imp.unknownColumn');
+    if (!fields.has('plot') || !fields.has('variable') || !fields.has('value')) return drain(rows, stager, base);
+    const check = { header, fields, t, fieldBook: shape === 'fieldbook' };
+    for (let r = await rows.next(); !r.done; r = await rows.next()) await longRow(r.value, check, stager);
+    return base;
+  }
+
+  const plan = await widePlan(header, fields, unmatched, t.resolveVariable, stager);
+  if (!fields.has('plot')) return drain(rows, stager, base);
+  if (!plan.length) await stager.issue(header.row, '', 'imp.noVariableColumns');
+  for (let r = await rows.next(); !r.done; r = await rows.next()) await wideRow(r.value, header, fields, plan, t, stager);
+  return base;
+}
+
+async function drain<T>(rows: AsyncIterator<TableRow>, stager: Stager, result: T): Promise<T> {
+  for (let r = await rows.next(); !r.done; r = await rows.next()) stager.dataRows++;
+  return result;
+}
+
+/** Checks the row's plot, and its site, arm and block columns against that plot. */
+function checkPlot(row: TableRow, header: Header, fields: Map<ObservationField, number>, t: Targets, problems: RowProblems): { plot?: PlotView; text: string } {
+  const col = fields.get('plot')!;
+  const text = cellText(cellAt(row, col));
+  if (!text) {
+    problems.add(header.label(col), 'v.required');
+    return { text };
+  }
+  const plot = t.resolvePlot(text);
+  if (!plot) {
+    problems.add(header.label(col), 'v.unknownPlot', { value: text });
+    return { text };
+  }
+  const fold = (s: string | null | undefined) => halfWidth(s ?? '').toLowerCase();
+  const siteCol = fields.get('site');
+  const site = cellText(cellAt(row, siteCol));
+  if (siteCol !== undefined && site) {
+    const s = t.sites.get(plot.siteId) as SiteRow;
+    if (fold(site) !== fold(s.name) && fold(site) !== fold(s.nameEn)) {
+      problems.add(header.label(siteCol), 'imp.plotElsewhere', { plot: plot.label, value: site, actual: s.name });
+    }
+  }
+  const armCol = fields.get('arm');
+  const arm = cellText(cellAt(row, armCol));
+  if (armCol !== undefined && arm && fold(arm) !== fold(plot.arm)) {
+    problems.add(header.label(armCol), 'imp.plotOtherArm', { plot: plot.label, value: arm, actual: plot.arm });
+  }
+  const blockCol = fields.get('block');
+  const block = cellText(cellAt(row, blockCol));
+  if (blockCol !== undefined && block && fold(block) !== fold(plot.block)) {
+    problems.add(header.label(blockCol), 'imp.plotOtherBlock', { plot: plot.label, value: block, actual: plot.block ?? '-' });
+  }
+  return { plot, text };
+}
+
+function optionalText(row: TableRow, header: Header, col: number | undefined, max: number, problems: RowProblems): string | null {
+  const s = cellText(cellAt(row, col));
+  if (!s) return null;
+  if (s.length > max) {
+    problems.add(header.label(col!), 'v.tooLong', { maximum: max });
+    return null;
+  }
+  return s;
+}
+
+function observedOn(row: TableRow, header: Header, col: number | undefined, problems: RowProblems): string | null | undefined {
+  const cell = cellAt(row, col);
+  if (col === undefined || isBlank(cell)) return null;
+  const d = readDate(cell);
+  if (d.ok) return d.value;
+  problems.add(header.label(col), d.key, d.params);
+  return undefined;
+}
+
+async function longRow(
+  row: TableRow,
+  c: { header: Header; fields: Map<ObservationField, number>; t: Targets; fieldBook: boolean },
+  stager: Stager,
+) {
+  const { header, fields, t } = c;
+  stager.dataRows++;
+  await checkHeaderless(header, row, stager);
+  const problems = new RowProblems();
+  const { plot, text: plotText } = checkPlot(row, header, fields, t, problems);
+  const varCol = fields.get('variable')!;
+  const valueCol = fields.get('value')!;
+  const varText = cellText(cellAt(row, varCol));
+  let variable: VariableRow | undefined;
+  if (!varText) problems.add(header.label(varCol), 'v.required');
+  else {
+    const m = t.resolveVariable(varText);
+    if ('variable' in m) variable = m.variable;
+    else problems.add(header.label(varCol), m.key, m.params);
+  }
+  const on = observedOn(row, header, fields.get('observedOn'), problems);
+  const notes = optionalText(row, header, fields.get('notes'), 2000, problems);
+  const recordedBy = optionalText(row, header, fields.get('recordedBy'), 100, problems);
+  let cell = cellAt(row, valueCol);
+  if (c.fieldBook) cell = unwrapFieldBook(cell);
+  let stored: StoredValue | undefined;
+  if (variable) {
+    if (isBlank(cell)) problems.add(header.label(valueCol), 'v.required');
+    else {
+      const v = readValue(variable, cell);
+      if (v.ok) stored = v.value;
+      else problems.add(header.label(valueCol), v.key, v.params);
+    }
+  }
+  const shown = {
+    plot: plot?.label ?? plotText,
+    variable: variable?.code ?? varText,
+    value: stored ? shownValue(stored) : cellText(cell),
+    observedOn: on ?? (on === null ? null : cellText(cellAt(row, fields.get('observedOn')))),
+  };
+  await stage(stager, row.row, header.label(valueCol), problems, plot, variable, stored, on, notes, recordedBy, shown);
+}
+
+async function stage(
+  stager: Stager,
+  rowNumber: number,
+  column: string,
+  problems: RowProblems,
+  plot: PlotView | undefined,
+  variable: VariableRow | undefined,
+  stored: StoredValue | undefined,
+  on: string | null | undefined,
+  notes: string | null,
+  recordedBy: string | null,
+  shown: Record<string, unknown>,
+  inherited: RowProblems['list'] = [],
+) {
+  const error = problems.any || inherited.length > 0 || !plot || !variable || !stored || on === undefined;
+  if (error) shown.problems = [...inherited, ...problems.list].map((p) => ({ column: p.column, key: p.key, params: p.params }));
+  await problems.flush(stager, rowNumber);
+  await stager.row({
+    rowNumber,
+    columnName: column,
+    action: error ? 'error' : 'pending',
+    plotId: plot?.id ?? null,
+    variableId: variable?.id ?? null,
+    valueNumber: stored?.valueNumber ?? null,
+    valueDate: stored?.valueDate ?? null,
+    valueText: stored?.valueText ?? null,
+    observedOn: on ?? null,
+    notes,
+    recordedBy,
+    shown,
+  });
+}
+
+interface WideColumn {
+  index: number;
+  variable: VariableRow;
+  dateIndex?: number;
+}
+
+/**
+ * The value columns of a wide sheet with their observed-on date columns. A column is a
+ * variable (by code or name, optionally with a repeat marker such as "(第2次)" or ".2");
+ * "<that header> 观测日期" / "<that header> observed_on" is its own date column; a lone
+ * "观测日期" / "observed_on" column is the date of every value column without one.
+ */
+async function widePlan(header: Header, fields: Map<ObservationField, number>, unmatched: number[], resolve: VariableResolver, stager: Stager): Promise<WideColumn[]> {
+  const plan: WideColumn[] = [];
+  const pendingDates: { index: number; base: string }[] = [];
+  for (const field of ['variable', 'value'] as const) {
+    const i = fields.get(field);
+    if (i !== undefined) await stager.issue(header.row, header.label(i), 'imp.unknownColumn');
+  }
+  for (const i of unmatched) {
+    const name = header.names[i];
+    const exact = resolve(name);
+    if ('variable' in exact) {
+      plan.push({ index: i, variable: exact.variable });
+      continue;
+    }
+    const base = dateColumnBase(name);
+    if (base !== undefined && header.keys.some((k, j) => j !== i && k === base)) {
+      pendingDates.push({ index: i, base });
+      continue;
+    }
+    const m = resolve(name, { repeats: true });
+    if ('variable' in m) plan.push({ index: i, variable: m.variable });
+    else await stager.issue(header.row, header.label(i), m.key === 'v.unknownVariable' ? 'imp.unknownWideColumn' : m.key, m.params);
+  }
+  for (const d of pendingDates) {
+    const candidates = plan.filter((c) => header.keys[c.index] === d.base);
+    const left = candidates.filter((c) => c.index < d.index).at(-1);
+    const owner = left ?? candidates[0];
+    if (!owner) {
+      await stager.issue(header.row, header.label(d.index), 'imp.unknownWideColumn', { value: header.names[d.index] });
+      continue;
+    }
+    if (owner.dateIndex !== undefined) {
+      await stager.issue(header.row, header.label(d.index), 'imp.duplicateColumn', { first: header.label(owner.dateIndex) });
+      continue;
+    }
+    owner.dateIndex = d.index;
+  }
+  return plan.sort((a, b) => a.index - b.index);
+}
+
+async function wideRow(row: TableRow, header: Header, fields: Map<ObservationField, number>, plan: WideColumn[], t: Targets, stager: Stager) {
+  stager.dataRows++;
+  await checkHeaderless(header, row, stager);
+  // Problems of the row as a whole (its plot, its shared date) are reported once and make
+  // every value of the row an error.
+  const rowProblems = new RowProblems();
+  const { plot, text: plotText } = checkPlot(row, header, fields, t, rowProblems);
+  const shared = observedOn(row, header, fields.get('observedOn'), rowProblems);
+  const notes = optionalText(row, header, fields.get('notes'), 2000, rowProblems);
+  const recordedBy = optionalText(row, header, fields.get('recordedBy'), 100, rowProblems);
+  const inherited = [...rowProblems.list];
+  await rowProblems.flush(stager, row.row);
+  for (const col of plan) {
+    const cell = cellAt(row, col.index);
+    if (isBlank(cell)) continue;
+    const problems = new RowProblems();
+    const own = col.dateIndex !== undefined && !isBlank(cellAt(row, col.dateIndex)) ? observedOn(row, header, col.dateIndex, problems) : shared;
+    const v = readValue(col.variable, cell);
+    if (!v.ok) problems.add(header.label(col.index), v.key, v.params);
+    const shown = {
+      plot: plot?.label ?? plotText,
+      variable: col.variable.code,
+      value: v.ok ? shownValue(v.value) : cellText(cell),
+      observedOn: own ?? (own === null ? null : cellText(cellAt(row, col.dateIndex ?? fields.get('observedOn')))),
+    };
+    await stage(stager, row.row, header.label(col.index), problems, plot, col.variable, v.ok ? v.value : undefined, own, notes, recordedBy, shown, inherited);
+  }
+}

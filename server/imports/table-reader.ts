@@ -1,0 +1,169 @@
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { Readable, pipeline } from 'node:stream';
+import { AppError } from '../errors.js';
+import { shiftDecimal, isBlank, type Cell } from './cells.js';
+import { decimalText } from '../validation.js';
+
+/** One non-blank row of a sheet with its spreadsheet row number (the header is row 1). */
+export interface TableRow {
+  row: number;
+  cells: Cell[];
+}
+
+export type FileFormat = 'csv' | 'xlsx';
+export type TextEncoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be';
+
+/** Thrown while reading a file believed to be UTF-8 that turns out not to be. */
+export class NotUtf8 extends Error {
+  constructor() {
+    super('not UTF-8');
+  }
+}
+
+/**
+ * What a file is, from its first bytes: XLSX (a zip), the old binary XLS (refused with a
+ * clear message), or text, with the encoding a byte-order mark names.
+ */
+export function sniff(head: Buffer): { format: FileFormat; bom?: TextEncoding } {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return { format: 'xlsx' };
+  if (head.length >= 8 && head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) {
+    throw new AppError(415, 'ImportXlsNotSupported', 'imp.error.xls');
+  }
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { format: 'csv', bom: 'utf-8' };
+  if (head[0] === 0xff && head[1] === 0xfe) return { format: 'csv', bom: 'utf-16le' };
+  if (head[0] === 0xfe && head[1] === 0xff) return { format: 'csv', bom: 'utf-16be' };
+  return { format: 'csv' };
+}
+
+/**
+ * Text from bytes. UTF-8 is decoded strictly: an invalid sequence throws NotUtf8 so the
+ * caller can read the file again as GB18030 (Excel's "CSV" on Chinese Windows). A BOM is
+ * dropped.
+ */
+export async function* decodeText(bytes: AsyncIterable<Buffer>, encoding: TextEncoding): AsyncGenerator<string> {
+  if (encoding === 'gb18030') {
+    const decoder = iconv.getDecoder('gb18030');
+    for await (const b of bytes) {
+      const s = decoder.write(b);
+      if (s) yield s;
+    }
+    const tail = decoder.end();
+    if (tail) yield tail;
+    return;
+  }
+  const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' });
+  for await (const b of bytes) {
+    let s: string;
+    try {
+      s = decoder.decode(b, { stream: true });
+    } catch {
+      throw new NotUtf8();
+    }
+    if (s) yield s;
+  }
+  let tail: string;
+  try {
+    tail = decoder.decode();
+  } catch {
+    throw new NotUtf8();
+  }
+  if (tail) yield tail;
+}
+
+/**
+ * The rows of a CSV (comma- or tab-separated, from the first line) as text cells. Quoted
+ * cells may hold commas and line breaks; a quoted multi-line cell is one spreadsheet row.
+ * Blank rows are skipped but counted, so row numbers match what Excel shows.
+ */
+export async function* readCsv(text: AsyncIterable<string>): AsyncGenerator<TableRow> {
+  const it = text[Symbol.asyncIterator]();
+  let prefix = '';
+  let next = await it.next();
+  while (!next.done) {
+    prefix += next.value;
+    if (prefix.includes('\n') || prefix.length > 65536) break;
+    next = await it.next();
+  }
+  const sourceDone = next.done === true;
+  const firstLine = prefix.split('\n', 1)[0];
+  const delimiter = !firstLine.includes(',') && firstLine.includes('\t') ? '\t' : ',';
+  async function* all() {
+    if (prefix) yield prefix;
+    if (sourceDone) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
+  const piped = pipeline(Readable.from(all(), { objectMode: false, encoding: 'utf8' }), parser, () => undefined);
+  let row = 0;
+  try {
+    for await (const record of piped as AsyncIterable<string[]>) {
+      row++;
+      if (record.every((c) => isBlank(c))) continue;
+      yield { row, cells: record };
+    }
+  } catch (err) {
+    if (err instanceof NotUtf8 || err instanceof AppError) throw err;
+    const e = err as { code?: string; lines?: number; message?: string };
+    if (e.code?.startsWith('CSV_')) {
+      throw new AppError(422, 'ImportUnreadable', 'imp.error.csv', { line: e.lines ?? row + 1, detail: e.message ?? '' });
+    }
+    throw err;
+  }
+}
+
+type XlsxValue = ExcelJS.CellValue | undefined;
+
+/** An XLSX cell as a Cell: formulas by their result, rich text as its text, a number shown
+ * as a percentage as that text ("3.2%", so it is never silently read as 0.032). */
+function xlsxCell(cell: ExcelJS.Cell): Cell {
+  let v: XlsxValue = cell.value;
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    if ('result' in v) v = (v as ExcelJS.CellFormulaValue).result as XlsxValue;
+    else if ('richText' in v) v = (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
+    else if ('text' in v) v = String((v as ExcelJS.CellHyperlinkValue).text);
+    else if ('error' in v) v = String((v as ExcelJS.CellErrorValue).error);
+    else v = null;
+  }
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' && /%/.test(cell.numFmt ?? '')) {
+    const d = decimalText(v);
+    return d === undefined ? String(v) : `${shiftDecimal(d, 2)}%`;
+  }
+  if (typeof v === 'object' && !(v instanceof Date)) return null;
+  return v as Cell;
+}
+
+/**
+ * The rows of the first worksheet of an XLSX file, read as a stream (the workbook is never
+ * held whole in memory). Date cells arrive as dates, numbers as numbers.
+ */
+export async function* readXlsx(bytes: Readable): AsyncGenerator<TableRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(bytes, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  let first = true;
+  try {
+    for await (const sheet of reader) {
+      if (!first) continue;
+      first = false;
+      for await (const row of sheet as unknown as AsyncIterable<ExcelJS.Row>) {
+        const cells: Cell[] = [];
+        row.eachCell({ includeEmpty: false }, (cell, col) => {
+          cells[col - 1] = xlsxCell(cell);
+        });
+        for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
+        if (cells.every((c) => isBlank(c))) continue;
+        yield { row: row.number, cells };
+      }
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError(422, 'ImportUnreadable', 'imp.error.xlsx', { detail: (err as Error).message });
+  }
+}
