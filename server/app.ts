@@ -17,9 +17,23 @@ import { farmersApi } from './farmers/farmers.routes.js';
 import { trainingApi } from './training/training.routes.js';
 import { reportsApi } from './reports/reports.routes.js';
 import { importsApi } from './imports/imports.routes.js';
+import { createRenderer } from './web/render.js';
+import { htmlErrorPage } from './web/error-page.js';
+import { homePages } from './web/home.routes.js';
+import { projectPages } from './web/projects.pages.js';
+import { trialPages } from './web/trials.pages.js';
+import { observationPages } from './web/observations.pages.js';
+import { variablePages } from './web/variables.pages.js';
+import { reportPages } from './web/reports.pages.js';
+import { trainingPages } from './web/training.pages.js';
+
+export interface AppOptions {
+  /** A read replica of the database, for reports; without one they read the primary. */
+  replica?: DatabaseHandle;
+}
 
 /** The whole application, without listen(): tests and main.ts both start it. */
-export function createApp(config: Readonly<Config>, database: DatabaseHandle): Express {
+export function createApp(config: Readonly<Config>, database: DatabaseHandle, options: AppOptions = {}): Express {
   const { db, kind } = database;
   const app = express();
   app.disable('x-powered-by');
@@ -62,10 +76,21 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle): E
   api.use(observationsApi(db));
   api.use(farmersApi(db));
   api.use(trainingApi(db));
-  api.use(reportsApi(db));
+  api.use(reportsApi(db, options.replica?.db));
   app.use('/api', api);
 
+  // Server-rendered pages; their forms post urlencoded bodies.
+  const renderer = createRenderer();
+  app.use(express.urlencoded({ extended: true, limit: '2mb', parameterLimit: 50_000 }));
+  app.use(homePages(db, renderer));
+  app.use(projectPages(db, renderer));
+  app.use(trialPages(db, renderer));
+  app.use(observationPages(db, renderer));
+  app.use(variablePages(db, renderer));
+  app.use(reportPages(db, renderer));
+  app.use(trainingPages(db, renderer));
+
   app.use(notFoundHandler);
-  app.use(makeErrorHandler());
+  app.use(makeErrorHandler(htmlErrorPage(renderer)));
   return app;
 }

@@ -63,5 +63,23 @@ export function sendPage(res: Response, renderer: Renderer, name: string, contex
   res
     .status(status)
     .type('html')
-    .send(renderer.render(name, { lang, isEn: lang === 'en', csrfToken: res.locals.csrfToken, user: res.locals.user, path: res.req.originalUrl, ...context }));
+    .send(
+      renderer.render(name, {
+        lang,
+        isEn: lang === 'en',
+        csrfToken: res.locals.csrfToken,
+        user: res.locals.user,
+        path: res.req.originalUrl,
+        switchLangHref: switchLangHref(res.req.originalUrl, lang === 'en' ? 'zh' : 'en'),
+        ...context,
+      }),
+    );
+}
+
+/** The same address in the other language; a form's address (after a failed POST) is
+ * shown again by GET, so the link always lands on a page. */
+export function switchLangHref(originalUrl: string, to: Lang): string {
+  const url = new URL(originalUrl, 'http://x');
+  url.searchParams.set('lang', to);
+  return url.pathname + url.search;
 }

@@ -1,0 +1,58 @@
+// Small enhancements; every page works without them.
+(function () {
+  'use strict';
+
+  // A print button where scripts run (the browser's own Print works everywhere).
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      window.print();
+    });
+  });
+
+  // Ask before a destructive form is sent.
+  document.querySelectorAll('form[data-confirm]').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm(form.getAttribute('data-confirm'))) event.preventDefault();
+    });
+  });
+
+  // After a refused submission, put the cursor in the first field to correct.
+  var invalid = document.querySelector('.entry-form [aria-invalid="true"], form.form [aria-invalid="true"]');
+  if (invalid) {
+    invalid.focus({ preventScroll: true });
+    invalid.scrollIntoView({ block: 'center' });
+  }
+
+  // Roster picker: find a farmer by name or household, and count who is ticked.
+  document.querySelectorAll('[data-roster]').forEach(function (roster) {
+    var filter = roster.querySelector('[data-roster-filter]');
+    var count = roster.querySelector('[data-roster-count]');
+    var boxes = roster.querySelectorAll('input[type="checkbox"]');
+    function recount() {
+      if (!count) return;
+      var n = 0;
+      var w = 0;
+      boxes.forEach(function (box) {
+        if (box.checked) {
+          n += 1;
+          if (box.hasAttribute('data-female')) w += 1;
+        }
+      });
+      count.textContent = count.getAttribute('data-template').replace('{n}', String(n)).replace('{w}', String(w));
+    }
+    roster.addEventListener('change', recount);
+    if (filter) {
+      filter.closest('label').hidden = false;
+      filter.addEventListener('input', function () {
+        var q = filter.value.trim().toLowerCase();
+        roster.querySelectorAll('li[data-name]').forEach(function (li) {
+          li.hidden = q !== '' && li.getAttribute('data-name').toLowerCase().indexOf(q) < 0;
+        });
+        roster.querySelectorAll('details.village').forEach(function (d) {
+          if (q !== '') d.open = d.querySelector('li[data-name]:not([hidden])') !== null;
+        });
+      });
+    }
+  });
+})();

@@ -1,0 +1,208 @@
+import type { VariableRow } from '../../db/database.js';
+import type { Lang } from '../i18n/i18n.js';
+import { exactValue } from '../observations/observation-values.js';
+import { read, type FormBody, type FormErrors } from './forms.js';
+import { enumLabel, nameIn, tr } from './labels.js';
+
+/**
+ * The data-entry grid of a trial: one row per plot, one column per variable, a cell per
+ * plot × variable named `v.<plotId>.<variableId>`. A submission becomes one observation
+ * per filled cell, sent to the service as one all-or-nothing batch; the batch's row
+ * numbers lead each error back to its cell.
+ */
+
+export interface GridPlot {
+  id: number;
+  label: string;
+  siteId: number;
+  arm: string;
+  armRole: 'treatment' | 'control';
+  block: string | null;
+  plantedOn: string | null;
+}
+
+export type GridVariable = Pick<VariableRow, 'id' | 'code' | 'name' | 'nameEn' | 'kind' | 'unit' | 'minimum' | 'maximum' | 'categories'>;
+
+export interface GridObservation {
+  id: number;
+  plotId: number;
+  variableId: number;
+  valueNumber: string | null;
+  valueDate: string | null;
+  valueText: string | null;
+  observedOn: string | null;
+  recordedBy: string | null;
+  notes: string | null;
+  version: number;
+}
+
+export const cellName = (plotId: number, variableId: number) => `v.${plotId}.${variableId}`;
+const CELL = /^v\.(\d{1,9})\.(\d{1,9})$/;
+
+/** The fields shared by every observation of one submission. */
+export const COMMON_FIELDS = ['observedOn', 'recordedBy', 'notes'] as const;
+
+/**
+ * The filled cells of a submitted grid as observation inputs, in grid order (plots, then
+ * variables), and the cell each input came from (`cells[i]` is row i + 1 of the batch).
+ */
+export function collectEntries(body: FormBody, plots: readonly GridPlot[], variables: readonly GridVariable[]) {
+  const plotOrder = new Map(plots.map((p, i) => [p.id, i]));
+  const varOrder = new Map(variables.map((v, i) => [v.id, i]));
+  const filled = Object.entries(body)
+    .map(([name, value]) => {
+      const m = CELL.exec(name);
+      return m && value.trim() !== '' ? { name, plotId: Number(m[1]), variableId: Number(m[2]), value } : null;
+    })
+    .filter((c): c is NonNullable<typeof c> => c !== null)
+    .sort(
+      (a, b) =>
+        (plotOrder.get(a.plotId) ?? Infinity) - (plotOrder.get(b.plotId) ?? Infinity) ||
+        (varOrder.get(a.variableId) ?? Infinity) - (varOrder.get(b.variableId) ?? Infinity) ||
+        a.name.localeCompare(b.name),
+    );
+  const plotById = new Map(plots.map((p) => [p.id, p]));
+  const varById = new Map(variables.map((v) => [v.id, v]));
+  const common = {
+    observedOn: read.optional(body.observedOn),
+    recordedBy: read.optional(body.recordedBy),
+    notes: read.optional(body.notes),
+  };
+  return {
+    inputs: filled.map((c) => ({
+      plot: plotById.get(c.plotId)?.label ?? `#${c.plotId}`,
+      variable: varById.get(c.variableId)?.code ?? `#${c.variableId}`,
+      value: c.value,
+      ...common,
+    })),
+    cells: filled.map((c) => c.name),
+  };
+}
+
+/** Leads a batch issue back to its cell; the shared fields keep their own names. */
+export function cellRename(cells: readonly string[]) {
+  return (path: string, row?: number): string | undefined => {
+    const field = path.split('.')[0];
+    if ((COMMON_FIELDS as readonly string[]).includes(field)) return field;
+    if (row !== undefined && cells[row - 1]) return cells[row - 1];
+    return undefined;
+  };
+}
+
+/** The same message once per field: the shared fields fail once for every row. */
+export function dedupe(errors: FormErrors): FormErrors {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(errors.fields)) fields[k] = [...new Set(v.split('; '))].join('; ');
+  return { fields, form: [...new Set(errors.form)] };
+}
+
+function daysAfter(from: string | null, to: string | null): number | null {
+  if (!from || !to) return null;
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** An observation's value as a person reads it: "5427.10 kg/亩", "2017-04-22（定植后 33 天）". */
+export function shownValue(lang: Lang, v: GridVariable, o: Pick<GridObservation, 'valueNumber' | 'valueDate' | 'valueText'>, plantedOn: string | null): string {
+  const raw = exactValue(o) ?? '';
+  if (v.kind === 'date') {
+    const d = daysAfter(plantedOn, o.valueDate);
+    return d === null ? raw : `${raw}（${tr(lang, 'entry.daysAfterPlanting', { days: d })}）`;
+  }
+  if ((v.kind === 'number' || v.kind === 'count') && v.unit) return `${raw} ${v.unit}`;
+  return raw;
+}
+
+export interface ColumnView {
+  id: number;
+  code: string;
+  name: string;
+  unit: string | null;
+  kind: string;
+  kindLabel: string;
+  range: string | null;
+}
+
+export function columnView(lang: Lang, v: GridVariable): ColumnView {
+  const lo = v.minimum === null ? null : Number(v.minimum);
+  const hi = v.maximum === null ? null : Number(v.maximum);
+  return {
+    id: v.id,
+    code: v.code,
+    name: nameIn(lang, v),
+    unit: v.unit,
+    kind: v.kind,
+    kindLabel: enumLabel(lang, 'variableKind', v.kind),
+    range: lo !== null || hi !== null ? `${lo ?? ''}–${hi ?? ''}` : null,
+  };
+}
+
+export interface HistoryItem {
+  id: number;
+  value: string;
+  observedOn: string | null;
+  recordedBy: string | null;
+  notes: string | null;
+  corrected: boolean;
+}
+
+export interface CellView {
+  name: string;
+  id: string;
+  column: ColumnView;
+  value: string;
+  error?: string;
+  input: 'date' | 'decimal' | 'integer' | 'select' | 'text';
+  options?: { value: string; label: string; selected: boolean }[];
+  history: HistoryItem[];
+  latest: HistoryItem | null;
+}
+
+/** One plot row of the grid, with each cell's typed value, error and history. */
+export function gridRow(
+  lang: Lang,
+  plot: GridPlot,
+  variables: readonly GridVariable[],
+  observations: readonly GridObservation[],
+  values: FormBody,
+  errors: FormErrors | undefined,
+) {
+  return {
+    id: plot.id,
+    label: plot.label,
+    arm: plot.arm,
+    role: enumLabel(lang, 'role', plot.armRole),
+    isControl: plot.armRole === 'control',
+    block: plot.block,
+    plantedOn: plot.plantedOn,
+    cells: variables.map((v): CellView => {
+      const name = cellName(plot.id, v.id);
+      const value = values[name] ?? '';
+      const history = observations
+        .filter((o) => o.plotId === plot.id && o.variableId === v.id)
+        .sort((a, b) => (a.observedOn ?? '').localeCompare(b.observedOn ?? '') || a.id - b.id)
+        .map((o) => ({
+          id: o.id,
+          value: shownValue(lang, v, o, plot.plantedOn),
+          observedOn: o.observedOn,
+          recordedBy: o.recordedBy,
+          notes: o.notes,
+          corrected: o.version > 1,
+        }));
+      const input = v.kind === 'date' ? 'date' : v.kind === 'number' ? 'decimal' : v.kind === 'count' ? 'integer' : v.kind === 'category' ? 'select' : 'text';
+      return {
+        name,
+        id: `c-${plot.id}-${v.id}`,
+        column: columnView(lang, v),
+        value,
+        error: errors?.fields[name],
+        input,
+        options:
+          v.kind === 'category'
+            ? [{ value: '', label: '—', selected: value === '' }, ...(v.categories ?? []).map((c) => ({ value: c, label: c, selected: c === value }))]
+            : undefined,
+        history,
+        latest: history.at(-1) ?? null,
+      };
+    }),
+  };
+}

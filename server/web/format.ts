@@ -1,0 +1,61 @@
+import type { Lang } from '../i18n/i18n.js';
+
+const MINUS = '\u2212';
+
+/**
+ * A figure for a table cell: whole numbers from 100 up, one decimal from 10, two below,
+ * trailing zeros dropped, a true minus sign; '—' when there is no figure.
+ * @example num(-3.3333) // => '−3.33'
+ */
+export function num(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  const a = Math.abs(x);
+  const digits = a >= 100 ? 0 : a >= 10 ? 1 : 2;
+  let s = a.toFixed(digits);
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  if (s === '0') return '0';
+  return x < 0 ? MINUS + s : s;
+}
+
+/** Like `num` with an explicit plus sign for positive figures. */
+export function signed(x: number | null | undefined): string {
+  const s = num(x);
+  return x !== null && x !== undefined && x > 0 && s !== '0' ? `+${s}` : s;
+}
+
+/** A 95% interval as "[lo, hi]", or '—'. */
+export function interval(ci: readonly [number, number] | null | undefined): string {
+  return ci ? `[${signed(ci[0])}, ${signed(ci[1])}]` : '—';
+}
+
+/** A p-value with two significant digits; below 0.001 written "<0.001". */
+export function pValue(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '—';
+  if (p < 0.001) return '<0.001';
+  return p >= 0.1 ? p.toFixed(2) : String(Number(p.toPrecision(2)));
+}
+
+/** A share in percent with no decimals ("38%"), or '—'. */
+export function share(part: number | null | undefined, whole: number | null | undefined): string {
+  if (part === null || part === undefined || !whole) return '—';
+  return `${Math.round((100 * part) / whole)}%`;
+}
+
+/**
+ * A difference in days read as words: "提前 3.3 天" / "3.3 days earlier".
+ * @example daysWords(-3.5, 'en') // => '3.5 days earlier'
+ */
+export function daysWords(delta: number | null | undefined, lang: Lang): string {
+  if (delta === null || delta === undefined || !Number.isFinite(delta)) return '—';
+  const a = num(Math.abs(delta));
+  if (a === '0') return lang === 'zh' ? '无差别' : 'no difference';
+  if (lang === 'zh') return delta < 0 ? `提前 ${a} 天` : `推迟 ${a} 天`;
+  const unit = a === '1' ? 'day' : 'days';
+  return delta < 0 ? `${a} ${unit} earlier` : `${a} ${unit} later`;
+}
+
+/** Today's date in China Standard Time (the projects' official time, Xinjiang included) as
+ * YYYY-MM-DD: the default day of a data-entry form. */
+export function today(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

@@ -1,0 +1,107 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { paramId } from '../http.js';
+import { exactValue } from '../observations/observation-values.js';
+import { ObservationPatch } from '../observations/observations.schemas.js';
+import * as observations from '../observations/observations.service.js';
+import { getPlot } from '../plots/plots.service.js';
+import { getProject } from '../projects/projects.service.js';
+import { getTrial } from '../trials/trials.service.js';
+import { parseOrThrow } from '../validation.js';
+import { shownValue } from './entry-grid.js';
+import { asText, fieldView, mountForm, read, type FieldSpec } from './forms.js';
+import { nameIn, tr } from './labels.js';
+import type { Renderer } from './render.js';
+
+/** Correcting or removing one observation; every other record of the same plot and
+ * variable is listed beside the form. */
+export function observationPages(db: Kysely<Database>, renderer: Renderer): Router {
+  const r = Router();
+
+  mountForm(r, renderer, '/observations/:id/edit', {
+    load: async (req) => {
+      const obs = await observations.getObservation(db, paramId(req, 'ObservationNotFound'));
+      const detail = await getTrial(db, obs.trialId);
+      const [project, plot, history] = await Promise.all([
+        getProject(db, detail.trial.projectId),
+        getPlot(db, obs.plotId),
+        observations.listObservations(db, obs.trialId, { plot: obs.plot, variable: obs.variable, limit: 1000 }),
+      ]);
+      const variable = detail.variables.find((v) => v.id === obs.variableId)!;
+      return { obs, detail, project, plot, history, variable };
+    },
+    initial: ({ obs }) => ({
+      value: exactValue(obs) ?? '',
+      observedOn: asText(obs.observedOn),
+      recordedBy: asText(obs.recordedBy),
+      notes: asText(obs.notes),
+      version: String(obs.version),
+    }),
+    submit: async ({ obs }, body) => {
+      const patch = parseOrThrow(ObservationPatch, {
+        value: body.value ?? '',
+        observedOn: read.optional(body.observedOn),
+        recordedBy: read.optional(body.recordedBy),
+        notes: read.optional(body.notes),
+        version: Number(body.version),
+      });
+      await observations.patchObservation(db, obs.id, patch);
+      return `/trials/${obs.trialId}?corrected=1#plot-${obs.plotId}`;
+    },
+    render: ({ obs, detail, project, plot, history, variable }, form) => {
+      const { lang } = form;
+      const valueSpec: FieldSpec =
+        variable.kind === 'date'
+          ? { name: 'value', label: 'obs.value', type: 'date', required: true }
+          : variable.kind === 'category'
+            ? { name: 'value', label: 'obs.value', type: 'select', required: true, options: [['', '—'], ...(variable.categories ?? []).map((c) => [c, c] as const)] }
+            : variable.kind === 'text'
+              ? { name: 'value', label: 'obs.value', type: 'textarea', required: true }
+              : { name: 'value', label: 'obs.value', type: variable.kind === 'count' ? 'integer' : 'decimal', unit: variable.unit, required: true };
+      const specs: FieldSpec[] = [
+        valueSpec,
+        { name: 'observedOn', label: 'entry.observedOn', type: 'date' },
+        { name: 'recordedBy', label: 'entry.recordedBy' },
+        { name: 'notes', label: 'entry.notes', type: 'textarea' },
+      ];
+      return {
+        view: 'observations/edit',
+        context: {
+          title: tr(lang, 'obs.correct'),
+          heading: tr(lang, 'obs.correct'),
+          crumbs: [
+            { href: '/', label: tr(lang, 'nav.home') },
+            { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+            { href: `/trials/${detail.trial.id}#plot-${plot.id}`, label: nameIn(lang, detail.trial) },
+          ],
+          plot: plot.label,
+          variable: nameIn(lang, variable),
+          unit: variable.unit,
+          action: `/observations/${obs.id}/edit`,
+          deleteAction: `/observations/${obs.id}/delete`,
+          hidden: [{ name: 'version', value: form.values.version ?? String(obs.version) }],
+          fields: specs.map((s) => fieldView(lang, form.values, form.errors, s)),
+          history: history.map((h) => ({
+            id: h.id,
+            value: shownValue(lang, variable, h, plot.plantedOn),
+            observedOn: h.observedOn,
+            recordedBy: h.recordedBy,
+            notes: h.notes,
+            corrected: h.version > 1,
+            current: h.id === obs.id,
+          })),
+          cancelHref: `/trials/${detail.trial.id}#plot-${plot.id}`,
+        },
+      };
+    },
+  });
+
+  r.post('/observations/:id/delete', async (req, res) => {
+    const obs = await observations.getObservation(db, paramId(req, 'ObservationNotFound'));
+    await observations.deleteObservation(db, obs.id);
+    res.redirect(303, `/trials/${obs.trialId}?deleted=1#plot-${obs.plotId}`);
+  });
+
+  return r;
+}

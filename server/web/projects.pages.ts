@@ -1,0 +1,228 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database, ProjectRow, SiteRow } from '../../db/database.js';
+import { paramId } from '../http.js';
+import { ProjectInput, ProjectPatch } from '../projects/projects.schemas.js';
+import * as projects from '../projects/projects.service.js';
+import { SITE_KINDS, SiteInput, SitePatch } from '../sites/sites.schemas.js';
+import * as sites from '../sites/sites.service.js';
+import { listTrials } from '../trials/trials.service.js';
+import { parseOrThrow } from '../validation.js';
+import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, otherName, period, tr } from './labels.js';
+import { sendPage, type Renderer } from './render.js';
+import { projectTraining, trialCards } from './summaries.js';
+
+/** Project pages: the overview of one project, its create and edit forms, and its sites. */
+export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
+  const r = Router();
+
+  mountForm(r, renderer, '/projects/new', {
+    load: async () => null,
+    initial: () => ({}),
+    submit: async (_c, body) => {
+      const code = read.optional(body.code);
+      const input = parseOrThrow(ProjectInput, { ...projectFields(body), ...(code ? { code } : {}) });
+      return `/projects/${(await projects.createProject(db, input)).id}`;
+    },
+    rename: projectRename,
+    render: (_c, form) => projectForm(form, null),
+  });
+
+  mountForm(r, renderer, '/projects/:id/edit', {
+    load: async (req) => projects.getProject(db, paramId(req, 'ProjectNotFound')),
+    initial: (p) => projectValues(p),
+    submit: async (p, body) => {
+      const code = read.optional(body.code);
+      const patch = parseOrThrow(ProjectPatch, { ...projectFields(body), ...(code ? { code } : {}), version: Number(body.version) });
+      await projects.patchProject(db, p.id, patch);
+      return `/projects/${p.id}`;
+    },
+    rename: projectRename,
+    render: (p, form) => projectForm(form, p),
+  });
+
+  mountForm(r, renderer, '/projects/:id/sites/new', {
+    load: async (req) => projects.getProject(db, paramId(req, 'ProjectNotFound')),
+    initial: () => ({ kind: 'greenhouse' }),
+    submit: async (p, body) => {
+      await sites.createSite(db, p.id, parseOrThrow(SiteInput, siteFields(body)));
+      return `/projects/${p.id}#sites`;
+    },
+    render: (p, form) => siteForm(form, p, null),
+  });
+
+  mountForm(r, renderer, '/sites/:id/edit', {
+    load: async (req) => {
+      const site = await sites.getSite(db, paramId(req, 'SiteNotFound'));
+      return { site, project: await projects.getProject(db, site.projectId) };
+    },
+    initial: ({ site }) => siteValues(site),
+    submit: async ({ site }, body) => {
+      await sites.patchSite(db, site.id, parseOrThrow(SitePatch, { ...siteFields(body), version: Number(body.version) }));
+      return `/projects/${site.projectId}#sites`;
+    },
+    render: ({ site, project }, form) => siteForm(form, project, site),
+  });
+
+  r.get('/projects/:id', async (req, res) => {
+    const lang = langOf(res);
+    const p = projects.projectDto(await projects.getProject(db, paramId(req, 'ProjectNotFound')));
+    const [siteRows, trials, training] = await Promise.all([sites.listSites(db, p.id), listTrials(db, p.id), projectTraining(db, p.id, lang)]);
+    sendPage(res, renderer, 'projects/show', {
+      title: nameIn(lang, p),
+      crumbs: [{ href: '/', label: tr(lang, 'nav.home') }],
+      project: {
+        ...p,
+        displayName: nameIn(lang, p),
+        otherName: otherName(lang, p),
+        period: period(p.startsOn, p.endsOn),
+        partners: p.partnerOrganisations.join(lang === 'zh' ? '、' : ', '),
+      },
+      sites: siteRows.map((s) => ({
+        id: s.id,
+        name: nameIn(lang, s),
+        otherName: otherName(lang, s),
+        place: [s.county, s.township, s.village].filter(Boolean).join(' · '),
+        kind: enumLabel(lang, 'siteKind', s.kind),
+      })),
+      trials: await trialCards(db, trials, lang),
+      training,
+      targets: p.targets,
+    });
+  });
+
+  return r;
+}
+
+// ---- Projects ------------------------------------------------------------------------------
+
+function projectFields(b: FormBody) {
+  return {
+    name: read.text(b.name),
+    nameEn: read.optional(b.nameEn),
+    category: read.optional(b.category),
+    leadOrganisation: read.optional(b.leadOrganisation),
+    partnerOrganisations: read.lines(b.partnerOrganisations),
+    startsOn: read.optional(b.startsOn),
+    endsOn: read.optional(b.endsOn),
+    targets: { personTimes: read.integer(b['targets.personTimes']), demoHouseholds: read.integer(b['targets.demoHouseholds']) },
+    description: read.optional(b.description),
+  };
+}
+
+function projectRename(path: string): string | undefined {
+  if (path.startsWith('partnerOrganisations')) return 'partnerOrganisations';
+  return path || undefined;
+}
+
+function projectValues(p: ProjectRow): FormBody {
+  return {
+    code: p.code,
+    name: p.name,
+    nameEn: asText(p.nameEn),
+    category: asText(p.category),
+    leadOrganisation: asText(p.leadOrganisation),
+    partnerOrganisations: p.partnerOrganisations.join('\n'),
+    startsOn: asText(p.startsOn),
+    endsOn: asText(p.endsOn),
+    'targets.personTimes': asText(p.targetPersonTimes),
+    'targets.demoHouseholds': asText(p.targetDemoHouseholds),
+    description: asText(p.description),
+    version: String(p.version),
+  };
+}
+
+const PROJECT_FIELDS: FieldSpec[] = [
+  { name: 'name', label: 'project.name', required: true, wide: true },
+  { name: 'nameEn', label: 'project.nameEn', wide: true },
+  { name: 'code', label: 'project.code', hint: 'project.codeHint' },
+  { name: 'category', label: 'project.category' },
+  { name: 'leadOrganisation', label: 'project.leadOrganisation' },
+  { name: 'partnerOrganisations', label: 'project.partners', type: 'textarea', hint: 'form.onePerLine' },
+  { name: 'startsOn', label: 'project.startsOn', type: 'date' },
+  { name: 'endsOn', label: 'project.endsOn', type: 'date' },
+  { name: 'targets.personTimes', label: 'project.targetPersonTimes', type: 'integer', hint: 'project.targetPersonTimesHint' },
+  { name: 'targets.demoHouseholds', label: 'project.targetDemoHouseholds', type: 'integer' },
+  { name: 'description', label: 'project.description', type: 'textarea' },
+];
+
+function projectForm(form: FormState, p: ProjectRow | null) {
+  const { lang } = form;
+  return {
+    view: 'forms/generic',
+    context: {
+      title: tr(lang, p ? 'project.edit' : 'project.new'),
+      heading: p ? `${tr(lang, 'project.edit')}：${nameIn(lang, p)}` : tr(lang, 'project.new'),
+      crumbs: [{ href: '/', label: tr(lang, 'nav.home') }, ...(p ? [{ href: `/projects/${p.id}`, label: nameIn(lang, p) }] : [])],
+      action: p ? `/projects/${p.id}/edit` : '/projects/new',
+      hidden: p ? [{ name: 'version', value: form.values.version ?? String(p.version) }] : [],
+      fields: PROJECT_FIELDS.map((f) => fieldView(lang, form.values, form.errors, f)),
+      submitLabel: tr(lang, p ? 'form.save' : 'form.create'),
+      cancelHref: p ? `/projects/${p.id}` : '/',
+    },
+  };
+}
+
+// ---- Sites ---------------------------------------------------------------------------------
+
+function siteFields(b: FormBody) {
+  return {
+    name: read.text(b.name),
+    nameEn: read.optional(b.nameEn),
+    kind: read.text(b.kind),
+    county: read.optional(b.county),
+    township: read.optional(b.township),
+    village: read.optional(b.village),
+    latitude: read.number(b.latitude),
+    longitude: read.number(b.longitude),
+    notes: read.optional(b.notes),
+  };
+}
+
+function siteValues(s: SiteRow): FormBody {
+  return {
+    name: s.name,
+    nameEn: asText(s.nameEn),
+    kind: s.kind,
+    county: asText(s.county),
+    township: asText(s.township),
+    village: asText(s.village),
+    latitude: asText(s.latitude === null ? null : Number(s.latitude)),
+    longitude: asText(s.longitude === null ? null : Number(s.longitude)),
+    notes: asText(s.notes),
+    version: String(s.version),
+  };
+}
+
+function siteForm(form: FormState, p: ProjectRow, s: SiteRow | null) {
+  const { lang } = form;
+  const specs: FieldSpec[] = [
+    { name: 'name', label: 'site.name', required: true },
+    { name: 'nameEn', label: 'site.nameEn' },
+    { name: 'kind', label: 'site.kind', type: 'select', options: enumOptions(lang, 'siteKind', SITE_KINDS) },
+    { name: 'county', label: 'site.county' },
+    { name: 'township', label: 'site.township' },
+    { name: 'village', label: 'site.village' },
+    { name: 'latitude', label: 'site.latitude', type: 'decimal' },
+    { name: 'longitude', label: 'site.longitude', type: 'decimal' },
+    { name: 'notes', label: 'site.notes', type: 'textarea' },
+  ];
+  return {
+    view: 'forms/generic',
+    context: {
+      title: tr(lang, s ? 'site.edit' : 'site.new'),
+      heading: s ? `${tr(lang, 'site.edit')}：${nameIn(lang, s)}` : tr(lang, 'site.new'),
+      crumbs: [
+        { href: '/', label: tr(lang, 'nav.home') },
+        { href: `/projects/${p.id}`, label: nameIn(lang, p) },
+      ],
+      action: s ? `/sites/${s.id}/edit` : `/projects/${p.id}/sites/new`,
+      hidden: s ? [{ name: 'version', value: form.values.version ?? String(s.version) }] : [],
+      fields: specs.map((f) => fieldView(lang, form.values, form.errors, f)),
+      submitLabel: tr(lang, s ? 'form.save' : 'form.create'),
+      cancelHref: `/projects/${p.id}#sites`,
+    },
+  };
+}
+

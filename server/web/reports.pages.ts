@@ -1,0 +1,187 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { flagMessages } from '../../analysis/flags.js';
+import { forestPlot } from '../charts/forest-plot.js';
+import { paramId } from '../http.js';
+import type { Lang } from '../i18n/i18n.js';
+import { listPlots } from '../plots/plots.repository.js';
+import { getProject } from '../projects/projects.service.js';
+import { trialReport, type TrialReport } from '../reports/reports.service.js';
+import { daysWords, interval, num, pValue, signed, today } from './format.js';
+import { enumLabel, langOf, nameIn, otherName, tr } from './labels.js';
+import { sendPage, type Renderer } from './render.js';
+
+type Comparison = TrialReport['comparisons'][number];
+type Interval = readonly [number, number] | null;
+
+/** The trial report page: per variable the headline, a table per site with the overall
+ * row, and a forest plot; laid out for A4 when printed. */
+export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
+  const r = Router();
+  r.get('/trials/:id/report', async (req, res) => {
+    const lang = langOf(res);
+    const id = paramId(req, 'TrialNotFound');
+    const report = await trialReport(db, id);
+    const [project, plots] = await Promise.all([getProject(db, report.trial.projectId), listPlots(db, id)]);
+    const siteNames = new Map(report.sites.map((s) => [s.id, nameIn(lang, s)]));
+    const plotLabels = new Map(plots.map((p) => [p.id, p.label]));
+    const t = report.trial;
+    sendPage(res, renderer, 'reports/trial', {
+      title: `${tr(lang, 'report.title')} · ${nameIn(lang, t)}`,
+      bodyClass: 'report-page',
+      crumbs: [
+        { href: '/', label: tr(lang, 'nav.home') },
+        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+        { href: `/trials/${t.id}`, label: nameIn(lang, t) },
+      ],
+      trial: {
+        id: t.id,
+        name: nameIn(lang, t),
+        otherName: otherName(lang, t),
+        crop: t.crop,
+        season: t.season,
+        design: enumLabel(lang, 'design', t.design),
+        arms: t.arms.map((a) => ({ name: a.name, role: enumLabel(lang, 'role', a.role), isControl: a.role === 'control' })),
+      },
+      project: { id: project.id, name: nameIn(lang, project), lead: project.leadOrganisation },
+      generatedOn: today(),
+      method: tr(lang, t.design === 'crd' ? 'report.methodCrd' : 'report.methodPaired'),
+      comparisons: report.comparisons.map((c, i) => comparisonView(lang, c, i, siteNames, plotLabels)),
+      exportCsv: `/api/trials/${t.id}/report/export?format=csv`,
+      exportXlsx: `/api/trials/${t.id}/report/export?format=xlsx`,
+    });
+  });
+  return r;
+}
+
+/** True only when a 95% CI exists and lies wholly on one side of zero. */
+export function excludesZero(ci: Interval): boolean {
+  return ci !== null && (ci[0] > 0 || ci[1] < 0);
+}
+
+function significance(lang: Lang, ci: Interval, p: number | null) {
+  if (ci === null) return { text: tr(lang, 'report.sigUnknown'), cls: 'sig-unknown' };
+  if (excludesZero(ci)) return { text: `${tr(lang, 'report.sigYes')}${p !== null ? ` (p ${pValue(p).startsWith('<') ? pValue(p) : `= ${pValue(p)}`})` : ''}`, cls: 'sig-yes' };
+  return { text: tr(lang, 'report.sigNo'), cls: 'sig-no' };
+}
+
+function flagText(lang: Lang, code: string): string {
+  return flagMessages[code]?.[lang] ?? code;
+}
+
+function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map<number, string>, plotLabels: Map<number, string>) {
+  const v = c.variable;
+  const isDate = v.kind === 'date';
+  const numeric = v.kind === 'date' || v.kind === 'number' || v.kind === 'count';
+  const unit = isDate ? tr(lang, 'report.days') : (v.unit ?? '');
+  const notes: string[] = [];
+  const ref = (codes: readonly string[]) =>
+    codes.map((code) => {
+      let n = notes.indexOf(code);
+      if (n < 0) n = notes.push(code) - 1;
+      return n + 1;
+    });
+  const deltaText = (d: number | null) => (isDate ? daysWords(d, lang) : d === null ? '—' : `${signed(d)}${unit ? ` ${unit}` : ''}`);
+  const siteName = (s: { siteId: number; siteName: string }) => siteNames.get(s.siteId) ?? s.siteName;
+
+  const sites = c.sites.map((s) => {
+    const paired = 'nPairs' in s ? (s as { nPairs: number }).nPairs : null;
+    return {
+      name: siteName(s),
+      nTreatment: s.nTreatment,
+      nControl: s.nControl,
+      nPairs: paired,
+      meanTreatment: num(s.meanTreatment),
+      meanControl: num(s.meanControl),
+      delta: deltaText(s.delta),
+      deltaCi: interval(s.deltaCi),
+      percent: s.percent === null ? '—' : `${signed(s.percent)}%`,
+      percentCi: interval(s.percentCi),
+      significance: significance(lang, s.deltaCi, s.pValue),
+      refs: ref(s.flags),
+    };
+  });
+  const o = c.overall;
+  const overall = o
+    ? {
+        nSites: o.nSites,
+        delta: deltaText(o.delta),
+        deltaCi: interval(o.deltaCi),
+        percent: o.percent === null ? '—' : `${signed(o.percent)}%`,
+        percentCi: interval(o.percentCi),
+        significance: significance(lang, o.deltaCi, o.pValue),
+        range: `${signed(o.range[0])} … ${signed(o.range[1])}${unit ? ` ${unit}` : ''}`,
+        predictionInterval: o.predictionInterval ? `${interval(o.predictionInterval)}${unit ? ` ${unit}` : ''}` : null,
+        direction: tr(lang, isDate ? 'report.directionDates' : 'report.directionNumbers', { lower: o.sitesLower, higher: o.sitesHigher, total: o.nSites }),
+        refs: ref(o.flags),
+      }
+    : null;
+  const commonRefs = ref(c.flags);
+
+  const hasSiteDelta = c.sites.some((s) => s.delta !== null);
+  const chartInput = {
+    sites: c.sites.map((s) => ({ label: siteName(s), delta: s.delta, ci: s.deltaCi })),
+    pooled:
+      o && c.sites.filter((s) => s.delta !== null).length > 1
+        ? { label: tr(lang, 'report.pooledLabel', { count: o.nSites }), delta: o.delta, ci: o.deltaCi, predictionInterval: o.predictionInterval }
+        : null,
+    axisLabel: tr(lang, 'report.axis', { unit: unit || tr(lang, 'report.noUnit') }),
+    directions: [tr(lang, isDate ? 'report.earlier' : 'report.lower'), tr(lang, isDate ? 'report.later' : 'report.higher')] as [string, string],
+  };
+  const chart =
+    numeric && hasSiteDelta
+      ? {
+          wide: forestPlot({ ...chartInput, width: 820, fontSize: 12 }),
+          narrow: forestPlot({ ...chartInput, width: 360, fontSize: 12 }),
+          hasPooled: chartInput.pooled !== null,
+          hasPi: !!chartInput.pooled?.predictionInterval,
+        }
+      : null;
+
+  const categories = c.categories
+    ? {
+        levels: c.categories.levels,
+        rows: [
+          ...c.categories.sites.flatMap((s) =>
+            s.arms.map((a, i) => ({ site: i === 0 ? (siteNames.get(s.siteId) ?? s.siteName) : '', firstOfSite: i === 0, span: s.arms.length, ...armCells(lang, a) })),
+          ),
+          ...c.categories.overall.map((a, i) => ({ site: i === 0 ? tr(lang, 'report.allSites') : '', firstOfSite: i === 0, span: c.categories!.overall.length, isOverall: true, ...armCells(lang, a) })),
+        ],
+      }
+    : null;
+
+  return {
+    anchor: `c${index + 1}`,
+    name: nameIn(lang, v),
+    unit: v.unit,
+    kind: enumLabel(lang, 'variableKind', v.kind),
+    isDate,
+    numeric,
+    arms: c.treatmentArm && c.controlArm ? tr(lang, 'report.armsVs', { treatment: c.treatmentArm, control: c.controlArm }) : null,
+    headline: {
+      text: c.headline[lang],
+      significant: c.headline.significant === true,
+      qualifier: c.headline.qualifier ? c.headline.qualifier[lang] : null,
+    },
+    meanUnit: isDate ? tr(lang, 'report.daysAfterPlanting') : (v.unit ?? ''),
+    deltaUnit: unit,
+    paired: sites.some((s) => s.nPairs !== null),
+    sites,
+    overall,
+    commonRefs,
+    notes: notes.map((code, i) => ({ n: i + 1, text: flagText(lang, code) })),
+    chart,
+    categories,
+    texts: c.texts?.map((x) => ({ site: siteNames.get(x.siteId) ?? '', arm: x.arm, plot: plotLabels.get(x.plotId) ?? `#${x.plotId}`, text: x.text })) ?? null,
+  };
+}
+
+function armCells(lang: Lang, a: { arm: string; role: string; n: number; counts: { level: string; count: number; proportion: number | null }[] }) {
+  return {
+    arm: a.arm,
+    role: enumLabel(lang, 'role', a.role),
+    n: a.n,
+    counts: a.counts.map((k) => ({ count: k.count, share: k.proportion === null ? '' : `${Math.round(k.proportion * 100)}%` })),
+  };
+}

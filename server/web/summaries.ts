@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { Lang } from '../i18n/i18n.js';
+import { trainingSummary, trialReport, type TrainingSummaryDto, type TrialReport } from '../reports/reports.service.js';
+import type { TrialDetail } from '../trials/trials.service.js';
+import { num, share } from './format.js';
+import { enumLabel, nameIn, tr } from './labels.js';
+
+export interface HeadlineView {
+  text: string;
+  significant: boolean;
+  qualifier: string | null;
+  arms: string | null;
+}
+
+/** The one-line results of a report's measured comparisons (dates and numbers), with the
+ * qualifier whenever the interval behind the sentence includes zero or is missing. */
+export function headlinesOf(report: TrialReport, lang: Lang): HeadlineView[] {
+  const severalArms = new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1;
+  return report.comparisons
+    .filter((c) => c.variable.kind !== 'category' && c.variable.kind !== 'text')
+    .map((c) => ({
+      text: c.headline[lang],
+      significant: c.headline.significant === true,
+      qualifier: c.headline.qualifier ? c.headline.qualifier[lang] : null,
+      arms: severalArms && c.treatmentArm && c.controlArm ? `${c.treatmentArm} / ${c.controlArm}` : null,
+    }));
+}
+
+export interface TrialCard {
+  id: number;
+  name: string;
+  crop: string;
+  season: string | null;
+  design: string;
+  arms: string;
+  headlines: HeadlineView[];
+}
+
+export async function trialCards(db: Kysely<Database>, trials: TrialDetail[], lang: Lang): Promise<TrialCard[]> {
+  return Promise.all(
+    trials.map(async (t) => ({
+      id: t.trial.id,
+      name: nameIn(lang, t.trial),
+      crop: t.trial.crop,
+      season: t.trial.season,
+      design: enumLabel(lang, 'design', t.trial.design),
+      arms: t.arms.map((a) => (lang === 'zh' ? `${a.name}（${enumLabel(lang, 'role', a.role)}）` : `${a.name} (${enumLabel(lang, 'role', a.role)})`)).join(lang === 'zh' ? '、' : ', '),
+      headlines: headlinesOf(await trialReport(db, t.trial.id), lang),
+    })),
+  );
+}
+
+export interface ProgressView {
+  label: string;
+  value: string;
+  /** 0–100, for the bar's width. */
+  percent: number;
+  percentText: string;
+  reached: boolean;
+}
+
+/** A progress bar towards a target, or null without one. */
+export function progressView(lang: Lang, label: string, done: number, target: number | null): ProgressView | null {
+  if (!target || target <= 0) return null;
+  const ratio = done / target;
+  return {
+    label,
+    value: tr(lang, 'training.ofTarget', { done, target }),
+    percent: Math.min(100, Math.round(ratio * 100)),
+    percentText: `${Math.round(ratio * 100)}%`,
+    reached: ratio >= 1,
+  };
+}
+
+export interface TrainingGlance {
+  sessions: number;
+  personTimes: number;
+  /** '—' when no session has a roster: unique farmers cannot be known. */
+  uniqueFarmers: number | string;
+  women: string;
+  womenShare: string;
+  demoHouseholds: number;
+  progress: ProgressView | null;
+  households: ProgressView | null;
+}
+
+export function trainingGlance(s: TrainingSummaryDto, lang: Lang): TrainingGlance {
+  return {
+    sessions: s.sessions,
+    personTimes: s.personTimes,
+    uniqueFarmers: s.sessions > 0 && s.sessionsWithoutRoster === s.sessions ? '—' : s.uniqueFarmers,
+    women: s.women === null ? '—' : num(s.women),
+    womenShare: share(s.women, s.personTimes),
+    demoHouseholds: s.demoHouseholds,
+    progress: progressView(lang, tr(lang, 'training.personTimes'), s.personTimes, s.target.personTimes),
+    households: progressView(lang, tr(lang, 'training.demoHouseholds'), s.demoHouseholds, s.target.demoHouseholds),
+  };
+}
+
+export async function projectTraining(db: Kysely<Database>, projectId: number, lang: Lang): Promise<TrainingGlance> {
+  return trainingGlance(await trainingSummary(db, projectId), lang);
+}

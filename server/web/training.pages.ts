@@ -1,0 +1,339 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database, FarmerRow, ProjectRow } from '../../db/database.js';
+import { flagMessages } from '../../analysis/flags.js';
+import { barByMonth } from '../charts/bar-by-month.js';
+import { FarmerInput, FarmerPatch } from '../farmers/farmers.schemas.js';
+import * as farmers from '../farmers/farmers.service.js';
+import { paramId } from '../http.js';
+import { getProject } from '../projects/projects.service.js';
+import { trainingSummary } from '../reports/reports.service.js';
+import { listSites } from '../sites/sites.service.js';
+import { TRAINING_KINDS, TrainingSessionInput, TrainingSessionPatch } from '../training/training.schemas.js';
+import * as training from '../training/training.service.js';
+import { parseOrThrow } from '../validation.js';
+import { num, share } from './format.js';
+import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, tr } from './labels.js';
+import { sendPage, type Renderer } from './render.js';
+import { trainingGlance } from './summaries.js';
+
+/** The training ledger of a project (figures, chart and sessions), the session forms with a
+ * roster picker over registered farmers, and the farmer register. */
+export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router {
+  const r = Router();
+
+  r.get('/projects/:id/training', async (req, res) => {
+    const lang = langOf(res);
+    const project = await getProject(db, paramId(req, 'ProjectNotFound'));
+    const [summary, sessions, siteRows] = await Promise.all([trainingSummary(db, project.id), training.listSessions(db, project.id), listSites(db, project.id)]);
+    const siteName = new Map(siteRows.map((s) => [s.id, nameIn(lang, s)]));
+    const figures = (f: { sessions: number; personTimes: number; women: number | null; uniqueFarmers: number; sessionsWithoutRoster: number }) => ({
+      sessions: f.sessions,
+      personTimes: f.personTimes,
+      women: f.women === null ? '—' : num(f.women),
+      womenShare: share(f.women, f.personTimes),
+      uniqueFarmers: f.uniqueFarmers,
+      headCountOnly: f.sessionsWithoutRoster,
+    });
+    const monthLabel = (m: string) => (lang === 'zh' ? `${m.slice(0, 4)}年${Number(m.slice(5))}月` : m);
+    const chartData = summary.byMonth.map((m) => ({ month: m.month, personTimes: m.personTimes, women: m.women }));
+    const chartLabel = (m: string) => (lang === 'zh' ? `${Number(m.slice(5))}月` : new Date(`${m}-01T00:00:00Z`).toLocaleString('en', { month: 'short', timeZone: 'UTC' }));
+    sendPage(res, renderer, 'training/index', {
+      title: `${tr(lang, 'training.title')} · ${nameIn(lang, project)}`,
+      crumbs: [
+        { href: '/', label: tr(lang, 'nav.home') },
+        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+      ],
+      project: { id: project.id, name: nameIn(lang, project) },
+      glance: trainingGlance(summary, lang),
+      summary: {
+        ...figures(summary),
+        uniqueWomen: summary.uniqueWomen,
+        demoHouseholds: summary.demoHouseholds,
+        registeredDemoHouseholds: summary.registeredDemoHouseholds,
+      },
+      chart: chartData.length
+        ? {
+            wide: barByMonth({ months: chartData, yLabel: tr(lang, 'training.personTimes'), monthLabel: chartLabel, width: 820 }),
+            narrow: barByMonth({ months: chartData, yLabel: tr(lang, 'training.personTimes'), monthLabel: chartLabel, width: 360 }),
+          }
+        : null,
+      byMonth: summary.byMonth.map((m) => ({ label: monthLabel(m.month), ...figures(m) })),
+      byKind: summary.byKind.map((k) => ({ label: enumLabel(lang, 'trainingKind', k.kind), ...figures(k) })),
+      bySite: summary.bySite.map((s) => ({
+        label: s.siteId !== null ? (siteName.get(s.siteId) ?? s.siteName ?? '') : (s.village ?? tr(lang, 'training.noPlace')),
+        isVillage: s.siteId === null && s.village !== null,
+        ...figures(s),
+      })),
+      flags: summary.flags.filter((f) => f !== 'noTarget' && f !== 'noDemoHouseholdTarget').map((f) => flagMessages[f]?.[lang] ?? f),
+      sessions: [...sessions].reverse().map((s) => ({
+        id: s.id,
+        heldOn: s.heldOn,
+        kind: enumLabel(lang, 'trainingKind', s.kind),
+        topic: s.topic,
+        place: [s.siteId !== null ? siteName.get(s.siteId) : null, s.village].filter(Boolean).join(' · '),
+        trainer: s.trainer,
+        attendance: s.attendance,
+        women: s.women ?? '—',
+        roster: s.attendees ? tr(lang, 'training.rosterCount', { count: s.attendees.length }) : tr(lang, 'training.headCountOnly'),
+      })),
+      exportCsv: `/api/projects/${project.id}/training-sessions/export?format=csv`,
+      exportXlsx: `/api/projects/${project.id}/training-sessions/export?format=xlsx`,
+    });
+  });
+
+  // ---- Sessions --------------------------------------------------------------------------
+
+  const sessionContext = async (project: ProjectRow) => ({
+    project,
+    sites: await listSites(db, project.id),
+    farmers: await farmers.listFarmers(db, project.id),
+  });
+
+  mountForm(r, renderer, '/projects/:id/training-sessions/new', {
+    load: async (req) => ({ ...(await sessionContext(await getProject(db, paramId(req, 'ProjectNotFound')))), session: null }),
+    initial: () => ({ kind: 'training' }),
+    submit: async ({ project }, body) => {
+      await training.createSessions(db, project.id, [parseOrThrow(TrainingSessionInput, sessionFields(body))], false);
+      return `/projects/${project.id}/training#sessions`;
+    },
+    rename: sessionRename,
+    render: (c, form) => sessionForm(form, c),
+  });
+
+  mountForm(r, renderer, '/training-sessions/:id/edit', {
+    load: async (req) => {
+      const session = await training.getSession(db, paramId(req, 'TrainingSessionNotFound'));
+      return { ...(await sessionContext(await getProject(db, session.projectId))), session };
+    },
+    initial: ({ session: s }) => {
+      const values: FormBody = {
+        heldOn: s!.heldOn,
+        kind: s!.kind,
+        topic: s!.topic,
+        siteId: asText(s!.siteId),
+        village: asText(s!.village),
+        trainer: asText(s!.trainer),
+        attendance: String(s!.attendance),
+        women: asText(s!.women),
+        notes: asText(s!.notes),
+        version: String(s!.version),
+      };
+      for (const f of s!.attendees ?? []) values[`attendee.${f}`] = '1';
+      return values;
+    },
+    submit: async ({ session }, body) => {
+      await training.patchSession(db, session!.id, parseOrThrow(TrainingSessionPatch, { ...sessionFields(body), version: Number(body.version) }));
+      return `/projects/${session!.projectId}/training#sessions`;
+    },
+    rename: sessionRename,
+    render: (c, form) => sessionForm(form, c),
+  });
+
+  r.post('/training-sessions/:id/delete', async (req, res) => {
+    const session = await training.getSession(db, paramId(req, 'TrainingSessionNotFound'));
+    await training.deleteSession(db, session.id);
+    res.redirect(303, `/projects/${session.projectId}/training#sessions`);
+  });
+
+  // ---- Farmers ---------------------------------------------------------------------------
+
+  mountForm(r, renderer, '/projects/:id/farmers/new', {
+    load: async (req) => ({ project: await getProject(db, paramId(req, 'ProjectNotFound')), farmer: null }),
+    initial: () => ({}),
+    submit: async ({ project }, body) => {
+      await farmers.createFarmers(db, project.id, [parseOrThrow(FarmerInput, farmerFields(body))]);
+      return body.next === 'another' ? `/projects/${project.id}/farmers/new?village=${encodeURIComponent(body.village ?? '')}` : `/projects/${project.id}/farmers`;
+    },
+    render: (c, form) => farmerForm(form, c),
+  });
+
+  mountForm(r, renderer, '/farmers/:id/edit', {
+    load: async (req) => {
+      const farmer = await farmers.getFarmer(db, paramId(req, 'FarmerNotFound'));
+      return { project: await getProject(db, farmer.projectId), farmer };
+    },
+    initial: ({ farmer: f }) => ({
+      name: f!.name,
+      gender: asText(f!.gender),
+      village: asText(f!.village),
+      household: asText(f!.household),
+      demoHousehold: f!.demoHousehold ? '1' : '',
+      phone: asText(f!.phone),
+      notes: asText(f!.notes),
+      version: String(f!.version),
+    }),
+    submit: async ({ farmer }, body) => {
+      await farmers.patchFarmer(db, farmer!.id, parseOrThrow(FarmerPatch, { ...farmerFields(body), version: Number(body.version) }));
+      return `/projects/${farmer!.projectId}/farmers`;
+    },
+    render: (c, form) => farmerForm(form, c),
+  });
+
+  r.get('/projects/:id/farmers', async (req, res) => {
+    const lang = langOf(res);
+    const project = await getProject(db, paramId(req, 'ProjectNotFound'));
+    const [rows, sessions] = await Promise.all([farmers.listFarmers(db, project.id), training.listSessions(db, project.id)]);
+    const attended = new Map<number, number>();
+    for (const s of sessions) for (const f of s.attendees ?? []) attended.set(f, (attended.get(f) ?? 0) + 1);
+    sendPage(res, renderer, 'farmers/index', {
+      title: `${tr(lang, 'farmer.list')} · ${nameIn(lang, project)}`,
+      crumbs: [
+        { href: '/', label: tr(lang, 'nav.home') },
+        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+      ],
+      project: { id: project.id, name: nameIn(lang, project) },
+      count: rows.length,
+      demoCount: rows.filter((f) => f.demoHousehold).length,
+      womenCount: rows.filter((f) => f.gender === 'female').length,
+      farmers: rows.map((f) => ({
+        id: f.id,
+        name: f.name,
+        gender: enumLabel(lang, 'gender', f.gender),
+        village: f.village,
+        household: f.household,
+        demoHousehold: f.demoHousehold,
+        phone: f.phone,
+        sessions: attended.get(f.id) ?? 0,
+      })),
+    });
+  });
+
+  return r;
+}
+
+function sessionFields(b: FormBody) {
+  const attendees = Object.keys(b)
+    .map((k) => /^attendee\.(\d{1,9})$/.exec(k))
+    .filter((m): m is RegExpExecArray => m !== null && read.checkbox(b[m[0]]))
+    .map((m) => Number(m[1]))
+    .sort((x, y) => x - y);
+  return {
+    heldOn: read.text(b.heldOn),
+    kind: read.text(b.kind),
+    topic: read.text(b.topic),
+    siteId: read.optional(b.siteId),
+    village: read.optional(b.village),
+    trainer: read.optional(b.trainer),
+    attendance: read.integer(b.attendance) ?? undefined,
+    women: read.integer(b.women),
+    attendees: attendees.length ? attendees : null,
+    notes: read.optional(b.notes),
+  };
+}
+
+function sessionRename(path: string): string | undefined {
+  if (path.startsWith('attendees')) return 'attendees';
+  return path || undefined;
+}
+
+interface SessionFormContext {
+  project: ProjectRow;
+  sites: Awaited<ReturnType<typeof listSites>>;
+  farmers: FarmerRow[];
+  session: Awaited<ReturnType<typeof training.getSession>> | null;
+}
+
+function sessionForm(form: FormState, { project, sites, farmers: people, session }: SessionFormContext) {
+  const { lang, values, errors } = form;
+  const f = (spec: FieldSpec) => fieldView(lang, values, errors, spec);
+  const villages = new Map<string, FarmerRow[]>();
+  for (const p of people) {
+    const v = p.village ?? tr(lang, 'farmer.noVillage');
+    villages.set(v, [...(villages.get(v) ?? []), p]);
+  }
+  const selected = people.filter((p) => read.checkbox(values[`attendee.${p.id}`]));
+  return {
+    view: 'training/form',
+    context: {
+      title: tr(lang, session ? 'session.edit' : 'session.new'),
+      heading: tr(lang, session ? 'session.edit' : 'session.new'),
+      crumbs: [
+        { href: '/', label: tr(lang, 'nav.home') },
+        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+        { href: `/projects/${project.id}/training`, label: tr(lang, 'training.title') },
+      ],
+      action: session ? `/training-sessions/${session.id}/edit` : `/projects/${project.id}/training-sessions/new`,
+      version: values.version ?? (session ? String(session.version) : null),
+      fields: [
+        f({ name: 'heldOn', label: 'session.heldOn', type: 'date', required: true }),
+        f({ name: 'kind', label: 'session.kind', type: 'select', options: enumOptions(lang, 'trainingKind', TRAINING_KINDS) }),
+        f({ name: 'topic', label: 'session.topic', required: true, wide: true }),
+        f({ name: 'siteId', label: 'session.site', type: 'select', options: [['', tr(lang, 'session.noSite')], ...sites.map((s) => [String(s.id), nameIn(lang, s)] as const)] }),
+        f({ name: 'village', label: 'session.village' }),
+        f({ name: 'trainer', label: 'session.trainer' }),
+        f({ name: 'attendance', label: 'session.attendance', type: 'integer', required: true, hint: 'session.attendanceHint' }),
+        f({ name: 'women', label: 'session.women', type: 'integer' }),
+        f({ name: 'notes', label: 'session.notes', type: 'textarea' }),
+      ],
+      rosterError: errors?.fields.attendees,
+      selectedCount: selected.length,
+      selectedWomen: selected.filter((p) => p.gender === 'female').length,
+      villages: [...villages.entries()].map(([name, list], i) => ({
+        name,
+        id: `village-${i}`,
+        farmers: list.map((p) => ({
+          id: p.id,
+          name: p.name,
+          field: `attendee.${p.id}`,
+          checked: read.checkbox(values[`attendee.${p.id}`]),
+          female: p.gender === 'female',
+          gender: enumLabel(lang, 'gender', p.gender),
+          household: p.household,
+          demo: p.demoHousehold,
+        })),
+      })),
+      noFarmers: people.length === 0,
+      farmersHref: `/projects/${project.id}/farmers/new`,
+      deleteAction: session ? `/training-sessions/${session.id}/delete` : null,
+      submitLabel: tr(lang, session ? 'form.save' : 'form.create'),
+      cancelHref: `/projects/${project.id}/training`,
+    },
+  };
+}
+
+function farmerFields(b: FormBody) {
+  return {
+    name: read.text(b.name),
+    gender: read.optional(b.gender),
+    village: read.optional(b.village),
+    household: read.optional(b.household),
+    demoHousehold: read.checkbox(b.demoHousehold),
+    phone: read.optional(b.phone),
+    notes: read.optional(b.notes),
+  };
+}
+
+function farmerForm(form: FormState, { project, farmer }: { project: ProjectRow; farmer: FarmerRow | null }) {
+  const { lang } = form;
+  const values = { ...form.values };
+  if (!farmer && values.village === undefined && typeof form.req.query.village === 'string') values.village = form.req.query.village;
+  const specs: FieldSpec[] = [
+    { name: 'name', label: 'farmer.name', required: true },
+    { name: 'gender', label: 'farmer.gender', type: 'select', options: enumOptions(lang, 'gender', ['female', 'male'], 'gender.unknown') },
+    { name: 'village', label: 'farmer.village' },
+    { name: 'household', label: 'farmer.household', hint: 'farmer.householdHint' },
+    { name: 'demoHousehold', label: 'farmer.demoHousehold', type: 'checkbox' },
+    { name: 'phone', label: 'farmer.phone', type: 'tel' },
+    { name: 'notes', label: 'farmer.notes', type: 'textarea' },
+  ];
+  return {
+    view: 'farmers/form',
+    context: {
+      title: tr(lang, farmer ? 'farmer.edit' : 'farmer.new'),
+      heading: farmer ? `${tr(lang, 'farmer.edit')}：${farmer.name}` : tr(lang, 'farmer.new'),
+      crumbs: [
+        { href: '/', label: tr(lang, 'nav.home') },
+        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+        { href: `/projects/${project.id}/farmers`, label: tr(lang, 'farmer.list') },
+      ],
+      action: farmer ? `/farmers/${farmer.id}/edit` : `/projects/${project.id}/farmers/new`,
+      hidden: farmer ? [{ name: 'version', value: form.values.version ?? String(farmer.version) }] : [],
+      fields: specs.map((s) => fieldView(lang, values, form.errors, s)),
+      isNew: !farmer,
+      submitLabel: tr(lang, farmer ? 'form.save' : 'form.create'),
+      cancelHref: `/projects/${project.id}/farmers`,
+    },
+  };
+}

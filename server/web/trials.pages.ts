@@ -1,0 +1,459 @@
+import { Router, type Response } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database, ProjectRow } from '../../db/database.js';
+import { paramId } from '../http.js';
+import { ObservationList } from '../observations/observations.schemas.js';
+import { createObservations, listObservations } from '../observations/observations.service.js';
+import { PlotInput, PlotPatch } from '../plots/plots.schemas.js';
+import * as plots from '../plots/plots.service.js';
+import { getProject } from '../projects/projects.service.js';
+import { listSites } from '../sites/sites.service.js';
+import { DESIGNS, ROLES, TrialInput, TrialPatch } from '../trials/trials.schemas.js';
+import * as trials from '../trials/trials.service.js';
+import { listVariables } from '../variables/variables.service.js';
+import { parseOrThrow } from '../validation.js';
+import { cellRename, collectEntries, columnView, dedupe, gridRow, type GridPlot } from './entry-grid.js';
+import { today } from './format.js';
+import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from './forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, otherName, tr } from './labels.js';
+import { sendPage, type Renderer } from './render.js';
+
+type PlotRow = Awaited<ReturnType<typeof plots.listPlots>>[number];
+
+const toGridPlot = (p: PlotRow): GridPlot => ({
+  id: p.id,
+  label: p.label,
+  siteId: p.siteId,
+  arm: p.arm,
+  armRole: p.armRole,
+  block: p.block,
+  plantedOn: p.plantedOn,
+});
+
+interface GridFilter {
+  site?: string;
+  var?: string;
+}
+
+function trialHref(id: number, filter: GridFilter, extra: Record<string, string | number> = {}): string {
+  const q = new URLSearchParams();
+  if (filter.site) q.set('site', filter.site);
+  if (filter.var) q.set('var', filter.var);
+  for (const [k, v] of Object.entries(extra)) q.set(k, String(v));
+  const s = q.toString();
+  return `/trials/${id}${s ? `?${s}` : ''}`;
+}
+
+/** Trial pages: plots by site, arm and block, the data-entry grid, and the trial and plot forms. */
+export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
+  const r = Router();
+
+  /** The trial page, with the grid's typed values and errors after a failed submission. */
+  async function showTrial(res: Response, trialId: number, filter: GridFilter, form: { values?: FormBody; errors?: FormErrors; flash?: string } = {}) {
+    const lang = langOf(res);
+    const detail = await trials.getTrial(db, trialId);
+    const project = await getProject(db, detail.trial.projectId);
+    const siteFilter = /^\d+$/.test(filter.site ?? '') ? Number(filter.site) : undefined;
+    const [plotRows, siteRows, observations] = await Promise.all([
+      plots.listPlots(db, trialId),
+      listSites(db, project.id),
+      listObservations(db, trialId, { limit: 100_000, ...(siteFilter ? { siteId: siteFilter } : {}) }),
+    ]);
+    const siteName = new Map(siteRows.map((s) => [s.id, nameIn(lang, s)]));
+    const usedSites = siteRows.filter((s) => plotRows.some((p) => p.siteId === s.id));
+    const variables = detail.variables.filter((v) => !filter.var || v.code === filter.var);
+    const values = form.values ?? { observedOn: today() };
+    const counts = new Map<number, number>();
+    for (const o of observations) counts.set(o.plotId, (counts.get(o.plotId) ?? 0) + 1);
+
+    const gridSites = usedSites
+      .filter((s) => !siteFilter || s.id === siteFilter)
+      .map((s) => ({
+        id: s.id,
+        name: siteName.get(s.id),
+        rows: plotRows.filter((p) => p.siteId === s.id).map((p) => gridRow(lang, toGridPlot(p), variables, observations, values, form.errors)),
+      }));
+    const plotSites = usedSites.map((s) => ({
+      id: s.id,
+      name: siteName.get(s.id),
+      plots: plotRows
+        .filter((p) => p.siteId === s.id)
+        .map((p) => ({
+          id: p.id,
+          label: p.label,
+          arm: p.arm,
+          role: enumLabel(lang, 'role', p.armRole),
+          isControl: p.armRole === 'control',
+          block: p.block,
+          plantedOn: p.plantedOn,
+          areaM2: p.areaM2 === null ? null : Number(p.areaM2),
+          observations: siteFilter && p.siteId !== siteFilter ? null : (counts.get(p.id) ?? 0),
+        })),
+    }));
+    const common: FieldSpec[] = [
+      { name: 'observedOn', label: 'entry.observedOn', type: 'date', hint: 'entry.observedOnHint' },
+      { name: 'recordedBy', label: 'entry.recordedBy', maxlength: 100 },
+      { name: 'notes', label: 'entry.notes', maxlength: 2000 },
+    ];
+    sendPage(
+      res,
+      renderer,
+      'trials/show',
+      {
+        title: nameIn(lang, detail.trial),
+        crumbs: [
+          { href: '/', label: tr(lang, 'nav.home') },
+          { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+        ],
+        trial: {
+          id: trialId,
+          name: nameIn(lang, detail.trial),
+          otherName: otherName(lang, detail.trial),
+          crop: detail.trial.crop,
+          season: detail.trial.season,
+          design: enumLabel(lang, 'design', detail.trial.design),
+          description: detail.trial.description,
+          arms: detail.arms.map((a) => ({ name: a.name, role: enumLabel(lang, 'role', a.role), isControl: a.role === 'control', description: a.description })),
+        },
+        filter: {
+          site: filter.site ?? '',
+          var: filter.var ?? '',
+          sites: [{ value: '', label: tr(lang, 'entry.allSites'), selected: !siteFilter }, ...usedSites.map((s) => ({ value: String(s.id), label: siteName.get(s.id), selected: s.id === siteFilter }))],
+          variables: [
+            { value: '', label: tr(lang, 'entry.allVariables'), selected: !filter.var },
+            ...detail.variables.map((v) => ({ value: v.code, label: nameIn(lang, v), selected: v.code === filter.var })),
+          ],
+          active: !!(siteFilter || filter.var),
+        },
+        columns: variables.map((v) => columnView(lang, v)),
+        gridColspan: variables.length + 1,
+        gridSites,
+        plotSites,
+        hasPlots: plotRows.length > 0,
+        hasVariables: detail.variables.length > 0,
+        commonFields: common.map((f) => fieldView(lang, values, form.errors, f)),
+        flash: form.flash,
+        formErrors: form.errors?.form ?? [],
+        hasErrors: !!form.errors,
+        errorCount: form.errors ? Object.keys(form.errors.fields).length + form.errors.form.length : 0,
+      },
+      form.errors ? 400 : 200,
+    );
+  }
+
+  // ---- Forms first: '/trials/new'-like paths must not reach '/trials/:id' ----------------
+
+  mountForm(r, renderer, '/projects/:id/trials/new', {
+    load: async (req) => ({ project: await getProject(db, paramId(req, 'ProjectNotFound')), detail: null, catalogue: await listVariables(db) }),
+    initial: () => ({ design: 'crd', 'arms.0.role': 'treatment', 'arms.1.role': 'control' }),
+    submit: async ({ project }, body) => {
+      const { input } = trialFields(body);
+      const created = await trials.createTrial(db, project.id, parseOrThrow(TrialInput, input));
+      return `/trials/${created.trial.id}`;
+    },
+    rename: (path, _row, body) => trialRename(path, trialFields(body).armRows),
+    render: (c, form) => trialForm(form, c),
+  });
+
+  mountForm(r, renderer, '/trials/:id/edit', {
+    load: async (req) => {
+      const detail = await trials.getTrial(db, paramId(req, 'TrialNotFound'));
+      return { project: await getProject(db, detail.trial.projectId), detail, catalogue: await listVariables(db) };
+    },
+    initial: ({ detail }) => {
+      const t = detail!.trial;
+      const values: FormBody = {
+        name: t.name,
+        nameEn: asText(t.nameEn),
+        crop: t.crop,
+        season: asText(t.season),
+        design: t.design,
+        description: asText(t.description),
+        version: String(t.version),
+      };
+      detail!.arms.forEach((a, i) => {
+        values[`arms.${i}.name`] = a.name;
+        values[`arms.${i}.role`] = a.role;
+        values[`arms.${i}.description`] = asText(a.description);
+      });
+      for (const v of detail!.variables) values[`var.${v.code}`] = '1';
+      return values;
+    },
+    submit: async ({ detail }, body) => {
+      const { input } = trialFields(body, detail!.variables.map((v) => v.code));
+      await trials.patchTrial(db, detail!.trial.id, parseOrThrow(TrialPatch, { ...input, version: Number(body.version) }));
+      return `/trials/${detail!.trial.id}`;
+    },
+    rename: (path, _row, body) => trialRename(path, trialFields(body).armRows),
+    render: (c, form) => trialForm(form, c),
+  });
+
+  mountForm(r, renderer, '/trials/:id/plots/new', {
+    load: async (req) => {
+      const detail = await trials.getTrial(db, paramId(req, 'TrialNotFound'));
+      const project = await getProject(db, detail.trial.projectId);
+      return { detail, project, sites: await listSites(db, project.id), plot: null };
+    },
+    initial: (_c, req) => ({
+      siteId: typeof req.query.site === 'string' ? req.query.site : '',
+      arm: typeof req.query.arm === 'string' ? req.query.arm : '',
+      block: typeof req.query.block === 'string' ? req.query.block : '',
+      plantedOn: typeof req.query.plantedOn === 'string' ? req.query.plantedOn : '',
+    }),
+    submit: async ({ detail }, body) => {
+      const input = parseOrThrow(PlotInput, plotFields(body));
+      await plots.createPlots(db, detail.trial.id, [input], false);
+      if (body.next === 'another') {
+        const q = new URLSearchParams({ site: String(input.siteId), arm: input.arm, block: input.block ?? '', plantedOn: input.plantedOn ?? '', added: input.label });
+        return `/trials/${detail.trial.id}/plots/new?${q}`;
+      }
+      return `/trials/${detail.trial.id}#plots`;
+    },
+    render: (c, form) => plotForm(form, c),
+  });
+
+  mountForm(r, renderer, '/plots/:id/edit', {
+    load: async (req) => {
+      const plot = await plots.getPlot(db, paramId(req, 'PlotNotFound'));
+      const detail = await trials.getTrial(db, plot.trialId);
+      const project = await getProject(db, detail.trial.projectId);
+      return { detail, project, sites: await listSites(db, project.id), plot };
+    },
+    initial: ({ plot }) => ({
+      siteId: String(plot!.siteId),
+      label: plot!.label,
+      arm: plot!.arm,
+      block: asText(plot!.block),
+      areaM2: asText(plot!.areaM2 === null ? null : Number(plot!.areaM2)),
+      plantedOn: asText(plot!.plantedOn),
+      notes: asText(plot!.notes),
+      version: String(plot!.version),
+    }),
+    submit: async ({ plot }, body) => {
+      await plots.patchPlot(db, plot!.id, parseOrThrow(PlotPatch, { ...plotFields(body), version: Number(body.version) }));
+      return `/trials/${plot!.trialId}#plots`;
+    },
+    render: (c, form) => plotForm(form, c),
+  });
+
+  r.post('/plots/:id/delete', async (req, res) => {
+    const plot = await plots.getPlot(db, paramId(req, 'PlotNotFound'));
+    await plots.deletePlot(db, plot.id);
+    res.redirect(303, `/trials/${plot.trialId}#plots`);
+  });
+
+  // ---- The trial page and its grid -------------------------------------------------------
+
+  r.get('/trials/:id', async (req, res) => {
+    const lang = langOf(res);
+    const id = paramId(req, 'TrialNotFound');
+    const filter = { site: str(req.query.site), var: str(req.query.var) };
+    const saved = Number(req.query.saved);
+    const flash =
+      Number.isInteger(saved) && saved > 0
+        ? tr(lang, 'entry.saved', { count: saved })
+        : req.query.corrected
+          ? tr(lang, 'entry.corrected')
+          : req.query.deleted
+            ? tr(lang, 'entry.deleted')
+            : undefined;
+    await showTrial(res, id, filter, { flash });
+  });
+
+  r.get('/trials/:id/observations', (req, res) => {
+    res.redirect(303, `/trials/${paramId(req, 'TrialNotFound')}#entry`);
+  });
+
+  r.post('/trials/:id/observations', async (req, res) => {
+    const trialId = paramId(req, 'TrialNotFound');
+    const body = formBody(req);
+    const filter = { site: body.site || undefined, var: body.var || undefined };
+    const detail = await trials.getTrial(db, trialId);
+    const plotRows = await plots.listPlots(db, trialId);
+    const { inputs, cells } = collectEntries(body, plotRows.map(toGridPlot), detail.variables);
+    try {
+      const list = parseOrThrow(ObservationList, inputs, { rowBase: 1 });
+      const created = await createObservations(db, trialId, list, true);
+      res.redirect(303, `${trialHref(trialId, filter, { saved: created.length })}#entry`);
+    } catch (err) {
+      const errors = formErrors(err, langOf(res), cellRename(cells));
+      if (!errors) throw err;
+      await showTrial(res, trialId, filter, { values: body, errors: dedupe(errors) });
+    }
+  });
+
+  return r;
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+// ---- Trial form ------------------------------------------------------------------------------
+
+function armRowCount(values: FormBody): number {
+  let n = 0;
+  for (const k of Object.keys(values)) {
+    const m = /^arms\.(\d{1,2})\./.exec(k);
+    if (m) n = Math.max(n, Number(m[1]) + 1);
+  }
+  return Math.min(n, 20);
+}
+
+/** The form as a TrialInput: blank arm rows are skipped (their form row numbers kept for
+ * errors), variables are the ticked ones in the order shown. */
+function trialFields(b: FormBody, currentVariables: string[] = []) {
+  const armRows: number[] = [];
+  const arms = [];
+  for (let i = 0; i < armRowCount(b); i++) {
+    const name = read.text(b[`arms.${i}.name`]);
+    const description = read.optional(b[`arms.${i}.description`]);
+    if (!name && !description) continue;
+    armRows.push(i);
+    arms.push({ name, role: read.text(b[`arms.${i}.role`]), description });
+  }
+  const ticked = Object.keys(b)
+    .filter((k) => k.startsWith('var.') && read.checkbox(b[k]))
+    .map((k) => k.slice(4));
+  const order = (c: string) => (currentVariables.includes(c) ? currentVariables.indexOf(c) : currentVariables.length + Number(b[`order.${c}`] ?? 0));
+  const variables = ticked.sort((a, c) => order(a) - order(c));
+  return {
+    input: {
+      name: read.text(b.name),
+      nameEn: read.optional(b.nameEn),
+      crop: read.text(b.crop),
+      season: read.optional(b.season),
+      design: read.text(b.design),
+      description: read.optional(b.description),
+      arms,
+      variables,
+    },
+    armRows,
+  };
+}
+
+function trialRename(path: string, armRows: number[]): string | undefined {
+  const arm = /^arms\.(\d+)\.(\w+)$/.exec(path);
+  if (arm) return `arms.${armRows[Number(arm[1])] ?? arm[1]}.${arm[2]}`;
+  if (path.startsWith('arms')) return 'arms';
+  if (path.startsWith('variables')) return 'variables';
+  return path || undefined;
+}
+
+interface TrialFormContext {
+  project: ProjectRow;
+  detail: trials.TrialDetail | null;
+  catalogue: Awaited<ReturnType<typeof listVariables>>;
+}
+
+function trialForm(form: FormState, { project, detail, catalogue }: TrialFormContext) {
+  const { lang, values, errors } = form;
+  const f = (spec: FieldSpec) => fieldView(lang, values, errors, spec);
+  const rows = Math.min(20, Math.max(armRowCount(values), 2) + 1);
+  const current = detail?.variables.map((v) => v.code) ?? [];
+  const ordered = [...catalogue].sort((a, b) => {
+    const ia = current.indexOf(a.code);
+    const ib = current.indexOf(b.code);
+    return (ia < 0 ? 1e6 + a.id : ia) - (ib < 0 ? 1e6 + b.id : ib);
+  });
+  const t = detail?.trial;
+  return {
+    view: 'trials/form',
+    context: {
+      title: tr(lang, t ? 'trial.edit' : 'trial.new'),
+      heading: t ? `${tr(lang, 'trial.edit')}：${nameIn(lang, t)}` : tr(lang, 'trial.new'),
+      crumbs: [
+        { href: '/', label: tr(lang, 'nav.home') },
+        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+        ...(t ? [{ href: `/trials/${t.id}`, label: nameIn(lang, t) }] : []),
+      ],
+      action: t ? `/trials/${t.id}/edit` : `/projects/${project.id}/trials/new`,
+      version: values.version ?? (t ? String(t.version) : null),
+      fields: [
+        f({ name: 'name', label: 'trial.name', required: true, wide: true }),
+        f({ name: 'nameEn', label: 'trial.nameEn', wide: true }),
+        f({ name: 'crop', label: 'trial.crop', required: true }),
+        f({ name: 'season', label: 'trial.season' }),
+        f({ name: 'design', label: 'trial.design', type: 'select', options: enumOptions(lang, 'design', DESIGNS), hint: 'trial.designHint' }),
+        f({ name: 'description', label: 'trial.description', type: 'textarea' }),
+      ],
+      arms: Array.from({ length: rows }, (_, i) => ({
+        n: i + 1,
+        name: f({ name: `arms.${i}.name`, label: 'arm.name' }),
+        role: f({ name: `arms.${i}.role`, label: 'arm.role', type: 'select', options: enumOptions(lang, 'role', ROLES) }),
+        description: f({ name: `arms.${i}.description`, label: 'arm.description' }),
+      })),
+      armsError: errors?.fields.arms,
+      variables: ordered.map((v, i) => ({
+        name: `var.${v.code}`,
+        id: `var-${v.code.replace(/[^A-Za-z0-9_-]/g, '-')}`,
+        orderName: `order.${v.code}`,
+        order: i,
+        code: v.code,
+        label: nameIn(lang, v),
+        unit: v.unit,
+        kind: enumLabel(lang, 'variableKind', v.kind),
+        checked: read.checkbox(values[`var.${v.code}`]),
+      })),
+      variablesError: errors?.fields.variables,
+      newVariableHref: `/variables/new?back=${encodeURIComponent(t ? `/trials/${t.id}/edit` : `/projects/${project.id}/trials/new`)}`,
+      submitLabel: tr(lang, t ? 'form.save' : 'form.create'),
+      cancelHref: t ? `/trials/${t.id}` : `/projects/${project.id}`,
+    },
+  };
+}
+
+// ---- Plot form -------------------------------------------------------------------------------
+
+function plotFields(b: FormBody) {
+  return {
+    siteId: read.optional(b.siteId) ?? undefined,
+    label: read.text(b.label),
+    arm: read.text(b.arm),
+    block: read.optional(b.block),
+    areaM2: read.optional(b.areaM2),
+    plantedOn: read.optional(b.plantedOn),
+    notes: read.optional(b.notes),
+  };
+}
+
+interface PlotFormContext {
+  detail: trials.TrialDetail;
+  project: ProjectRow;
+  sites: Awaited<ReturnType<typeof listSites>>;
+  plot: Awaited<ReturnType<typeof plots.getPlot>> | null;
+}
+
+function plotForm(form: FormState, { detail, project, sites, plot }: PlotFormContext) {
+  const { lang } = form;
+  const t = detail.trial;
+  const specs: FieldSpec[] = [
+    { name: 'siteId', label: 'plot.site', type: 'select', required: true, options: [['', '—'], ...sites.map((s) => [String(s.id), nameIn(lang, s)] as const)] },
+    { name: 'label', label: 'plot.label', required: true, hint: 'plot.labelHint' },
+    { name: 'arm', label: 'plot.arm', type: 'select', required: true, options: [['', '—'], ...detail.arms.map((a) => [a.name, `${a.name}（${enumLabel(lang, 'role', a.role)}）`] as const)] },
+    { name: 'block', label: 'plot.block', hint: 'plot.blockHint' },
+    { name: 'plantedOn', label: 'plot.plantedOn', type: 'date', hint: 'plot.plantedOnHint' },
+    { name: 'areaM2', label: 'plot.area', type: 'decimal', unit: 'm²' },
+    { name: 'notes', label: 'plot.notes', type: 'textarea' },
+  ];
+  return {
+    view: 'plots/form',
+    context: {
+      title: tr(lang, plot ? 'plot.edit' : 'plot.new'),
+      heading: plot ? `${tr(lang, 'plot.edit')}：${plot.label}` : tr(lang, 'plot.new'),
+      crumbs: [
+        { href: '/', label: tr(lang, 'nav.home') },
+        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+        { href: `/trials/${t.id}`, label: nameIn(lang, t) },
+      ],
+      added: typeof form.req.query.added === 'string' ? tr(lang, 'plot.added', { label: form.req.query.added }) : null,
+      action: plot ? `/plots/${plot.id}/edit` : `/trials/${t.id}/plots/new`,
+      hidden: plot ? [{ name: 'version', value: form.values.version ?? String(plot.version) }] : [],
+      fields: specs.map((s) => fieldView(lang, form.values, form.errors, s)),
+      isNew: !plot,
+      deleteAction: plot ? `/plots/${plot.id}/delete` : null,
+      submitLabel: tr(lang, plot ? 'form.save' : 'form.create'),
+      cancelHref: `/trials/${t.id}#plots`,
+      noSites: sites.length === 0,
+      newSiteHref: `/projects/${project.id}/sites/new`,
+    },
+  };
+}

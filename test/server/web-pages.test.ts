@@ -1,0 +1,292 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseHTML } from 'linkedom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../../server/i18n/messages.js';
+import { DESIGNS, ROLES } from '../../server/trials/trials.schemas.js';
+import { SITE_KINDS } from '../../server/sites/sites.schemas.js';
+import { AGGREGATIONS, VARIABLE_KINDS } from '../../server/variables/variables.schemas.js';
+import { TRAINING_KINDS } from '../../server/training/training.schemas.js';
+import { startTestApp, type TestApp } from '../support/context.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ demo: true });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+interface Page {
+  status: number;
+  location: string | null;
+  html: string;
+  doc: Document;
+  text: string;
+}
+
+async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<string, string> } = {}): Promise<Page> {
+  const res = await fetch(app.baseUrl + path, {
+    method: opts.form ? 'POST' : 'GET',
+    redirect: 'manual',
+    headers: {
+      accept: 'text/html',
+      'accept-language': 'zh-CN',
+      ...(opts.lang ? { cookie: `lang=${opts.lang}` } : {}),
+      ...(opts.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    body: opts.form ? new URLSearchParams(opts.form).toString() : undefined,
+  });
+  const html = await res.text();
+  const { document } = parseHTML(html);
+  return { status: res.status, location: res.headers.get('location'), html, doc: document, text: document.body?.textContent?.replace(/\s+/g, ' ') ?? '' };
+}
+
+const UI_PREFIXES = /\b(?:nav|form|home|project|site|trial|arm|variable|plot|entry|obs|report|training|session|farmer|design|role|siteKind|variableKind|aggregation|trainingKind|gender)\.[a-z][A-Za-z]+\b/;
+
+const PAGES = [
+  '/',
+  '/projects/1',
+  '/projects/1/edit',
+  '/projects/new',
+  '/projects/1/sites/new',
+  '/sites/1/edit',
+  '/projects/1/trials/new',
+  '/trials/1',
+  '/trials/1/edit',
+  '/trials/1/plots/new',
+  '/plots/1/edit',
+  '/observations/1/edit',
+  '/variables/new',
+  '/trials/1/report',
+  '/trials/2/report',
+  '/projects/2/training',
+  '/projects/2/training-sessions/new',
+  '/training-sessions/1/edit',
+  '/projects/2/farmers',
+  '/projects/2/farmers/new',
+  '/farmers/1/edit',
+];
+
+describe('pages', () => {
+  it('render in Chinese and in English with no message key left untranslated', async () => {
+    for (const path of PAGES) {
+      for (const lang of ['zh', 'en'] as const) {
+        const p = await page(path, { lang });
+        expect(p.status, `${lang} ${path}`).toBe(200);
+        expect(p.text, `${lang} ${path}`).not.toMatch(UI_PREFIXES);
+        expect(p.doc.documentElement.getAttribute('lang')).toBe(lang === 'en' ? 'en' : 'zh-CN');
+      }
+    }
+  });
+
+  it('put every form inside the layout with a POST method, a same-site action and a CSRF slot', async () => {
+    for (const path of PAGES) {
+      const p = await page(path);
+      for (const form of p.doc.querySelectorAll('form[method="post"]')) {
+        expect(form.getAttribute('action'), path).toMatch(/^\//);
+      }
+    }
+    const partial = readFileSync(new URL('../../views/partials/csrf.hbs', import.meta.url), 'utf8');
+    expect(partial).toContain('_csrf');
+    for (const file of walk(new URL('../../views/', import.meta.url).pathname)) {
+      const source = readFileSync(file, 'utf8');
+      const posts = source.match(/<form[^>]*method="post"/g)?.length ?? 0;
+      const csrf = source.match(/\{\{> csrf\}\}/g)?.length ?? 0;
+      expect(csrf, file).toBe(posts);
+    }
+  });
+
+  it('shows the Tacheng headlines on the home page, in both languages', async () => {
+    const zh = await page('/');
+    expect(zh.text).toContain('开花期提前3–4天');
+    expect(zh.text).toContain('产量增加10%');
+    expect(zh.doc.querySelector('a[href="/trials/1/report"]')).not.toBeNull();
+    const en = await page('/', { lang: 'en' });
+    expect(en.text).toContain('flowering 3–4 days earlier');
+    expect(en.text).toContain('yield +10%');
+  });
+
+  it('answers an unknown page with an error page in the layout, and the API with JSON', async () => {
+    const p = await page('/no/such/page');
+    expect(p.status).toBe(404);
+    expect(p.doc.querySelector('header.site-header')).not.toBeNull();
+    expect(p.text).toContain('找不到这个页面');
+    const trial = await page('/trials/9999');
+    expect(trial.status).toBe(404);
+    expect(trial.text).toContain('未找到试验 9999');
+    const api = await app.get('/api/no/such');
+    expect(api.status).toBe(404);
+    expect(api.body.error.code).toBe('RouteNotFound');
+  });
+
+  it('keeps the language chosen with ?lang= for the following pages', async () => {
+    const res = await fetch(`${app.baseUrl}/projects/1?lang=en`, { headers: { accept: 'text/html', 'accept-language': 'zh-CN' } });
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/lang=en/);
+    const next = await fetch(`${app.baseUrl}/trials/1`, { headers: { accept: 'text/html', 'accept-language': 'zh-CN', cookie: cookie.split(';')[0] } });
+    expect(await next.text()).toContain('Enter observations');
+  });
+});
+
+describe('the report page', () => {
+  it('gives per variable the headline, a row per site, the overall row and a forest plot', async () => {
+    const p = await page('/trials/1/report');
+    const flowering = p.doc.querySelector('#c1')!;
+    expect(flowering.textContent).toContain('开花期提前3–4天');
+    expect(flowering.querySelectorAll('tbody tr').length).toBe(3);
+    expect(flowering.querySelector('tfoot .overall')!.textContent).toContain('合计（3 个点）');
+    expect(flowering.querySelectorAll('.chart-wide svg g.site-ci > path').length).toBe(1);
+    expect(flowering.querySelectorAll('.chart-wide svg g.pooled-ci > path').length).toBe(1);
+    expect(flowering.querySelector('.chart-wide svg')!.textContent).toContain('处理 − 对照（天）');
+    expect(p.doc.querySelector('a[href="/api/trials/1/report/export?format=csv"]')).not.toBeNull();
+    expect(p.doc.querySelector('a[href="/api/trials/1/report/export?format=xlsx"]')).not.toBeNull();
+  });
+
+  it('never calls a site significant when its interval crosses zero', async () => {
+    const p = await page('/trials/1/report');
+    const ergong = [...p.doc.querySelectorAll('#c1 tbody tr')].find((tr) => tr.textContent!.includes('塔城市二工镇'))!;
+    // Ergong's flowering interval is [−6.04, +0.04]: it includes 0.
+    expect(ergong.textContent).toContain('[−6.04, +0.04]');
+    expect(ergong.querySelector('.sig-no')).not.toBeNull();
+    expect(ergong.querySelector('.sig-yes')).toBeNull();
+    const single = [...p.doc.querySelectorAll('#c1 tbody tr')].find((tr) => tr.textContent!.includes('和布克赛尔县'))!;
+    expect(single.querySelector('.sig-unknown')).not.toBeNull();
+  });
+
+  it('reads dates as days earlier or later', async () => {
+    expect((await page('/trials/1/report')).text).toContain('提前 3.33 天');
+    expect((await page('/trials/1/report', { lang: 'en' })).text).toContain('3.33 days earlier');
+  });
+});
+
+describe('the entry grid', () => {
+  const count = async () => (await app.get('/api/trials/1/observations')).body.length as number;
+
+  it('saves nothing when one cell is wrong, shows the error next to that cell and keeps what was typed', async () => {
+    const before = await count();
+    const p = await page('/trials/1/observations', {
+      form: { observedOn: '2017-07-10', recordedBy: '李', 'v.1.3': '720', 'v.2.3': '12abc', 'v.3.4': '旺' },
+    });
+    expect(p.status).toBe(400);
+    const bad = p.doc.querySelector('#c-2-3')!.closest('td')!;
+    expect(bad.classList.contains('has-error')).toBe(true);
+    expect(bad.querySelector('.field-error')!.textContent).toContain('不是有效数字');
+    expect(p.doc.querySelector('#c-1-3')!.getAttribute('value')).toBe('720');
+    expect(p.doc.querySelector('#c-2-3')!.getAttribute('value')).toBe('12abc');
+    expect(p.doc.querySelector('#c-1-3')!.closest('td')!.querySelector('.field-error')).toBeNull();
+    expect(p.doc.querySelector('#c-3-4 option[selected]')!.getAttribute('value')).toBe('旺');
+    expect(p.doc.querySelector('#f-recordedBy')!.getAttribute('value')).toBe('李');
+    expect(await count()).toBe(before);
+  });
+
+  it('reports a bad shared date once, on the date field', async () => {
+    const p = await page('/trials/1/observations', { form: { observedOn: '2017-02-30', 'v.1.3': '1', 'v.2.3': '2' } });
+    expect(p.status).toBe(400);
+    expect(p.doc.querySelectorAll('#f-observedOn-error').length).toBe(1);
+    expect(p.doc.querySelectorAll('.cell .field-error').length).toBe(0);
+  });
+
+  it('says there is nothing to save when no cell is filled', async () => {
+    const p = await page('/trials/1/observations', { form: { observedOn: '2017-07-10' } });
+    expect(p.status).toBe(400);
+    expect(p.text).toContain('没有要保存的记录');
+  });
+
+  it('saves every filled cell at once and redirects back to the grid', async () => {
+    const before = await count();
+    const p = await page('/trials/1/observations', { form: { observedOn: '2017-07-10', site: '1', 'v.1.3': '10', 'v.2.3': '20.5' } });
+    expect(p.status).toBe(303);
+    expect(p.location).toBe('/trials/1?site=1&saved=2#entry');
+    expect(await count()).toBe(before + 2);
+    const grid = await page('/trials/1?site=1&saved=2');
+    expect(grid.text).toContain('已保存 2 条观测');
+    expect(grid.doc.querySelectorAll('tr.plot-row').length).toBe(4);
+  });
+
+  it('corrects one observation through its form and refuses a stale version', async () => {
+    const list = (await app.get('/api/trials/1/observations?plot=二工-对照1&variable=vigour')).body;
+    const obs = list[0];
+    const bad = await page(`/observations/${obs.id}/edit`, { form: { value: '很好', observedOn: '', version: String(obs.version) } });
+    expect(bad.status).toBe(400);
+    expect(bad.doc.querySelector('#f-value-error')!.textContent).toContain('不在该指标的类别中');
+    const ok = await page(`/observations/${obs.id}/edit`, { form: { value: '弱', observedOn: '2017-04-10', version: String(obs.version) } });
+    expect(ok.status).toBe(303);
+    expect((await app.get(`/api/observations/${obs.id}`)).body.value).toBe('弱');
+    const stale = await page(`/observations/${obs.id}/edit`, { form: { value: '中', version: String(obs.version) } });
+    expect(stale.status).toBe(400);
+    expect(stale.text).toContain('该记录已被他人修改');
+  });
+});
+
+describe('forms', () => {
+  it('re-render a project with every field error and the typed values, then create it', async () => {
+    const bad = await page('/projects/new', { form: { name: '', code: '9x', 'targets.personTimes': 'many', category: '示范' } });
+    expect(bad.status).toBe(400);
+    expect(bad.doc.querySelector('#f-name-error')!.textContent).toContain('不能为空');
+    expect(bad.doc.querySelector('#f-code-error')).not.toBeNull();
+    expect(bad.doc.querySelector('#f-targets-personTimes-error')).not.toBeNull();
+    expect(bad.doc.querySelector('#f-category')!.getAttribute('value')).toBe('示范');
+    const ok = await page('/projects/new', { form: { name: '新项目', code: 'NEW-1', 'targets.personTimes': '80' } });
+    expect(ok.status).toBe(303);
+    const shown = await page(ok.location!);
+    expect(shown.text).toContain('新项目');
+  });
+
+  it('maps an arm error back to the row it was typed in, skipping blank rows', async () => {
+    const bad = await page('/projects/1/trials/new', {
+      form: { name: '行号测试', crop: '番茄', design: 'crd', 'arms.0.name': '甲', 'arms.0.role': 'treatment', 'arms.2.name': '甲', 'arms.2.role': 'control' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.doc.querySelector('#f-arms-2-name-error')!.textContent).toContain('重复');
+    expect(bad.doc.querySelector('#f-arms-0-name-error')).toBeNull();
+  });
+
+  it('record a training session with its roster and refuse one whose counts disagree', async () => {
+    const farmers = (await app.get('/api/projects/2/farmers')).body as { id: number; gender: string }[];
+    const women = farmers.filter((f) => f.gender === 'female').slice(0, 2);
+    const roster = Object.fromEntries(women.map((f) => [`attendee.${f.id}`, '1']));
+    const bad = await page('/projects/2/training-sessions/new', { form: { heldOn: '2017-10-01', kind: 'training', topic: '冬季管理', attendance: '1', women: '0', ...roster } });
+    expect(bad.status).toBe(400);
+    expect(bad.doc.querySelector('#f-attendance-error')!.textContent).toContain('少于签到名单人数 2');
+    expect(bad.doc.querySelector('#f-women-error')!.textContent).toContain('少于名单中的女性 2 人');
+    expect(bad.doc.querySelectorAll('input[name^="attendee."][checked]').length).toBe(2);
+    const before = (await app.get('/api/projects/2/training-summary')).body.personTimes;
+    const ok = await page('/projects/2/training-sessions/new', { form: { heldOn: '2017-10-01', kind: 'training', topic: '冬季管理', attendance: '5', women: '2', ...roster } });
+    expect(ok.status).toBe(303);
+    expect((await app.get('/api/projects/2/training-summary')).body.personTimes).toBe(before + 5);
+    expect((await page('/projects/2/training')).text).toContain('冬季管理');
+  });
+});
+
+describe('messages', () => {
+  it('has both languages for every label the views use', () => {
+    const table = messages as Record<string, { zh: string; en: string }>;
+    for (const file of walk(new URL('../../views/', import.meta.url).pathname)) {
+      for (const [, key] of readFileSync(file, 'utf8').matchAll(/\{\{t "([^"]+)"/g)) {
+        expect(table[key], `${key} in ${file}`).toBeDefined();
+        expect(table[key].zh && table[key].en, key).toBeTruthy();
+      }
+    }
+  });
+
+  it('names every value of the closed lists in both languages', () => {
+    const lists: [string, readonly string[]][] = [
+      ['design', DESIGNS],
+      ['role', ROLES],
+      ['siteKind', SITE_KINDS],
+      ['variableKind', VARIABLE_KINDS],
+      ['aggregation', AGGREGATIONS],
+      ['trainingKind', TRAINING_KINDS],
+      ['gender', ['female', 'male']],
+    ];
+    for (const [prefix, values] of lists) for (const v of values) expect((messages as Record<string, unknown>)[`${prefix}.${v}`], `${prefix}.${v}`).toBeDefined();
+  });
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const full = join(dir, e);
+    return statSync(full).isDirectory() ? walk(full) : full.endsWith('.hbs') ? [full] : [];
+  });
+}
