@@ -28,14 +28,16 @@ export interface CategoryRow {
   text?: string | null;
 }
 
-function tallyArm(arm: { name: string; role: 'treatment' | 'control' }, levels: string[], texts: string[]): ArmCategories {
+function tallyArm(arm: { name: string; role: 'treatment' | 'control' }, levels: string[], texts: readonly string[]): ArmCategories {
   const n = texts.length;
+  const counts = new Map<string, number>();
+  for (const t of texts) counts.set(t, (counts.get(t) ?? 0) + 1);
   return {
     arm: arm.name,
     role: arm.role,
     n,
     counts: levels.map((level) => {
-      const count = texts.filter((t) => t === level).length;
+      const count = counts.get(level) ?? 0;
       return { level, count, proportion: n > 0 ? count / n : null };
     }),
   };
@@ -62,8 +64,17 @@ export function tallyCategories(
       typeof r.text === 'string' && r.text !== '' && siteIds.has(r.siteId) && armNames.has(r.arm),
   );
   const levels = [...new Set(kept.map((r) => r.text))].sort();
-  const textsOf = (arm: string, siteId?: number) =>
-    kept.filter((r) => r.arm === arm && (siteId === undefined || r.siteId === siteId)).map((r) => r.text);
+  // One pass over the rows: texts by arm, and by site and arm.
+  const byArm = new Map<string, string[]>();
+  const bySiteArm = new Map<string, string[]>();
+  for (const r of kept) {
+    for (const [map, key] of [[byArm, r.arm], [bySiteArm, `${r.siteId}\u0000${r.arm}`]] as const) {
+      const list = map.get(key);
+      if (list) list.push(r.text);
+      else map.set(key, [r.text]);
+    }
+  }
+  const textsOf = (arm: string, siteId?: number) => (siteId === undefined ? byArm.get(arm) : bySiteArm.get(`${siteId}\u0000${arm}`)) ?? [];
   return {
     levels,
     sites: sites.map((site) => ({

@@ -80,6 +80,18 @@ export interface Comparison {
   texts?: TextEntry[];
 }
 
+/** The rows by key, each group in input order: one pass instead of a filter per group. */
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
 function namesOf(variable: ReportVariable) {
   return { zh: variable.name, en: variable.nameEn ?? variable.name };
 }
@@ -141,13 +153,9 @@ function compareNumeric(
   controlArm: string,
   flags: Flag[],
 ): Comparison {
+  const bySite = groupBy(rows, (r) => `${r.siteId}\u0000${r.arm}`);
   const sites = input.sites.map((site) =>
-    compareSite(
-      input.design,
-      site,
-      rows.filter((r) => r.siteId === site.id && r.arm === treatmentArm),
-      rows.filter((r) => r.siteId === site.id && r.arm === controlArm),
-    ),
+    compareSite(input.design, site, bySite.get(`${site.id}\u0000${treatmentArm}`) ?? [], bySite.get(`${site.id}\u0000${controlArm}`) ?? []),
   );
   const entered = sites.filter((s): s is SiteComparison & { delta: number } => s.delta !== null);
   const overall = compareAcrossSites(entered.map((s) => ({ delta: s.delta, logRatio: s.logRatio })));
@@ -180,10 +188,11 @@ function describeCategories(input: ReportInput, variable: ReportVariable, rows: 
 function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlotValue[], controlArm: string | null, flags: Flag[]): Comparison {
   const { zh, en } = namesOf(variable);
   const texts: TextEntry[] = [];
+  const bySite = groupBy(rows, (r) => `${r.siteId}\u0000${r.arm}`);
   for (const site of input.sites) {
     for (const arm of input.arms) {
-      rows
-        .filter((r) => r.siteId === site.id && r.arm === arm.name && typeof r.text === 'string' && r.text !== '')
+      (bySite.get(`${site.id}\u0000${arm.name}`) ?? [])
+        .filter((r) => typeof r.text === 'string' && r.text !== '')
         .sort((a, b) => a.plotId - b.plotId)
         .forEach((r) => texts.push({ siteId: site.id, arm: arm.name, plotId: r.plotId, text: r.text as string }));
     }
@@ -233,8 +242,9 @@ export function buildComparisons(input: ReportInput): Comparison[] {
   const armNames = new Set(input.arms.map((a) => a.name));
   const out: Comparison[] = [];
 
+  const byVariable = groupBy(input.plotValues, (r) => r.variable);
   for (const variable of input.variables) {
-    const rows = input.plotValues.filter((r) => r.variable === variable.code);
+    const rows = byVariable.get(variable.code) ?? [];
     const flags: Flag[] = [];
     if (rows.some((r) => !siteIds.has(r.siteId))) flags.push('unlistedSite');
     if (rows.some((r) => !armNames.has(r.arm))) flags.push('unlistedArm');
