@@ -180,6 +180,12 @@ export interface PlotValueTable {
   textValue: string | null;
 }
 
+/** Maintained by triggers: goes up whenever anything a trial's report reads changes. */
+export interface TrialDataVersionTable {
+  trialId: number;
+  version: number;
+}
+
 export type ImportKind = 'observations' | 'plots' | 'training';
 export type ImportShape = 'long' | 'wide' | 'fieldbook' | 'table';
 export type ImportStatus = 'checking' | 'ready' | 'invalid' | 'committed' | 'expired';
@@ -254,6 +260,7 @@ export interface Database {
   trainingSessions: TrainingSessionTable;
   trainingAttendees: TrainingAttendeeTable;
   plotValues: PlotValueTable;
+  trialDataVersions: TrialDataVersionTable;
   imports: ImportTable;
   importRows: ImportRowTable;
   importIssues: ImportIssueTable;

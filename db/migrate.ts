@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'k
 import * as initialSchema from './migrations/2026-11-30T01-initial-schema.js';
 import * as plotValues from './migrations/2026-11-30T02-plot-values.js';
 import * as imports from './migrations/2026-11-30T03-imports.js';
+import * as trialDataVersions from './migrations/2026-11-30T05-trial-data-versions.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T01-initial-schema': initialSchema,
   '2026-11-30T02-plot-values': plotValues,
   '2026-11-30T03-imports': imports,
+  '2026-11-30T05-trial-data-versions': trialDataVersions,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -4,13 +4,17 @@ import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import * as service from './reports.service.js';
 
-export function reportsApi(db: Kysely<Database>): Router {
+/**
+ * Reports only read, so they may come from a read replica (`reads`, the primary by
+ * default); a replica answers a moment behind the primary.
+ */
+export function reportsApi(db: Kysely<Database>, reads: Kysely<Database> = db): Router {
   const r = Router();
   r.get('/trials/:id/report', async (req, res) => {
-    res.json(await service.trialReport(db, paramId(req, 'TrialNotFound')));
+    res.type('json').send(await service.trialReportJson(reads, paramId(req, 'TrialNotFound')));
   });
   r.get('/projects/:id/training-summary', async (req, res) => {
-    res.json(await service.trainingSummary(db, paramId(req, 'ProjectNotFound')));
+    res.json(await service.trainingSummary(reads, paramId(req, 'ProjectNotFound')));
   });
   return r;
 }

@@ -12,15 +12,18 @@ import * as repo from './reports.repository.js';
  * site's comparison and the across-site summary with its headline (analysis/ does the
  * statistics; this reads the per-plot values in one query).
  */
-export async function trialReport(db: Kysely<Database>, trialId: number) {
+async function buildTrialReport(db: Kysely<Database>, trialId: number) {
   const detail = await getTrial(db, trialId);
   const [sites, values] = await Promise.all([repo.listTrialSites(db, trialId), repo.listReportPlotValues(db, trialId)]);
+  const armNames = new Map(detail.arms.map((a) => [a.id, a.name]));
+  const variableCodes = new Map(detail.variables.map((v) => [v.id, v.code]));
   const plotValues: ReportPlotValue[] = values.map((v) => ({
     plotId: v.plotId,
     siteId: v.siteId,
-    arm: v.arm,
+    // A plot on another trial's arm is reported (and flagged) as an unlisted arm.
+    arm: armNames.get(v.armId) ?? `#${v.armId}`,
     block: v.block,
-    variable: v.variable,
+    variable: variableCodes.get(v.variableId) ?? `#${v.variableId}`,
     value: v.missingPlanting || v.value === null ? null : Number(v.value),
     text: v.text,
     ...(v.missingPlanting ? { flag: 'missingPlantingDate' as const } : {}),
@@ -32,10 +35,91 @@ export async function trialReport(db: Kysely<Database>, trialId: number) {
     variables: detail.variables.map((v) => ({ code: v.code, name: v.name, nameEn: v.nameEn, kind: v.kind as VariableKind, unit: v.unit })),
     plotValues,
   });
-  const siteNamesEn = Object.fromEntries(sites.map((s) => [s.id, s.nameEn]));
-  return { trial: trialDto(detail), sites: sites.map((s) => ({ id: s.id, name: s.name, nameEn: siteNamesEn[s.id] })), comparisons };
+  return { trial: trialDto(detail), sites: sites.map((s) => ({ id: s.id, name: s.name, nameEn: s.nameEn })), comparisons };
 }
-export type TrialReport = Awaited<ReturnType<typeof trialReport>>;
+
+interface CachedReport {
+  /** The trial's data version the report was computed at (at least the one asked for). */
+  version: number;
+  report: TrialReport;
+  /** The report as JSON, made on first use. */
+  json?: string;
+}
+
+/** Reports of recently read trials, each with the data version it was computed at. */
+const cache = new Map<number, { version: number; pending: Promise<CachedReport> }>();
+/** Trials whose report is kept; the least recently read is dropped first. */
+const CACHED_TRIALS = 100;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** The version and the report read in one snapshot, so the report is exactly that version's. */
+async function computeVersioned(db: Kysely<Database>, trialId: number): Promise<CachedReport> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (tx) => {
+      const version = (await repo.findTrialDataVersion(tx, trialId)) ?? 0;
+      return { version, report: deepFreeze(await buildTrialReport(tx, trialId)) };
+    });
+}
+
+/**
+ * The report of a trial, computed once per data version and shared until a write moves the
+ * version (a version check is one indexed read). Any process on the same database sees the
+ * same versions, so every process's cache stays correct. Concurrent readers of a version
+ * being computed wait for that one computation.
+ */
+async function cachedReport(db: Kysely<Database>, trialId: number): Promise<CachedReport> {
+  if (db.isTransaction) return { version: 0, report: await buildTrialReport(db, trialId) };
+  const version = await repo.findTrialDataVersion(db, trialId);
+  if (version === undefined) return { version: 0, report: await buildTrialReport(db, trialId) };
+  const hit = cache.get(trialId);
+  if (hit && hit.version >= version) {
+    cache.delete(trialId);
+    cache.set(trialId, hit);
+    return hit.pending;
+  }
+  const entry = { version, pending: computeVersioned(db, trialId) };
+  cache.delete(trialId);
+  cache.set(trialId, entry);
+  if (cache.size > CACHED_TRIALS) cache.delete(cache.keys().next().value!);
+  entry.pending.then(
+    (done) => {
+      entry.version = Math.max(entry.version, done.version);
+    },
+    () => {
+      if (cache.get(trialId) === entry) cache.delete(trialId);
+    },
+  );
+  return entry.pending;
+}
+
+/**
+ * The treatment-versus-control report of a trial (see buildTrialReport). Shared between
+ * callers and frozen: read it, never change it.
+ */
+export async function trialReport(db: Kysely<Database>, trialId: number) {
+  return (await cachedReport(db, trialId)).report;
+}
+
+/** The trial's report as JSON text, serialized once per data version. */
+export async function trialReportJson(db: Kysely<Database>, trialId: number): Promise<string> {
+  const c = await cachedReport(db, trialId);
+  return (c.json ??= JSON.stringify(c.report));
+}
+
+/** Forgets every cached report (the benchmarks time the computation itself). */
+export function clearReportCache(): void {
+  cache.clear();
+}
+export type TrialReport = Awaited<ReturnType<typeof buildTrialReport>>;
 
 /** Training figures of a project: person-times against unique farmers, women, households,
  * by month, kind and site, and progress against the project's targets. */
