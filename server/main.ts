@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { openDatabase } from '../db/connect.js';
+import { openDatabase, type DatabaseKind } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -30,15 +30,26 @@ async function primary() {
   });
 }
 
+/** The read replica for reports, when DATABASE_REPLICA_URL names one (PostgreSQL only). */
+async function openReplica(kind: DatabaseKind) {
+  if (!config.replicaUrl) return undefined;
+  if (kind === 'pglite') {
+    console.warn('DATABASE_REPLICA_URL is ignored on the embedded PGlite database; set DATABASE_URL to use a replica.');
+    return undefined;
+  }
+  return openDatabase({ databaseUrl: config.replicaUrl, poolSize: config.poolSize });
+}
+
 async function serve(existing?: Awaited<ReturnType<typeof openDatabase>>) {
   const database = existing ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize }));
-  const app = createApp(config, database);
+  const replica = await openReplica(database.kind);
+  const app = createApp(config, database, { replica });
   const server = app.listen(config.port, config.host, () => {
-    const where = database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL';
+    const where = database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : replica ? 'PostgreSQL, reports from the replica' : 'PostgreSQL';
     console.log(`Demoplot listening on http://localhost:${config.port} (${where}, pid ${process.pid})`);
   });
   const stop = () => {
-    server.close(() => void database.close().then(() => process.exit(0)));
+    server.close(() => void Promise.all([database.close(), replica?.close()]).then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on('SIGTERM', stop);
