@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { aggregatePlotValues, epochDay, type Aggregation, type VariableKind } from '../../analysis/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/context.js';
 
@@ -159,4 +163,30 @@ describe('maintained per-plot values', () => {
     const { rows } = await sql<{ d: number }>`select (date '2017-04-04' - date '1970-01-01') as d`.execute(db);
     expect(rows[0].d).toBe(epochDay('2017-04-04'));
   }, 120_000);
+
+  it('equal a full recomputation after bulk writes: many statements in one transaction, and COPY', async () => {
+    const rows = (n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const v = variables[i % variables.length];
+        return { plotId: plotIds[i % plotIds.length], variableId: v.id, ...valueFor(v.kind, i * 7), observedOn: `2017-06-${String((i % 28) + 1).padStart(2, '0')}` };
+      });
+    await db.transaction().execute(async (tx) => {
+      for (let i = 0; i < 5; i++) await tx.insertInto('observations').values(rows(200)).execute();
+      await tx.updateTable('observations').set({ observedOn: null }).where('variableId', '=', variables[4].id).execute();
+      await tx.deleteFrom('observations').where('variableId', '=', variables[0].id).where('plotId', '=', plotIds[1]).execute();
+    });
+    await assertMatchesRecomputation();
+    if (database.url) {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const lines = rows(500).map((r) => [r.plotId, r.variableId, r.valueNumber ?? '', r.valueDate ?? '', r.valueText ?? '', r.observedOn].join(','));
+        const stream = client.query(copyFrom('copy observations (plot_id, variable_id, value_number, value_date, value_text, observed_on) from stdin (format csv)'));
+        await pipeline(Readable.from([lines.join('\n') + '\n']), stream);
+      } finally {
+        await client.end();
+      }
+      await assertMatchesRecomputation();
+    }
+  }, 60_000);
 });
