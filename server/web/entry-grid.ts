@@ -2,7 +2,7 @@ import type { VariableRow } from '../../db/database.js';
 import type { Lang } from '../i18n/i18n.js';
 import { exactValue } from '../observations/observation-values.js';
 import { read, type FormBody, type FormErrors } from './forms.js';
-import { enumLabel, nameIn, tr } from './labels.js';
+import { enumLabel, nameIn, tr, withNote } from './labels.js';
 
 /**
  * The data-entry grid of a trial: one row per plot, one column per variable, a cell per
@@ -101,12 +101,14 @@ function daysAfter(from: string | null, to: string | null): number | null {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** An observation's value as a person reads it: "5427.10 kg/亩", "2017-04-22（定植后 33 天）". */
+/** An observation's value as a person reads it: "5427.10 kg/亩", "2017-04-22（定植后 33 天）" or "2017-04-22 (day 33 after planting)". */
 export function shownValue(lang: Lang, v: GridVariable, o: Pick<GridObservation, 'valueNumber' | 'valueDate' | 'valueText'>, plantedOn: string | null): string {
   const raw = exactValue(o) ?? '';
   if (v.kind === 'date') {
     const d = daysAfter(plantedOn, o.valueDate);
-    return d === null ? raw : `${raw}（${tr(lang, 'entry.daysAfterPlanting', { days: d })}）`;
+    if (d === null) return raw;
+    const note = tr(lang, 'entry.daysAfterPlanting', { days: d });
+    return withNote(lang, raw, note);
   }
   if ((v.kind === 'number' || v.kind === 'count') && v.unit) return `${raw} ${v.unit}`;
   return raw;

@@ -40,3 +40,13 @@ export function period(from: string | null, to: string | null): string {
   if (from && to) return `${from} – ${to}`;
   return from ?? to ?? '';
 }
+
+/** "编辑项目：名称" / "Edit project: name", with each language's own colon. */
+export function titled(lang: Lang, label: string, name: string): string {
+  return lang === 'zh' ? `${label}：${name}` : `${label}: ${name}`;
+}
+
+/** "秸秆降解（处理）" / "straw (treatment)", with each language's own brackets. */
+export function withNote(lang: Lang, text: string, note: string): string {
+  return lang === 'zh' ? `${text}（${note}）` : `${text} (${note})`;
+}

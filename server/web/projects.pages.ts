@@ -9,7 +9,7 @@ import * as sites from '../sites/sites.service.js';
 import { listTrials } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
 import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, period, tr } from './labels.js';
+import { enumLabel, enumOptions, langOf, nameIn, otherName, period, titled, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 import { projectTraining, trialCards } from './summaries.js';
 
@@ -153,7 +153,7 @@ function projectForm(form: FormState, p: ProjectRow | null) {
     view: 'forms/generic',
     context: {
       title: tr(lang, p ? 'project.edit' : 'project.new'),
-      heading: p ? `${tr(lang, 'project.edit')}：${nameIn(lang, p)}` : tr(lang, 'project.new'),
+      heading: p ? titled(lang, tr(lang, 'project.edit'), nameIn(lang, p)) : tr(lang, 'project.new'),
       crumbs: [{ href: '/', label: tr(lang, 'nav.home') }, ...(p ? [{ href: `/projects/${p.id}`, label: nameIn(lang, p) }] : [])],
       action: p ? `/projects/${p.id}/edit` : '/projects/new',
       hidden: p ? [{ name: 'version', value: form.values.version ?? String(p.version) }] : [],
@@ -212,7 +212,7 @@ function siteForm(form: FormState, p: ProjectRow, s: SiteRow | null) {
     view: 'forms/generic',
     context: {
       title: tr(lang, s ? 'site.edit' : 'site.new'),
-      heading: s ? `${tr(lang, 'site.edit')}：${nameIn(lang, s)}` : tr(lang, 'site.new'),
+      heading: s ? titled(lang, tr(lang, 'site.edit'), nameIn(lang, s)) : tr(lang, 'site.new'),
       crumbs: [
         { href: '/', label: tr(lang, 'nav.home') },
         { href: `/projects/${p.id}`, label: nameIn(lang, p) },

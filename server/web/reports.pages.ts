@@ -48,6 +48,7 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
       generatedOn: today(),
       method: tr(lang, t.design === 'crd' ? 'report.methodCrd' : 'report.methodPaired'),
       comparisons: report.comparisons.map((c, i) => comparisonView(lang, c, i, siteNames, plotLabels)),
+      severalArms: new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1,
       exportCsv: `/api/trials/${t.id}/report/export?format=csv`,
       exportXlsx: `/api/trials/${t.id}/report/export?format=xlsx`,
     });
@@ -95,9 +96,9 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
       meanTreatment: num(s.meanTreatment),
       meanControl: num(s.meanControl),
       delta: deltaText(s.delta),
-      deltaCi: interval(s.deltaCi),
+      deltaCi: s.deltaCi ? interval(s.deltaCi) : null,
       percent: s.percent === null ? '—' : `${signed(s.percent)}%`,
-      percentCi: interval(s.percentCi),
+      percentCi: s.percentCi ? interval(s.percentCi) : null,
       significance: significance(lang, s.deltaCi, s.pValue),
       refs: ref(s.flags),
     };
@@ -107,9 +108,9 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
     ? {
         nSites: o.nSites,
         delta: deltaText(o.delta),
-        deltaCi: interval(o.deltaCi),
+        deltaCi: o.deltaCi ? interval(o.deltaCi) : null,
         percent: o.percent === null ? '—' : `${signed(o.percent)}%`,
-        percentCi: interval(o.percentCi),
+        percentCi: o.percentCi ? interval(o.percentCi) : null,
         significance: significance(lang, o.deltaCi, o.pValue),
         range: `${signed(o.range[0])} … ${signed(o.range[1])}${unit ? ` ${unit}` : ''}`,
         predictionInterval: o.predictionInterval ? `${interval(o.predictionInterval)}${unit ? ` ${unit}` : ''}` : null,

@@ -4,7 +4,7 @@ import type { Lang } from '../i18n/i18n.js';
 import { trainingSummary, trialReport, type TrainingSummaryDto, type TrialReport } from '../reports/reports.service.js';
 import type { TrialDetail } from '../trials/trials.service.js';
 import { num, share } from './format.js';
-import { enumLabel, nameIn, tr } from './labels.js';
+import { enumLabel, nameIn, tr, withNote } from './labels.js';
 
 export interface HeadlineView {
   text: string;
@@ -45,7 +45,7 @@ export async function trialCards(db: Kysely<Database>, trials: TrialDetail[], la
       crop: t.trial.crop,
       season: t.trial.season,
       design: enumLabel(lang, 'design', t.trial.design),
-      arms: t.arms.map((a) => (lang === 'zh' ? `${a.name}（${enumLabel(lang, 'role', a.role)}）` : `${a.name} (${enumLabel(lang, 'role', a.role)})`)).join(lang === 'zh' ? '、' : ', '),
+      arms: t.arms.map((a) => withNote(lang, a.name, enumLabel(lang, 'role', a.role))).join(lang === 'zh' ? '、' : ', '),
       headlines: headlinesOf(await trialReport(db, t.trial.id), lang),
     })),
   );

@@ -14,7 +14,7 @@ import * as training from '../training/training.service.js';
 import { parseOrThrow } from '../validation.js';
 import { num, share } from './format.js';
 import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, tr } from './labels.js';
+import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 import { trainingGlance } from './summaries.js';
 
@@ -322,7 +322,7 @@ function farmerForm(form: FormState, { project, farmer }: { project: ProjectRow;
     view: 'farmers/form',
     context: {
       title: tr(lang, farmer ? 'farmer.edit' : 'farmer.new'),
-      heading: farmer ? `${tr(lang, 'farmer.edit')}：${farmer.name}` : tr(lang, 'farmer.new'),
+      heading: farmer ? titled(lang, tr(lang, 'farmer.edit'), farmer.name) : tr(lang, 'farmer.new'),
       crumbs: [
         { href: '/', label: tr(lang, 'nav.home') },
         { href: `/projects/${project.id}`, label: nameIn(lang, project) },

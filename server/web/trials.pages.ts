@@ -15,7 +15,7 @@ import { parseOrThrow } from '../validation.js';
 import { cellRename, collectEntries, columnView, dedupe, gridRow, type GridPlot } from './entry-grid.js';
 import { today } from './format.js';
 import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, tr } from './labels.js';
+import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 
 type PlotRow = Awaited<ReturnType<typeof plots.listPlots>>[number];
@@ -359,7 +359,7 @@ function trialForm(form: FormState, { project, detail, catalogue }: TrialFormCon
     view: 'trials/form',
     context: {
       title: tr(lang, t ? 'trial.edit' : 'trial.new'),
-      heading: t ? `${tr(lang, 'trial.edit')}：${nameIn(lang, t)}` : tr(lang, 'trial.new'),
+      heading: t ? titled(lang, tr(lang, 'trial.edit'), nameIn(lang, t)) : tr(lang, 'trial.new'),
       crumbs: [
         { href: '/', label: tr(lang, 'nav.home') },
         { href: `/projects/${project.id}`, label: nameIn(lang, project) },
@@ -428,7 +428,7 @@ function plotForm(form: FormState, { detail, project, sites, plot }: PlotFormCon
   const specs: FieldSpec[] = [
     { name: 'siteId', label: 'plot.site', type: 'select', required: true, options: [['', '—'], ...sites.map((s) => [String(s.id), nameIn(lang, s)] as const)] },
     { name: 'label', label: 'plot.label', required: true, hint: 'plot.labelHint' },
-    { name: 'arm', label: 'plot.arm', type: 'select', required: true, options: [['', '—'], ...detail.arms.map((a) => [a.name, `${a.name}（${enumLabel(lang, 'role', a.role)}）`] as const)] },
+    { name: 'arm', label: 'plot.arm', type: 'select', required: true, options: [['', '—'], ...detail.arms.map((a) => [a.name, withNote(lang, a.name, enumLabel(lang, 'role', a.role))] as const)] },
     { name: 'block', label: 'plot.block', hint: 'plot.blockHint' },
     { name: 'plantedOn', label: 'plot.plantedOn', type: 'date', hint: 'plot.plantedOnHint' },
     { name: 'areaM2', label: 'plot.area', type: 'decimal', unit: 'm²' },
@@ -438,7 +438,7 @@ function plotForm(form: FormState, { detail, project, sites, plot }: PlotFormCon
     view: 'plots/form',
     context: {
       title: tr(lang, plot ? 'plot.edit' : 'plot.new'),
-      heading: plot ? `${tr(lang, 'plot.edit')}：${plot.label}` : tr(lang, 'plot.new'),
+      heading: plot ? titled(lang, tr(lang, 'plot.edit'), plot.label) : tr(lang, 'plot.new'),
       crumbs: [
         { href: '/', label: tr(lang, 'nav.home') },
         { href: `/projects/${project.id}`, label: nameIn(lang, project) },

@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/context.js';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
-describe.skipIf(skipBrowser)('the web interface in Chromium', () => {
+describe.skipIf(skipBrowser)('the web interface in Chromium', { timeout: 90_000 }, () => {
   let app: TestApp;
   let browser: Browser;
   const contexts: BrowserContext[] = [];

@@ -1,0 +1,67 @@
+/**
+ * Screenshots of the main pages with the demonstration data, for docs/screenshots/:
+ * `npx tsx scripts/screenshots.ts`. Starts the app on an in-memory database; needs Chromium
+ * (and a CJK font such as Debian's fonts-noto-cjk for the Chinese to show).
+ */
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { openDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
+import { loadDemoData } from '../server/demo/demo-data.js';
+import { launchChromium } from '../test/support/browser.js';
+
+const OUT = new URL('../docs/screenshots/', import.meta.url);
+
+const database = await openDatabase({ dataDir: 'memory://' });
+await migrateToLatest(database.db);
+await loadDemoData(database.db);
+const app = createApp(loadConfig({ NODE_ENV: 'test', DEMOPLOT_DEMO: '0' }), database);
+const server = app.listen(0, '127.0.0.1');
+await new Promise((resolve) => server.once('listening', resolve));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+mkdirSync(OUT, { recursive: true });
+
+const shots: { file: string; path: string; width: number; lang?: 'en'; full?: boolean; height?: number }[] = [
+  { file: 'home.png', path: '/', width: 1280 },
+  { file: 'home-en.png', path: '/', width: 1280, lang: 'en' },
+  { file: 'project.png', path: '/projects/1', width: 1280 },
+  { file: 'trial-entry-desktop.png', path: '/trials/1#entry', width: 1280, height: 1300 },
+  { file: 'trial-entry-phone.png', path: '/trials/1?site=1#entry', width: 390, height: 844 },
+  { file: 'report.png', path: '/trials/1/report', width: 1280 },
+  { file: 'report-en.png', path: '/trials/1/report', width: 1280, lang: 'en' },
+  { file: 'report-phone.png', path: '/trials/1/report', width: 390 },
+  { file: 'training.png', path: '/projects/2/training', width: 1280, height: 2000 },
+  { file: 'training-session-form.png', path: '/training-sessions/5/edit', width: 1280 },
+];
+
+const browser = await launchChromium();
+try {
+  for (const s of shots) {
+    const context = await browser.newContext({ viewport: { width: s.width, height: s.height ?? 900 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+    if (s.lang) await context.addCookies([{ name: 'lang', value: s.lang, url: base }]);
+    const page = await context.newPage();
+    await page.goto(base + s.path, { waitUntil: 'load' });
+    await page.screenshot({ path: new URL(s.file, OUT).pathname, fullPage: s.full ?? !s.height });
+    await context.close();
+    console.log(`docs/screenshots/${s.file}`);
+  }
+  // A refused entry on a phone: the error stands under its cell, the typed values stay.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/trials/1?site=3`);
+  await page.fill('#f-observedOn', '2017-07-15');
+  await page.locator('tr.plot-row', { hasText: '什托-示范1' }).getByLabel('产量').fill('99999');
+  await page.locator('tr.plot-row', { hasText: '什托-对照1' }).getByLabel('产量').fill('610');
+  await page.getByRole('button', { name: '保存全部' }).click();
+  await page.waitForLoadState('load');
+  await page.locator('.cell.has-error').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: new URL('trial-entry-phone-error.png', OUT).pathname });
+  await context.close();
+  console.log('docs/screenshots/trial-entry-phone-error.png');
+} finally {
+  await browser.close();
+  server.close();
+  await database.close();
+}
