@@ -79,6 +79,7 @@ export function isSharedDateHeader(h: string): boolean {
 /** For "产量(第1次) 观测日期" the value column header it belongs to ("产量(第1次)"), else undefined. */
 export function dateColumnBase(h: string): string | undefined {
   const key = headerKey(h);
+  if (DATE_WORDS.includes(key)) return undefined;
   for (const w of DATE_WORDS) {
     if (key.length > w.length && key.endsWith(w)) return key.slice(0, -w.length).replace(/[:：]$/, '');
   }

@@ -119,7 +119,9 @@ export class Spool extends Writable {
 
   override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
     this.#settleHead();
-    this.#live?.destroy(err ?? undefined);
+    // After a normal finish (auto-destroy) the live reader may still be reading what was
+    // handed to it; it is torn down only when the upload failed.
+    if (err) this.#live?.destroy(err);
     done(err);
   }
 }

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { startTestApp, type TestApp } from '../support/context.js';
+import { commit, download, observations, upload, XLSX } from '../support/imports.js';
+import { utf8Csv } from '../fixtures/import-files.js';
+
+/** Demo trial 1 (Tacheng, five yield harvests per plot) and trial 2 (Aksu, paired batches). */
+describe('exports that import back unchanged', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ demo: true });
+    // An exact decimal a double cannot hold, and one with trailing zeros.
+    const res = await upload(app, '/api/trials/1/imports', utf8Csv([['plot', 'variable', 'value', 'observed_on', 'notes'], ['二工-示范1', 'yield', '0.12345678901234567890', '2017-08-10', '精确到 20 位'], ['二工-示范2', 'yield', '5427.10', '2017-08-10', null]]));
+    await commit(app, res.body.id);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  for (const trialId of [1, 2]) {
+    for (const format of ['csv', 'xlsx'] as const) {
+      for (const shape of ['long', 'wide'] as const) {
+        for (const lang of ['zh', 'en'] as const) {
+          it(`trial ${trialId}: ${shape} ${format} (${lang}) → import = all unchanged`, async () => {
+            const total = (await observations(app, trialId)).length;
+            const file = await download(app, `/api/trials/${trialId}/observations/export?format=${format}&shape=${shape}`, lang);
+            expect(file.status).toBe(200);
+            const res = await upload(app, `/api/trials/${trialId}/imports`, file.bytes, { type: format === 'csv' ? 'text/csv' : XLSX });
+            expect(res.body).toMatchObject({ status: 'ready', shape, summary: { create: 0, update: 0, unchanged: total, errors: 0 }, issues: [] });
+            expect((await commit(app, res.body.id)).body).toMatchObject({ created: 0, updated: 0, unchanged: total });
+            expect((await observations(app, trialId)).length).toBe(total);
+          });
+        }
+      }
+    }
+  }
+
+  it('writes CSV as UTF-8 with a BOM, numbers exactly as stored, and a Chinese file name per RFC 5987', async () => {
+    const file = await download(app, '/api/trials/1/observations/export?format=csv&shape=long');
+    expect(file.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+    expect([...file.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const disposition = file.headers.get('content-disposition')!;
+    expect(disposition).toMatch(/^attachment; filename="trial-1-observations-long\.csv"; filename\*=UTF-8''/);
+    expect(decodeURIComponent(disposition.split("UTF-8''")[1])).toBe('2017 番茄秸秆生物降解示范棚-观测数据.csv');
+    const text = file.bytes.toString('utf8').slice(1);
+    const lines = text.split('\r\n');
+    expect(lines[0]).toBe('示范点,小区,处理,区组,指标,数值,单位,观测日期,备注,记录人');
+    expect(text).toContain(',产量,0.12345678901234567890,kg/亩,2017-08-10,精确到 20 位,');
+    expect(text).toContain(',产量,5427.10,kg/亩,2017-08-10,,');
+  });
+
+  it('writes XLSX numbers as number cells with the stored decimals and dates as date cells', async () => {
+    const file = await download(app, '/api/trials/1/observations/export?format=xlsx&shape=wide', 'en');
+    expect(file.headers.get('content-type')).toBe(XLSX);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file.bytes as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const header = (sheet.getRow(1).values as string[]).slice(1);
+    expect(header.slice(0, 6)).toEqual(['site', 'plot', 'arm', 'block', 'flowering', 'flowering observed_on']);
+    expect(header).toContain('yield.5');
+    expect(header).toContain('yield.5 observed_on');
+    const row = sheet.getRow(2);
+    expect(row.getCell(5).value).toEqual(new Date('2017-04-22T00:00:00Z'));
+    const yieldCell = row.getCell(header.indexOf('yield') + 1);
+    expect(yieldCell.value).toBe(990);
+    expect(yieldCell.numFmt).toBe('0.0');
+  });
+
+  it('exports the training ledger, which imports back unchanged', async () => {
+    for (const format of ['csv', 'xlsx'] as const) {
+      const file = await download(app, `/api/projects/1/training-sessions/export?format=${format}`);
+      expect(file.status).toBe(200);
+      const res = await upload(app, '/api/projects/1/imports?kind=training', file.bytes, { type: format === 'csv' ? 'text/csv' : XLSX });
+      expect(res.body).toMatchObject({ kind: 'training', status: 'ready', summary: { create: 0, update: 0, unchanged: 4, errors: 0 } });
+    }
+    const csv = (await download(app, '/api/projects/1/training-sessions/export?format=csv')).bytes.toString('utf8');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFF日期,类型,主题,示范点,村,培训人,参加人数,女性人数,签到名单,备注');
+    expect(csv).toContain('2017-05-26,现场观摩会,秸秆生物降解示范棚现场观摩会,塔城市二工镇,,塔城地区农技中心,46,17,,');
+  });
+
+  it('exports the comparison report: a row per variable, arm and site and an overall row', async () => {
+    const file = await download(app, '/api/trials/2/report/export?format=csv', 'en');
+    expect(file.status).toBe(200);
+    const lines = file.bytes.toString('utf8').slice(1).trim().split('\r\n');
+    expect(lines[0].split(',').slice(0, 6)).toEqual(['variable', 'unit', 'treatment', 'control', 'site', 'sites']);
+    const report = (await app.get('/api/trials/2/report')).body;
+    const numeric = report.comparisons.filter((c: { sites: unknown[] }) => c.sites.length > 0);
+    const expected = numeric.reduce((n: number, c: { sites: unknown[] }) => n + c.sites.length + 1, 0) + (report.comparisons.length - numeric.length);
+    expect(lines.length - 1).toBe(expected);
+    const overall = lines.find((l) => l.startsWith('dry yield per bag,g/袋,标准化工艺,传统工艺,all sites,4,'));
+    expect(overall).toBeDefined();
+    const xlsx = await download(app, '/api/trials/2/report/export?format=xlsx');
+    expect(xlsx.headers.get('content-type')).toBe(XLSX);
+  });
+
+  it('exports a Field Book field file and trait file', async () => {
+    const field = await download(app, '/api/trials/1/fieldbook/field.csv');
+    const text = field.bytes.toString('utf8');
+    expect(text.charCodeAt(0)).not.toBe(0xfeff);
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toBe('plot_id,plot,plot_number,site,arm,block,area_m2,planted_on');
+    expect(lines[1]).toBe('T1-二工-示范1,二工-示范1,1,塔城市二工镇,秸秆降解,,667,2017-03-20');
+    expect(lines).toHaveLength(9);
+    const traits = (await download(app, '/api/trials/1/fieldbook/traits.trt')).bytes.toString('utf8').trim().split('\r\n');
+    expect(traits[0]).toBe('"trait","format","defaultValue","minimum","maximum","details","categories","isVisible","realPosition"');
+    expect(traits).toContain('"yield_kg_per_mu","numeric","","0","30000","产量 yield (kg/亩)","","true","3"');
+    expect(traits).toContain('"vigour","categorical","","","","长势 vigour","旺/中/弱","true","4"');
+    expect(traits).toContain('"flowering_date","date","","","","开花期 flowering","","true","1"');
+    // The field file imports back as the trial's plot layout, unchanged.
+    const res = await upload(app, '/api/trials/1/imports?kind=plots', field.bytes);
+    expect(res.body).toMatchObject({ kind: 'plots', summary: { create: 0, update: 0, unchanged: 8, errors: 0 } });
+  });
+});
