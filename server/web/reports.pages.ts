@@ -63,7 +63,10 @@ export function excludesZero(ci: Interval): boolean {
 
 function significance(lang: Lang, ci: Interval, p: number | null) {
   if (ci === null) return { text: tr(lang, 'report.sigUnknown'), cls: 'sig-unknown' };
-  if (excludesZero(ci)) return { text: `${tr(lang, 'report.sigYes')}${p !== null ? ` (p ${pValue(p).startsWith('<') ? pValue(p) : `= ${pValue(p)}`})` : ''}`, cls: 'sig-yes' };
+  if (excludesZero(ci)) {
+    const pText = p === null ? '' : pValue(p).startsWith('<') ? ` (p < ${pValue(p).slice(1)})` : ` (p = ${pValue(p)})`;
+    return { text: `${tr(lang, 'report.sigYes')}${pText}`, cls: 'sig-yes' };
+  }
   return { text: tr(lang, 'report.sigNo'), cls: 'sig-no' };
 }
 
