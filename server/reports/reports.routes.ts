@@ -11,7 +11,10 @@ import * as service from './reports.service.js';
 export function reportsApi(db: Kysely<Database>, reads: Kysely<Database> = db): Router {
   const r = Router();
   r.get('/trials/:id/report', async (req, res) => {
-    res.type('json').send(await service.trialReportJson(reads, paramId(req, 'TrialNotFound')));
+    const { json, etag } = await service.trialReportJson(reads, paramId(req, 'TrialNotFound'));
+    // With the tag set, Express neither hashes the body again nor sends it to a client that
+    // already holds this version (304).
+    res.set('ETag', etag).type('json').send(json);
   });
   r.get('/projects/:id/training-summary', async (req, res) => {
     res.json(await service.trainingSummary(reads, paramId(req, 'ProjectNotFound')));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { buildComparisons, type ReportPlotValue, type VariableKind } from '../../analysis/index.js';
@@ -42,8 +43,8 @@ interface CachedReport {
   /** The trial's data version the report was computed at (at least the one asked for). */
   version: number;
   report: TrialReport;
-  /** The report as JSON, made on first use. */
-  json?: string;
+  /** The report as JSON and its entity tag, made on first use. */
+  body?: { json: Buffer; etag: string };
 }
 
 /** Reports of recently read trials, each with the data version it was computed at. */
@@ -109,10 +110,17 @@ export async function trialReport(db: Kysely<Database>, trialId: number) {
   return (await cachedReport(db, trialId)).report;
 }
 
-/** The trial's report as JSON text, serialized once per data version. */
-export async function trialReportJson(db: Kysely<Database>, trialId: number): Promise<string> {
+/**
+ * The trial's report as JSON bytes with an entity tag (a hash of those bytes), both made
+ * once per data version, so answering an unchanged report costs a version check and a write.
+ */
+export async function trialReportJson(db: Kysely<Database>, trialId: number): Promise<{ json: Buffer; etag: string }> {
   const c = await cachedReport(db, trialId);
-  return (c.json ??= JSON.stringify(c.report));
+  if (!c.body) {
+    const json = Buffer.from(JSON.stringify(c.report));
+    c.body = { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
+  }
+  return c.body;
 }
 
 /** Forgets every cached report (the benchmarks time the computation itself). */
