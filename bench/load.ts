@@ -24,6 +24,7 @@ export interface LoadedProgramme {
   importPlots: Map<string, number>;
   copyPlots: Map<string, number>;
   importPlan: PlotPlan[];
+  siteIds: number[];
   plots: number;
   observations: number;
 }
@@ -128,5 +129,5 @@ export async function loadProgramme(t: BulkTarget, scale: Scale, onProgress: (ms
   }
   await t.copy('training_attendees', ['session_id', 'farmer_id'], attendees);
   await t.query('analyze');
-  return { projectId: project.id, trialId, importTrialId, copyTrialId, variableIds, importPlots, copyPlots: copyPlots_, importPlan, plots: plan.length, observations };
+  return { projectId: project.id, trialId, importTrialId, copyTrialId, variableIds, importPlots, copyPlots: copyPlots_, importPlan, siteIds, plots: plan.length, observations };
 }
