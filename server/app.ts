@@ -17,6 +17,7 @@ import { farmersApi } from './farmers/farmers.routes.js';
 import { trainingApi } from './training/training.routes.js';
 import { reportsApi } from './reports/reports.routes.js';
 import { importsApi } from './imports/imports.routes.js';
+import { importPages } from './imports/imports.pages.js';
 import { createRenderer } from './web/render.js';
 import { htmlErrorPage } from './web/error-page.js';
 import { homePages } from './web/home.routes.js';
@@ -89,6 +90,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(variablePages(db, renderer));
   app.use(reportPages(db, renderer));
   app.use(trainingPages(db, renderer));
+  app.use(importPages(db, renderer));
 
   app.use(notFoundHandler);
   app.use(makeErrorHandler(htmlErrorPage(renderer)));

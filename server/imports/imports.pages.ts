@@ -1,0 +1,238 @@
+import { Router, type Request, type Response } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { AppError, toAppError } from '../errors.js';
+import { paramId } from '../http.js';
+import { translate, type Lang } from '../i18n/i18n.js';
+import { getProject } from '../projects/projects.service.js';
+import { getTrial } from '../trials/trials.service.js';
+import { parseOrThrow } from '../validation.js';
+import { sendPage, type Renderer } from '../web/render.js';
+import { IMPORT_SHAPES, TrialImportQuery } from './imports.schemas.js';
+import * as service from './imports.service.js';
+import { receiveUpload } from './upload.js';
+
+const langOf = (res: Response): Lang => (res.locals.lang === 'en' ? 'en' : 'zh');
+const nameIn = (lang: Lang, o: { name: string; nameEn?: string | null }) => (lang === 'en' && o.nameEn ? o.nameEn : o.name);
+
+interface UploadPage {
+  /** Where the form posts (without JS) and the API address the script posts to. */
+  action: string;
+  api: string;
+  title: string;
+  crumbs: { href: string; label: string }[];
+  kinds: { value: string; label: string; selected: boolean }[];
+  shapes: { value: string; label: string; selected: boolean }[] | null;
+  exports: { href: string; label: string }[];
+  help: string[];
+}
+
+/**
+ * The import pages: an upload form, the preview (problems first, then the rows with what
+ * each will do) and its commit button. They work as plain form posts; public/import.js adds
+ * upload progress and a progress bar while the file is checked and committed.
+ */
+export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
+  const r = Router();
+  const t = (lang: Lang, key: string, params?: Record<string, string | number>) => translate(lang, key, params);
+
+  async function trialPage(res: Response, trialId: number, kind: string, error?: string, status = 200) {
+    const lang = langOf(res);
+    const detail = await getTrial(db, trialId);
+    const project = await getProject(db, detail.trial.projectId);
+    const e = `/api/trials/${trialId}`;
+    const page: UploadPage = {
+      action: `/trials/${trialId}/import`,
+      api: `${e}/imports`,
+      title: t(lang, 'imp.page.trialTitle'),
+      crumbs: [
+        { href: '/', label: t(lang, 'imp.page.home') },
+        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+        { href: `/trials/${trialId}`, label: nameIn(lang, detail.trial) },
+      ],
+      kinds: ['observations', 'plots'].map((k) => ({ value: k, label: t(lang, `imp.page.kind.${k}`), selected: k === kind })),
+      shapes: [{ value: '', label: t(lang, 'imp.page.shape.auto'), selected: true }, ...IMPORT_SHAPES.map((s) => ({ value: s, label: t(lang, `imp.page.shape.${s}`), selected: false }))],
+      exports: [
+        { href: `${e}/observations/export?format=xlsx&shape=wide`, label: t(lang, 'imp.page.export.wideXlsx') },
+        { href: `${e}/observations/export?format=csv&shape=wide`, label: t(lang, 'imp.page.export.wideCsv') },
+        { href: `${e}/observations/export?format=xlsx&shape=long`, label: t(lang, 'imp.page.export.longXlsx') },
+        { href: `${e}/observations/export?format=csv&shape=long`, label: t(lang, 'imp.page.export.longCsv') },
+        { href: `${e}/report/export?format=xlsx`, label: t(lang, 'imp.page.export.report') },
+        { href: `${e}/fieldbook/field.csv`, label: t(lang, 'imp.page.export.fieldBookField') },
+        { href: `${e}/fieldbook/traits.trt`, label: t(lang, 'imp.page.export.fieldBookTraits') },
+      ],
+      help: ['long', 'wide', 'fieldbook', 'plots', 'dates', 'numbers'].map((k) => t(lang, `imp.page.help.${k}`)),
+    };
+    sendPage(res, renderer, 'imports/upload', { ...page, subtitle: nameIn(lang, detail.trial), error, bodyClass: 'import-page' }, status);
+  }
+
+  async function trainingPage(res: Response, projectId: number, error?: string, status = 200) {
+    const lang = langOf(res);
+    const project = await getProject(db, projectId);
+    const page: UploadPage = {
+      action: `/projects/${projectId}/training/import`,
+      api: `/api/projects/${projectId}/imports?kind=training`,
+      title: t(lang, 'imp.page.trainingTitle'),
+      crumbs: [
+        { href: '/', label: t(lang, 'imp.page.home') },
+        { href: `/projects/${projectId}`, label: nameIn(lang, project) },
+        { href: `/projects/${projectId}/training`, label: t(lang, 'imp.page.training') },
+      ],
+      kinds: [],
+      shapes: null,
+      exports: [
+        { href: `/api/projects/${projectId}/training-sessions/export?format=xlsx`, label: t(lang, 'imp.page.export.trainingXlsx') },
+        { href: `/api/projects/${projectId}/training-sessions/export?format=csv`, label: t(lang, 'imp.page.export.trainingCsv') },
+      ],
+      help: ['training', 'roster', 'dates'].map((k) => t(lang, `imp.page.help.${k}`)),
+    };
+    sendPage(res, renderer, 'imports/upload', { ...page, subtitle: nameIn(lang, project), error, bodyClass: 'import-page' }, status);
+  }
+
+  /** A failed upload shows the form again with the reason; anything unexpected goes on. */
+  function uploadError(err: unknown, lang: Lang): { message: string; status: number } | undefined {
+    const e = toAppError(err);
+    if (e.status >= 500 || e.status === 404) return undefined;
+    const issues = e.extra.issues as { message: string }[] | undefined;
+    return { message: [translate(lang, e.messageKey, e.params), ...(issues ?? []).map((i) => i.message)].join(' '), status: e.status };
+  }
+
+  async function acceptUpload(req: Request, res: Response, target: service.ImportTarget) {
+    const upload = await receiveUpload(req, req.headers);
+    let shape: (typeof IMPORT_SHAPES)[number] | undefined;
+    let kind = target.kind;
+    try {
+      if (target.kind !== 'training') {
+        const q = parseOrThrow(TrialImportQuery, { kind: upload.fields.kind || undefined, shape: upload.fields.shape || undefined });
+        shape = q.shape;
+        kind = q.kind;
+      }
+    } catch (err) {
+      upload.spool.detachLive();
+      await upload.done.catch(() => undefined);
+      await upload.spool.remove();
+      throw err;
+    }
+    const id = await service.createPreview(db, { ...target, kind }, upload, { shape });
+    res.redirect(303, `/imports/${id}`);
+  }
+
+  r.get('/trials/:id/import', async (req, res) => {
+    await trialPage(res, paramId(req, 'TrialNotFound'), req.query.kind === 'plots' ? 'plots' : 'observations');
+  });
+  r.post('/trials/:id/import', async (req, res) => {
+    const trialId = paramId(req, 'TrialNotFound');
+    const trial = await getTrial(db, trialId);
+    try {
+      await acceptUpload(req, res, { kind: 'observations', projectId: trial.trial.projectId, trialId });
+    } catch (err) {
+      const shown = uploadError(err, langOf(res));
+      if (!shown) throw err;
+      await trialPage(res, trialId, 'observations', shown.message, shown.status);
+    }
+  });
+  r.get('/projects/:id/training/import', async (req, res) => {
+    await trainingPage(res, paramId(req, 'ProjectNotFound'));
+  });
+  r.post('/projects/:id/training/import', async (req, res) => {
+    const projectId = paramId(req, 'ProjectNotFound');
+    await getProject(db, projectId);
+    try {
+      await acceptUpload(req, res, { kind: 'training', projectId, trialId: null });
+    } catch (err) {
+      const shown = uploadError(err, langOf(res));
+      if (!shown) throw err;
+      await trainingPage(res, projectId, shown.message, shown.status);
+    }
+  });
+
+  async function previewPage(res: Response, id: string, error?: string, status = 200) {
+    const lang = langOf(res);
+    const view = await service.importView(db, id, lang);
+    const crumbs = [{ href: '/', label: t(lang, 'imp.page.home') }];
+    let back: string;
+    if (view.trialId) {
+      const detail = await getTrial(db, view.trialId);
+      const project = await getProject(db, detail.trial.projectId);
+      crumbs.push({ href: `/projects/${project.id}`, label: nameIn(lang, project) }, { href: `/trials/${view.trialId}`, label: nameIn(lang, detail.trial) });
+      back = `/trials/${view.trialId}`;
+    } else {
+      const project = await getProject(db, view.projectId);
+      crumbs.push({ href: `/projects/${view.projectId}`, label: nameIn(lang, project) }, { href: `/projects/${view.projectId}/training`, label: t(lang, 'imp.page.training') });
+      back = `/projects/${view.projectId}/training`;
+    }
+    const again = view.kind === 'training' ? `/projects/${view.projectId}/training/import` : `/trials/${view.trialId}/import${view.kind === 'plots' ? '?kind=plots' : ''}`;
+    const columns = PREVIEW_COLUMNS[view.kind].map((c) => ({ key: c, label: t(lang, `imp.page.col.${c}`) }));
+    const rows = view.preview.map((p) => {
+      const record = p as Record<string, unknown>;
+      return {
+        row: p.row,
+        column: record.column,
+        action: p.action,
+        actionLabel: t(lang, `imp.page.action.${p.action}`),
+        isError: p.action === 'error',
+        cells: PREVIEW_COLUMNS[view.kind].map((c) => show(c === 'previous' ? record.previous : record[c])),
+        problems: (record.problems as { column: string; message: string }[] | undefined)?.map((x) => (x.column ? `${x.column}: ${x.message}` : x.message)),
+      };
+    });
+    sendPage(
+      res,
+      renderer,
+      'imports/preview',
+      {
+        title: t(lang, 'imp.page.previewTitle'),
+        bodyClass: 'import-page',
+        crumbs,
+        view,
+        kindLabel: t(lang, `imp.page.kind.${view.kind}`),
+        shapeLabel: view.kind === 'observations' ? t(lang, `imp.page.shape.${view.shape}`) : null,
+        ready: view.status === 'ready',
+        invalid: view.status === 'invalid',
+        committed: view.status === 'committed',
+        nothingToDo: view.status === 'ready' && view.summary.create + view.summary.update === 0,
+        issuesTruncated: view.summary.errors > view.issuesListed,
+        rowsTruncated: view.preview.length < view.summary.create + view.summary.update + view.summary.unchanged,
+        expiresAt: view.expiresAt.replace('T', ' ').slice(0, 16) + ' UTC',
+        columns,
+        rows,
+        back,
+        again,
+        error,
+      },
+      status,
+    );
+  }
+
+  r.get('/imports/:id', async (req, res) => {
+    await previewPage(res, String(req.params.id));
+  });
+  r.post('/imports/:id/commit', async (req, res) => {
+    const id = String(req.params.id);
+    try {
+      await service.commitImport(db, id, langOf(res));
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.status !== 422 && err.status !== 409)) throw err;
+      return previewPage(res, id, translate(langOf(res), err.messageKey, err.params), err.status);
+    }
+    res.redirect(303, `/imports/${id}`);
+  });
+  return r;
+}
+
+/** The columns of the preview table per kind (keys of a preview row). */
+const PREVIEW_COLUMNS: Record<string, string[]> = {
+  observations: ['plot', 'variable', 'value', 'observedOn', 'previous'],
+  plots: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn', 'previous'],
+  training: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees', 'previous'],
+};
+
+function show(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') {
+    return Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== null && x !== undefined)
+      .map(([k, x]) => `${k}: ${String(x)}`)
+      .join('; ');
+  }
+  return String(v);
+}
