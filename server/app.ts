@@ -56,7 +56,10 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   );
   app.use(cookieParser());
   app.use((req, res, next) => {
-    res.locals.lang = pickLang(req.query.lang, req.cookies?.lang, req.get('accept-language'));
+    // Pages are Chinese unless the reader chose English (?lang=en, then a cookie); API
+    // clients may also ask with Accept-Language.
+    const isApi = req.path.startsWith('/api/');
+    res.locals.lang = pickLang(req.query.lang, req.cookies?.lang, isApi ? req.get('accept-language') : undefined);
     // A language chosen with ?lang= sticks for the following pages.
     if ((req.query.lang === 'zh' || req.query.lang === 'en') && req.cookies?.lang !== req.query.lang) {
       res.cookie('lang', req.query.lang, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: false });
