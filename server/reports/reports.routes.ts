@@ -11,10 +11,15 @@ import * as service from './reports.service.js';
 export function reportsApi(db: Kysely<Database>, reads: Kysely<Database> = db): Router {
   const r = Router();
   r.get('/trials/:id/report', async (req, res) => {
-    const { json, etag } = await service.trialReportJson(reads, paramId(req, 'TrialNotFound'));
+    const body = await service.trialReportJson(reads, paramId(req, 'TrialNotFound'));
     // With the tag set, Express neither hashes the body again nor sends it to a client that
-    // already holds this version (304).
-    res.set('ETag', etag).type('json').send(json);
+    // already holds this version (304). Each encoding has a tag of its own.
+    res.vary('Accept-Encoding').type('json');
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      res.set({ 'Content-Encoding': 'gzip', ETag: body.etag.replace(/"$/, '-gzip"') }).send(service.gzipped(body));
+    } else {
+      res.set('ETag', body.etag).send(body.json);
+    }
   });
   r.get('/projects/:id/training-summary', async (req, res) => {
     res.json(await service.trainingSummary(reads, paramId(req, 'ProjectNotFound')));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { buildComparisons, type ReportPlotValue, type VariableKind } from '../../analysis/index.js';
@@ -43,8 +44,14 @@ interface CachedReport {
   /** The trial's data version the report was computed at (at least the one asked for). */
   version: number;
   report: TrialReport;
-  /** The report as JSON and its entity tag, made on first use. */
-  body?: { json: Buffer; etag: string };
+  /** The report as JSON, gzipped on first request for it, and its entity tag. */
+  body?: ReportBody;
+}
+
+export interface ReportBody {
+  json: Buffer;
+  gzip?: Buffer;
+  etag: string;
 }
 
 /** Reports of recently read trials, each with the data version it was computed at. */
@@ -111,16 +118,21 @@ export async function trialReport(db: Kysely<Database>, trialId: number) {
 }
 
 /**
- * The trial's report as JSON bytes with an entity tag (a hash of those bytes), both made
- * once per data version, so answering an unchanged report costs a version check and a write.
+ * The trial's report as JSON bytes with an entity tag (a hash of those bytes), made once per
+ * data version, so answering an unchanged report costs a version check and a write.
  */
-export async function trialReportJson(db: Kysely<Database>, trialId: number): Promise<{ json: Buffer; etag: string }> {
+export async function trialReportJson(db: Kysely<Database>, trialId: number): Promise<ReportBody> {
   const c = await cachedReport(db, trialId);
   if (!c.body) {
     const json = Buffer.from(JSON.stringify(c.report));
     c.body = { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
   }
   return c.body;
+}
+
+/** The report's JSON gzipped (about a quarter of the bytes), compressed once per data version. */
+export function gzipped(body: ReportBody): Buffer {
+  return (body.gzip ??= gzipSync(body.json));
 }
 
 /** Forgets every cached report (the benchmarks time the computation itself). */
