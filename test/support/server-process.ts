@@ -56,7 +56,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       return { status: res.status, body: text ? JSON.parse(text) : null };
     },
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
