@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import pg from 'pg';
 import type { DatabaseKind } from '../db/connect.js';
 import { SCALES, type Scale } from './programme.js';
@@ -45,7 +45,8 @@ function printTable(r: SuiteResult) {
   console.log('| figure | measured | baseline (same run) | baseline | ratio | target |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const f of r.figures) console.log(`| ${f.measure} | ${f.value} | ${f.baseline} | ${f.baselineValue} | ${f.ratio} | ${f.target ?? ''} |`);
-  if (r.notes.length) console.log('\n' + r.notes.map((n) => `- ${n}`).join('\n'));
+  console.log('');
+  for (const n of r.notes) console.log(`- ${n}`);
 }
 
 const machine = [
@@ -57,9 +58,13 @@ const machine = [
   kinds.includes('pglite') ? `PGlite ${pgliteVersion()}` : null,
 ].filter(Boolean);
 console.log(`## npm run bench (BENCH_SCALE=${scale.name})\n\n${machine.join(', ')}`);
+// Other work on the machine moves every figure; the load average says how busy it was.
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
 for (const kind of kinds) {
   log(`${kind}: start`);
+  const before = load();
   const result = await runSuite({ kind, scale, adminUrl, seconds, connections, log: (m) => log(`${kind}: ${m}`) });
   printTable(result);
+  console.log(`- load average (1 / 5 / 15 min) before: ${before}; after: ${load()}`);
 }
 log('done');

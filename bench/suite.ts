@@ -217,8 +217,9 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       });
 
       o.log('HTTP load, one process');
+      // Every request says what a browser says: JSON or HTML, gzip accepted.
       const load = (path: string, accept = 'application/json') =>
-        loadUrl(`${server.base}${path}`, { ...server.headers, accept }, o.connections, o.seconds);
+        loadUrl(`${server.base}${path}`, { ...server.headers, accept, 'accept-encoding': 'gzip' }, o.connections, o.seconds);
       const health = await load('/api/health');
       const report = await load(`/api/trials/${programme.trialId}/report`);
       const label = `${o.connections} connections, ${o.seconds} s`;
@@ -267,7 +268,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
           const sitePath = `/trials/${programme.trialId}?site=${programme.siteIds[0]}`;
           const one = await probe(again, sitePath);
           if (one.status === 200) {
-            const page = await loadUrl(`${again.base}${sitePath}`, { ...again.headers, accept: 'text/html' }, o.connections, o.seconds);
+            const page = await loadUrl(`${again.base}${sitePath}`, { ...again.headers, accept: 'text/html', 'accept-encoding': 'gzip' }, o.connections, o.seconds);
             if (page.failures) notes.push(`trial page, one site: ${page.failures} requests failed, timed out or were not 2xx (${page.requests} completed)`);
             figures.push(http('GET /trials/:id?site= (page, one site)', page));
           } else {
@@ -287,7 +288,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       o.log('HTTP load, two processes');
       const two = await startServer({ ...database.env, WEB_CONCURRENCY: '2' });
       try {
-        const r = await loadUrl(`${two.base}/api/trials/${programme.trialId}/report`, two.headers, o.connections, o.seconds);
+        const r = await loadUrl(`${two.base}/api/trials/${programme.trialId}/report`, { ...two.headers, 'accept-encoding': 'gzip' }, o.connections, o.seconds);
         const one = oneProcessReport!;
         figures.push({
           measure: `report API, WEB_CONCURRENCY=2: rps, p50 / p99`,
