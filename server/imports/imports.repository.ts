@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
-import type { Database, ImportIssueTable, ImportRowTable, ImportTable } from '../../db/database.js';
+import type { Database, ImportTable } from '../../db/database.js';
 
 export function insertImport(db: Kysely<Database>, row: Insertable<ImportTable>) {
   return db.insertInto('imports').values(row).execute();
@@ -22,13 +22,30 @@ export function deleteImport(db: Kysely<Database>, id: string) {
   return db.deleteFrom('imports').where('id', '=', id).execute();
 }
 
-/** One multi-row INSERT per call; callers send about a thousand rows at a time. */
-export async function insertRows(db: Kysely<Database>, rows: Insertable<ImportRowTable>[]) {
-  if (rows.length) await db.insertInto('importRows').values(rows).execute();
+/**
+ * Stages a batch of checked rows given as one JSON array text (snake_case keys): one
+ * INSERT … SELECT from json_to_recordset, whatever the batch's length. Decimals arrive as
+ * JSON strings, so "5427.10" keeps its scale.
+ */
+export async function insertRowBatch(db: Kysely<Database>, importId: string, rowsJson: string) {
+  await sql`
+    insert into import_rows (import_id, seq, row_number, column_name, action, target_id, plot_id, variable_id,
+      value_number, value_date, value_text, observed_on, notes, recorded_by, payload, shown)
+    select ${importId}::uuid, r.seq, r.row_number, r.column_name, r.action, r.target_id, r.plot_id, r.variable_id,
+      r.value_number, r.value_date, r.value_text, r.observed_on, r.notes, r.recorded_by, r.payload, coalesce(r.shown, '{}')
+    from json_to_recordset(${rowsJson}::json) as r(seq integer, row_number integer, column_name text, action text,
+      target_id bigint, plot_id integer, variable_id integer, value_number numeric, value_date date, value_text text,
+      observed_on date, notes text, recorded_by text, payload jsonb, shown jsonb)
+  `.execute(db);
 }
 
-export async function insertIssues(db: Kysely<Database>, issues: Insertable<ImportIssueTable>[]) {
-  if (issues.length) await db.insertInto('importIssues').values(issues).execute();
+/** Stages a batch of problems given as one JSON array text. */
+export async function insertIssueBatch(db: Kysely<Database>, importId: string, issuesJson: string) {
+  await sql`
+    insert into import_issues (import_id, seq, row_number, column_name, key, params)
+    select ${importId}::uuid, i.seq, i.row_number, i.column_name, i.key, coalesce(i.params, '{}')
+    from json_to_recordset(${issuesJson}::json) as i(seq integer, row_number integer, column_name text, key text, params jsonb)
+  `.execute(db);
 }
 
 /** Forgets what was staged for an import (before reading its file again). */
@@ -93,25 +110,29 @@ export async function flagDuplicateObservations(db: Kysely<Database>, id: string
  * the file has those columns.
  */
 export async function classifyObservations(db: Kysely<Database>, id: string, opts: { notes: boolean; recordedBy: boolean }) {
+  // Observed-on dates are compared through coalesce so the match is a plain equality the
+  // planner can hash (a large import) or look up by index (a small one).
   await sql`
+    with m as (
+      select distinct on (r.seq) r.seq, o.id,
+        (o.value_number is not distinct from r.value_number
+          and o.value_date is not distinct from r.value_date
+          and o.value_text is not distinct from r.value_text
+          and (not ${opts.notes} or o.notes is not distinct from r.notes)
+          and (not ${opts.recordedBy} or o.recorded_by is not distinct from r.recorded_by)) as same
+      from import_rows r
+      left join observations o
+        on o.plot_id = r.plot_id and o.variable_id = r.variable_id
+        and coalesce(o.observed_on, 'infinity'::date) = coalesce(r.observed_on, 'infinity'::date)
+        and o.deleted_at is null
+      where r.import_id = ${id} and r.action <> 'error'
+      order by r.seq, same desc nulls last, o.id
+    )
     update import_rows r set
       target_id = m.id,
       action = case when m.id is null then 'create' when m.same then 'unchanged' else 'update' end
-    from import_rows r2
-    left join lateral (
-      select o.id,
-        (o.value_number is not distinct from r2.value_number
-          and o.value_date is not distinct from r2.value_date
-          and o.value_text is not distinct from r2.value_text
-          and (not ${opts.notes} or o.notes is not distinct from r2.notes)
-          and (not ${opts.recordedBy} or o.recorded_by is not distinct from r2.recorded_by)) as same
-      from observations o
-      where o.plot_id = r2.plot_id and o.variable_id = r2.variable_id
-        and o.observed_on is not distinct from r2.observed_on and o.deleted_at is null
-      order by same desc, o.id
-      limit 1
-    ) m on true
-    where r.import_id = ${id} and r2.import_id = ${id} and r2.seq = r.seq and r.action <> 'error'
+    from m
+    where r.import_id = ${id} and r.seq = m.seq
   `.execute(db);
 }
 

@@ -115,6 +115,48 @@ export async function* readCsv(text: AsyncIterable<string>): AsyncGenerator<Tabl
 
 type XlsxValue = ExcelJS.CellValue | undefined;
 
+/** Decodes UTF-8 byte chunks as one stream, so a character split between chunks survives. */
+async function* utf8Chunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const c of chunks) {
+    const s = typeof c === 'string' ? c : decoder.decode(c, { stream: true });
+    if (s) yield s;
+  }
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
+
+type ReaderInternals = {
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): unknown;
+  _parseSharedStrings(entry: Readable): unknown;
+  _parseStyles(entry: Readable): unknown;
+  _parseWorkbook(entry: Readable): unknown;
+};
+const BaseReader = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>) => ExcelJS.stream.xlsx.WorkbookReader & ReaderInternals;
+
+/**
+ * ExcelJS's streaming reader decodes each decompressed chunk of XML on its own, so a Chinese
+ * character that straddles two chunks turns into "��" (exceljs issues #2063, #2084). This
+ * reader hands it text decoded across chunk boundaries instead.
+ */
+class Utf8SafeWorkbookReader extends BaseReader {
+  override _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
+    return super._parseWorksheet(utf8Chunks(iterator), sheetNo);
+  }
+  override _parseSharedStrings(entry: Readable) {
+    entry.setEncoding('utf8');
+    return super._parseSharedStrings(entry);
+  }
+  override _parseStyles(entry: Readable) {
+    entry.setEncoding('utf8');
+    return super._parseStyles(entry);
+  }
+  override _parseWorkbook(entry: Readable) {
+    entry.setEncoding('utf8');
+    return super._parseWorkbook(entry);
+  }
+}
+
 /** An XLSX cell as a Cell: formulas by their result, rich text as its text, a number shown
  * as a percentage as that text ("3.2%", so it is never silently read as 0.032). */
 function xlsxCell(cell: ExcelJS.Cell): Cell {
@@ -140,7 +182,7 @@ function xlsxCell(cell: ExcelJS.Cell): Cell {
  * held whole in memory). Date cells arrive as dates, numbers as numbers.
  */
 export async function* readXlsx(bytes: Readable): AsyncGenerator<TableRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(bytes, {
+  const reader = new Utf8SafeWorkbookReader(bytes, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',

@@ -87,6 +87,22 @@ describe('importing observations from a spreadsheet', () => {
     ]);
   });
 
+  it('keeps Chinese text intact across the chunks of a large XLSX', async () => {
+    const plots = ['二工-示范1', '二工-示范2', '二工-对照1', '二工-对照2', '和布-示范1', '和布-对照1', '什托-示范1', '什托-对照1'];
+    const rows: (string | number | Date | null)[][] = [['小区', '指标', '数值', '观测日期', '备注']];
+    for (let i = 0; i < 2400; i++) {
+      rows.push([plots[i % 8], '产量', 100 + (i % 50), day(`2019-${String(1 + Math.floor(i / 8 / 28) % 12).padStart(2, '0')}-${String(1 + (Math.floor(i / 8) % 28)).padStart(2, '0')}`), `第${i + 1}次田间观测：长势良好，未见病虫害，示范棚温湿度正常`]);
+    }
+    const res = await upload(app, `/api/trials/${TRIAL}/imports`, await xlsxFile(rows), { type: XLSX });
+    expect(res.body.issues).toEqual([]);
+    expect(res.body.summary).toMatchObject({ create: 2400, errors: 0 });
+    await commit(app, res.body.id);
+    const notes = (await observations(app, TRIAL)).filter((o) => o.observedOn?.startsWith('2019-')).map((o) => o.notes!);
+    expect(notes).toHaveLength(2400);
+    expect(notes.filter((n) => n.includes('\uFFFD'))).toEqual([]);
+    expect(new Set(notes).size).toBe(2400);
+  });
+
   it('sniffs the format of an octet-stream upload and takes a multipart form field', async () => {
     const xlsx = await xlsxFile([['plot', 'variable', 'value'], ['二工-示范1', 'vigour', '旺']]);
     const raw = await upload(app, `/api/trials/${TRIAL}/imports`, xlsx, { type: 'application/octet-stream' });
