@@ -67,6 +67,13 @@ describe('importing observations from a spreadsheet', () => {
     }
   });
 
+  it("reads Excel's tab-separated UTF-16 \"Unicode text\"", async () => {
+    const text = '\uFEFF小区\t指标\t数值\t观测日期\r\n二工-示范2\t产量\t1,200\t2017/8/9\r\n';
+    const res = await upload(app, `/api/trials/${TRIAL}/imports`, Buffer.from(text, 'utf16le'), { type: 'text/plain' });
+    expect(res.body).toMatchObject({ encoding: 'utf-16le', status: 'ready', summary: { create: 1 } });
+    expect(res.body.preview[0]).toMatchObject({ plot: '二工-示范2', value: '1200', observedOn: '2017-08-09' });
+  });
+
   it('reads an XLSX with real date cells, Excel serial numbers and number cells', async () => {
     const file = await xlsxFile(
       [
