@@ -27,6 +27,8 @@ const ARM = ['处理', 'arm', 'treatment'];
 const BLOCK = ['区组', 'block'];
 const NOTES = ['备注', '说明', 'notes', 'note', 'remarks'];
 const PLOT = ['小区', '小区编号', '小区号', 'plot', 'plot label', 'label'];
+const AREA = ['面积', '面积(m2)', '面积(平方米)', '面积m2', '小区面积', 'area', 'area_m2', 'area(m2)'];
+const PLANTED = ['定植日期', '播种日期', '种植日期', '栽植日期', '接种日期', 'planted_on', 'planting date', 'planted'];
 
 export const OBSERVATION_COLUMNS = table<ObservationField>({
   plot: PLOT,
@@ -39,7 +41,8 @@ export const OBSERVATION_COLUMNS = table<ObservationField>({
   site: SITE,
   arm: ARM,
   block: BLOCK,
-  ignore: INFO,
+  // The plot's layout, shown beside its observations, is informational here.
+  ignore: [...INFO, ...AREA, ...PLANTED],
 });
 
 export const PLOT_COLUMNS = table<PlotField>({
@@ -48,8 +51,8 @@ export const PLOT_COLUMNS = table<PlotField>({
   site: SITE,
   arm: ARM,
   block: BLOCK,
-  area: ['面积', '面积(m2)', '面积(平方米)', '面积m2', '小区面积', 'area', 'area_m2', 'area(m2)'],
-  plantedOn: ['定植日期', '播种日期', '种植日期', '栽植日期', '接种日期', 'planted_on', 'planting date', 'planted'],
+  area: AREA,
+  plantedOn: PLANTED,
   notes: NOTES,
   ignore: INFO,
 });
