@@ -94,8 +94,10 @@ export function importCsv(records: ObservationRecord[]): Buffer {
  * The import path under measurement: the file uploaded to a server process, checked into a
  * preview (every row validated and staged), then committed in one transaction.
  */
-async function importThroughApp(server: ServerProcess, trialId: number, file: Buffer, rows: number): Promise<{ path: string }> {
+async function importThroughApp(server: ServerProcess, trialId: number, file: Buffer, rows: number): Promise<{ path: string; phases: string }> {
   const headers = { accept: 'application/json', ...server.headers };
+  const t0 = performance.now();
+  const memory = watchMemory(server.pid);
   const preview = await fetch(`${server.base}/api/trials/${trialId}/imports?kind=observations&shape=long`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'text/csv' },
@@ -105,10 +107,18 @@ async function importThroughApp(server: ServerProcess, trialId: number, file: Bu
   if (preview.status !== 201 || view.status !== 'ready' || view.summary.create !== rows) {
     throw new Error(`import preview failed (${preview.status}): ${JSON.stringify(view).slice(0, 500)}`);
   }
+  const checked = memory.stop();
+  const t1 = performance.now();
+  const commitMemory = watchMemory(server.pid);
   const commit = await fetch(`${server.base}/api/imports/${view.id}/commit`, { method: 'POST', headers });
   const done = (await commit.json()) as { created: number };
   if (commit.status !== 200 || done.created !== rows) throw new Error(`import commit failed (${commit.status}): ${JSON.stringify(done).slice(0, 500)}`);
-  return { path: 'import service: CSV upload to POST /api/trials/:id/imports (checked, staged preview), then POST /api/imports/:id/commit (one transaction); time covers both' };
+  const committed = commitMemory.stop();
+  const t2 = performance.now();
+  return {
+    path: 'import service: CSV upload to POST /api/trials/:id/imports (checked, staged preview), then POST /api/imports/:id/commit (one transaction); time covers both',
+    phases: `import phases: upload and check ${((t1 - t0) / 1000).toFixed(1)} s (highest RSS ${checked.highestRss.toFixed(0)} MB), commit ${((t2 - t1) / 1000).toFixed(1)} s (highest RSS ${committed.highestRss.toFixed(0)} MB)`,
+  };
 }
 
 async function countObservations(t: BulkTarget, trialId: number): Promise<number> {
@@ -193,10 +203,10 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       const file = importCsv(records);
       const watch = watchMemory(server.pid);
       const t = performance.now();
-      const { path } = await importThroughApp(server, programme.importTrialId, file, records.length);
+      const { path, phases } = await importThroughApp(server, programme.importTrialId, file, records.length);
       const importMs = performance.now() - t;
       const memory = watch.stop();
-      notes.push(`import path measured: ${path}`);
+      notes.push(`import path measured: ${path}`, phases);
       const importRate = records.length / (importMs / 1000);
       const copyRate = records.length / (copyMs / 1000);
       figures.push({
