@@ -152,6 +152,7 @@ export const uiMessages = {
 
   // Data entry
   'entry.title': { zh: '录入观测', en: 'Enter observations' },
+  'training.import': { zh: '从表格导入培训记录', en: 'Import sessions from a spreadsheet' },
   'entry.import': { zh: '从表格导入', en: 'Import a spreadsheet' },
   'entry.exportLong': { zh: '下载 CSV（长表）', en: 'Download CSV (long)' },
   'entry.exportWide': { zh: '下载 CSV（宽表）', en: 'Download CSV (wide)' },
