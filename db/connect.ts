@@ -1,9 +1,10 @@
-import { Kysely, PostgresDialect, CamelCasePlugin } from 'kysely';
+import { Kysely, PostgresDialect, CamelCasePlugin, CompiledQuery, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { PGlitePool } from './pglite-pool.js';
 import type { Database } from './database.js';
+import { makeActorHook, SET_ACTOR_SQL } from './actor.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -41,9 +42,11 @@ function pgTypes() {
   };
 }
 
+/** Every connection handed out carries the current actor for the audit triggers (db/actor.ts). */
 export function makeKysely(dialectPool: pg.Pool | PGlitePool): Kysely<Database> {
+  const setActor = makeActorHook<DatabaseConnection>((connection, params) => connection.executeQuery(CompiledQuery.raw(SET_ACTOR_SQL, params)));
   return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: dialectPool as unknown as pg.Pool }),
+    dialect: new PostgresDialect({ pool: dialectPool as unknown as pg.Pool, onReserveConnection: setActor }),
     plugins: [new CamelCasePlugin()],
   });
 }

@@ -79,6 +79,10 @@ export interface TrialTable {
   version: Generated<number>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
+  deletedAt: NullableTimestamp;
+  /** Signed off: the trial, its plots and observations are read-only until unlocked. */
+  lockedAt: NullableTimestamp;
+  lockedBy: number | null;
 }
 
 export interface TrialArmTable {
@@ -247,6 +251,69 @@ export interface ImportIssueTable {
   params: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export type Role = 'admin' | 'agronomist' | 'lead' | 'viewer';
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: Role;
+  /** argon2id, PHC string format. */
+  passwordHash: string;
+  active: Generated<boolean>;
+  isDemo: Generated<boolean>;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ProjectMemberTable {
+  projectId: number;
+  userId: number;
+}
+
+export interface SessionTable {
+  tokenHash: string;
+  userId: number;
+  csrfToken: string;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+  expiresAt: Date | string;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  userId: number;
+  name: string | null;
+  tokenHash: string;
+  prefix: string;
+  createdAt: Timestamp;
+  lastUsedAt: NullableTimestamp;
+  revokedAt: NullableTimestamp;
+}
+
+export interface LoginFailureTable {
+  key: string;
+  failures: number;
+  windowStartedAt: Date | string;
+}
+
+export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'lock' | 'unlock';
+
+/** Written by triggers only; append-only. `before` and `after` are rows as JSON (snake_case). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actorId: number | null;
+  entity: string;
+  entityId: number;
+  tableName: string;
+  action: AuditAction;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  reason: string | null;
+}
+
 export interface Database {
   projects: ProjectTable;
   sites: SiteTable;
@@ -264,6 +331,12 @@ export interface Database {
   imports: ImportTable;
   importRows: ImportRowTable;
   importIssues: ImportIssueTable;
+  users: UserTable;
+  projectMembers: ProjectMemberTable;
+  sessions: SessionTable;
+  apiTokens: ApiTokenTable;
+  loginFailures: LoginFailureTable;
+  auditLog: AuditLogTable;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;
@@ -277,3 +350,6 @@ export type PlotRow = Selectable<PlotTable>;
 export type ObservationRow = Selectable<ObservationTable>;
 export type FarmerRow = Selectable<FarmerTable>;
 export type TrainingSessionRow = Selectable<TrainingSessionTable>;
+export type UserRow = Selectable<UserTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'k
 import * as initialSchema from './migrations/2026-11-30T01-initial-schema.js';
 import * as plotValues from './migrations/2026-11-30T02-plot-values.js';
 import * as imports from './migrations/2026-11-30T03-imports.js';
+import * as accounts from './migrations/2026-11-30T04-accounts.js';
 import * as trialDataVersions from './migrations/2026-11-30T05-trial-data-versions.js';
 
 /**
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T01-initial-schema': initialSchema,
   '2026-11-30T02-plot-values': plotValues,
   '2026-11-30T03-imports': imports,
+  '2026-11-30T04-accounts': accounts,
   '2026-11-30T05-trial-data-versions': trialDataVersions,
 };
 
