@@ -3,6 +3,12 @@
 (function () {
   'use strict';
 
+  /** The session's CSRF token, which the layout puts in a meta tag. */
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') : '';
+  }
+
   function progressOf(form) {
     var box = form.querySelector('.import-progress');
     return {
@@ -57,6 +63,7 @@
       var xhr = new XMLHttpRequest();
       xhr.open('POST', upload.dataset.api);
       xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('X-CSRF-Token', csrfToken());
       // The file is checked while it uploads, so the upload's progress is the check's.
       xhr.upload.addEventListener('progress', function (e) {
         if (!e.lengthComputable) return;
@@ -91,7 +98,7 @@
       button.disabled = true;
       commit.querySelector('.import-failure').hidden = true;
       progress.show(commit.dataset.msgSaving);
-      fetch(commit.dataset.api, { method: 'POST', headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+      fetch(commit.dataset.api, { method: 'POST', headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken() }, credentials: 'same-origin' })
         .then(function (res) {
           return res.text().then(function (text) {
             if (res.ok) {

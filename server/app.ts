@@ -27,6 +27,12 @@ import { observationPages } from './web/observations.pages.js';
 import { variablePages } from './web/variables.pages.js';
 import { reportPages } from './web/reports.pages.js';
 import { trainingPages } from './web/training.pages.js';
+import { accountsApi } from './accounts/accounts.routes.js';
+import { authenticate, requestContext } from './accounts/authenticate.js';
+import { authorize } from './accounts/policy.js';
+import { csrfProtection } from './accounts/csrf.js';
+import { loginPages } from './accounts/login.pages.js';
+import { historyApi } from './audit/audit.routes.js';
 
 export interface AppOptions {
   /** A read replica of the database, for reports; without one they read the primary. */
@@ -68,10 +74,23 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   });
   app.use('/static', express.static(fileURLToPath(new URL('../public/', import.meta.url)), { maxAge: config.production ? '1d' : 0 }));
 
+  // Who is asking, whether they may (server/accounts/policy.ts has a rule for every route),
+  // then the body, the CSRF token, and the request's account and reason for the services
+  // and the audit trail. Nothing below runs for a request the policy refused.
+  app.use(authenticate(db, config.production));
+  app.use(authorize(db));
+  app.use('/api', express.json({ limit: '20mb', strict: false }));
+  // Server-rendered pages' forms post urlencoded bodies; imports read their raw body themselves.
+  app.use(express.urlencoded({ extended: true, limit: '2mb', parameterLimit: 50_000 }));
+  app.use(csrfProtection());
+  app.use(requestContext());
+
+  const renderer = createRenderer();
   const api = express.Router();
-  api.use(importsApi(db)); // before the JSON parser: imports read the raw body
-  api.use(express.json({ limit: '20mb', strict: false }));
+  api.use(importsApi(db));
   api.use(healthApi(db, kind));
+  api.use(accountsApi(db));
+  api.use(historyApi(db));
   api.use(projectsApi(db));
   api.use(sitesApi(db));
   api.use(variablesApi(db));
@@ -83,9 +102,8 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   api.use(reportsApi(db, options.replica?.db));
   app.use('/api', api);
 
-  // Server-rendered pages; their forms post urlencoded bodies.
-  const renderer = createRenderer();
-  app.use(express.urlencoded({ extended: true, limit: '2mb', parameterLimit: 50_000 }));
+  // Server-rendered pages.
+  app.use(loginPages(db, renderer, config.production));
   app.use(homePages(db, renderer));
   app.use(projectPages(db, renderer));
   app.use(trialPages(db, renderer));

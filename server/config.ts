@@ -15,6 +15,9 @@ const ConfigSchema = z.object({
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The first admin, created at start when no account has this email yet. */
+  DEMOPLOT_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  DEMOPLOT_ADMIN_PASSWORD: z.string().min(8).optional(),
 });
 
 export interface Config {
@@ -27,6 +30,7 @@ export interface Config {
   webConcurrency: number;
   poolSize: number;
   production: boolean;
+  admin?: { email: string; password: string };
 }
 
 /** Reads the environment once; a bad value stops the start with the variable's name. */
@@ -34,10 +38,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = ConfigSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    // Never echo a password back, even a refused one.
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.path[0] === 'DEMOPLOT_ADMIN_PASSWORD' ? 'must have at least 8 characters' : i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (!e.DEMOPLOT_ADMIN_EMAIL !== !e.DEMOPLOT_ADMIN_PASSWORD) {
+    throw new Error('invalid configuration:\n  DEMOPLOT_ADMIN_EMAIL and DEMOPLOT_ADMIN_PASSWORD go together: set both or neither');
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -48,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     webConcurrency: e.WEB_CONCURRENCY,
     poolSize: e.DATABASE_POOL_SIZE,
     production: e.NODE_ENV === 'production',
+    admin: e.DEMOPLOT_ADMIN_EMAIL && e.DEMOPLOT_ADMIN_PASSWORD ? { email: e.DEMOPLOT_ADMIN_EMAIL, password: e.DEMOPLOT_ADMIN_PASSWORD } : undefined,
   });
 }

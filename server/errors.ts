@@ -20,6 +20,8 @@ export class AppError extends Error {
     readonly params: Params = {},
     readonly issues: FieldIssue[] = [],
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that go with the error, e.g. Retry-After. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(code);
   }
@@ -74,6 +76,8 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large' || e?.status === 413) return new AppError(413, 'PayloadTooLarge');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(415, 'UnsupportedMediaType', 'error.UnsupportedMediaType', { type: '' });
   if (e?.code === '23505') return new AppError(409, 'Conflict');
+  // Raised by the database when a write touches a signed-off trial (see the accounts migration).
+  if (e?.code === 'DP423') return new AppError(423, 'TrialLocked', 'error.TrialLocked', { id: (err as { detail?: string }).detail ?? '' });
   return new AppError(500, 'Internal');
 }
 
@@ -83,6 +87,7 @@ export function makeErrorHandler(renderHtml?: (err: AppError, req: Parameters<Er
     if (appErr.status >= 500) console.error(err);
     const lang: Lang = res.locals.lang ?? 'zh';
     res.status(appErr.status);
+    res.set(appErr.headers);
     const wantsJson = req.path.startsWith('/api/') || !req.accepts('html');
     if (!wantsJson && renderHtml) return renderHtml(appErr, req, res);
     res.json(errorBody(appErr, lang));

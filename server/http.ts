@@ -9,9 +9,14 @@ export function paramId(req: Request, notFoundCode: string, name = 'id'): number
   return n;
 }
 
+/** The 409 of a stale write, carrying the record as it is now. */
+export function versionConflict(currentBody: unknown): AppError {
+  return new AppError(409, 'VersionConflict', 'error.VersionConflict', {}, [], { current: currentBody });
+}
+
 /** Throws a 409 when the client sent a version that is no longer current. */
 export function assertVersion(sent: number | undefined, current: { version: number }, currentBody: unknown): void {
   if (sent !== undefined && sent !== current.version) {
-    throw new AppError(409, 'VersionConflict', 'error.VersionConflict', {}, [], { current: currentBody });
+    throw versionConflict(currentBody);
   }
 }

@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { loadDemoData } from './demo/demo-data.js';
+import { ensureFirstAdmin, hasActiveAdmin } from './accounts/bootstrap.js';
 
 const config = loadConfig();
 
@@ -16,7 +17,11 @@ async function primary() {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
   const applied = await migrateToLatest(database.db);
   if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
-  if (config.demo && (await loadDemoData(database.db))) console.log('demonstration data loaded');
+  if (config.demo && (await loadDemoData(database.db))) console.log('demonstration data loaded, with one demonstration account per role (see README)');
+  if (await ensureFirstAdmin(database.db, config.admin)) console.log(`admin account ${config.admin!.email} created`);
+  if (!(await hasActiveAdmin(database.db))) {
+    console.warn('no admin account yet: set DEMOPLOT_ADMIN_EMAIL and DEMOPLOT_ADMIN_PASSWORD and start again to create one');
+  }
   const workers = database.kind === 'pglite' ? 1 : config.webConcurrency;
   if (database.kind === 'pglite' && config.webConcurrency > 1) {
     console.warn('WEB_CONCURRENCY is ignored on the embedded PGlite database, which one process owns; set DATABASE_URL to run several.');

@@ -18,6 +18,7 @@ import { ProjectInput } from '../projects/projects.schemas.js';
 import { TrialInput } from '../trials/trials.schemas.js';
 import { PlotList } from '../plots/plots.schemas.js';
 import type { z } from 'zod';
+import { loadDemoAccounts } from '../accounts/bootstrap.js';
 
 type In<S extends z.ZodType> = z.input<S>;
 
@@ -33,6 +34,8 @@ export async function loadDemoData(db: Kysely<Database>): Promise<boolean> {
   await ensureVariables(db, DEMO_VARIABLES);
   await loadTacheng(db);
   await loadAksu(db);
+  const demoProjects = await db.selectFrom('projects').select('id').where('isDemo', '=', true).orderBy('id').execute();
+  await loadDemoAccounts(db, demoProjects.map((p) => p.id));
   return true;
 }
 

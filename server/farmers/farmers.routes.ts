@@ -28,5 +28,12 @@ export function farmersApi(db: Kysely<Database>): Router {
     const patch = parseOrThrow(FarmerPatch, req.body);
     res.json(service.farmerDto(await service.patchFarmer(db, id, patch)));
   });
+  r.delete('/farmers/:id', async (req, res) => {
+    await service.deleteFarmer(db, paramId(req, 'FarmerNotFound'));
+    res.status(204).end();
+  });
+  r.post('/farmers/:id/restore', async (req, res) => {
+    res.json(service.farmerDto(await service.restoreFarmer(db, paramId(req, 'FarmerNotFound'))));
+  });
   return r;
 }

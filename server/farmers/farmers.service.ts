@@ -1,11 +1,20 @@
 import type { Kysely } from 'kysely';
 import type { Database, FarmerRow } from '../../db/database.js';
 import { AppError } from '../errors.js';
-import { assertVersion } from '../http.js';
+import { assertVersion, versionConflict } from '../http.js';
+import { mayReadPersonalData } from '../accounts/access.js';
 import { getProject } from '../projects/projects.service.js';
 import type { FarmerInput, FarmerPatch } from './farmers.schemas.js';
 
-export function farmerDto(f: FarmerRow) {
+/** A farmer as the current account may see it: viewers get no personal data (phone,
+ * household and notes are null, and the name is only the farmer's number, `#12`). */
+export type VisibleFarmer = FarmerRow;
+
+export function visibleFarmer(f: FarmerRow): VisibleFarmer {
+  return mayReadPersonalData() ? f : { ...f, name: `#${f.id}`, phone: null, household: null, notes: null };
+}
+
+export function farmerDto(f: VisibleFarmer) {
   return {
     id: f.id,
     projectId: f.projectId,
@@ -23,15 +32,20 @@ export function farmerDto(f: FarmerRow) {
 }
 export type FarmerDto = ReturnType<typeof farmerDto>;
 
-export async function listFarmers(db: Kysely<Database>, projectId: number): Promise<FarmerRow[]> {
+export async function listFarmers(db: Kysely<Database>, projectId: number): Promise<VisibleFarmer[]> {
   await getProject(db, projectId);
-  return db.selectFrom('farmers').selectAll().where('projectId', '=', projectId).where('deletedAt', 'is', null).orderBy('id').execute();
+  const rows = await db.selectFrom('farmers').selectAll().where('projectId', '=', projectId).where('deletedAt', 'is', null).orderBy('id').execute();
+  return rows.map(visibleFarmer);
 }
 
-export async function getFarmer(db: Kysely<Database>, id: number): Promise<FarmerRow> {
+async function findFarmer(db: Kysely<Database>, id: number): Promise<FarmerRow> {
   const f = await db.selectFrom('farmers').selectAll().where('id', '=', id).where('deletedAt', 'is', null).executeTakeFirst();
   if (!f) throw AppError.notFound('FarmerNotFound', id);
   return f;
+}
+
+export async function getFarmer(db: Kysely<Database>, id: number): Promise<VisibleFarmer> {
+  return visibleFarmer(await findFarmer(db, id));
 }
 
 export async function createFarmers(db: Kysely<Database>, projectId: number, inputs: FarmerInput[]): Promise<FarmerRow[]> {
@@ -47,14 +61,40 @@ export async function createFarmers(db: Kysely<Database>, projectId: number, inp
 
 export async function patchFarmer(db: Kysely<Database>, id: number, patch: FarmerPatch): Promise<FarmerRow> {
   return db.transaction().execute(async (tx) => {
-    const current = await getFarmer(tx, id);
+    const current = await findFarmer(tx, id);
     assertVersion(patch.version, current, farmerDto(current));
     const { version: _v, ...rest } = patch;
-    return tx
+    const updated = await tx
       .updateTable('farmers')
       .set((eb) => ({ ...rest, version: eb('version', '+', 1), updatedAt: new Date() }))
       .where('id', '=', id)
+      .where('version', '=', current.version)
+      .where('deletedAt', 'is', null)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!updated) throw versionConflict(farmerDto(await findFarmer(tx, id)));
+    return updated;
+  });
+}
+
+async function setFarmerDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
+  const res = await db
+    .updateTable('farmers')
+    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
+    .where('id', '=', id)
+    .where('deletedAt', deleted ? 'is' : 'is not', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/** Soft delete: the farmer leaves lists; rosters that name them keep them. */
+export async function deleteFarmer(db: Kysely<Database>, id: number): Promise<void> {
+  if (!(await setFarmerDeleted(db, id, true))) throw AppError.notFound('FarmerNotFound', id);
+}
+
+export async function restoreFarmer(db: Kysely<Database>, id: number): Promise<FarmerRow> {
+  return db.transaction().execute(async (tx) => {
+    if (!(await setFarmerDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
+    return findFarmer(tx, id);
   });
 }

@@ -6,10 +6,12 @@ function observationQuery(db: Kysely<Database>) {
     .selectFrom('observations as o')
     .innerJoin('plots as p', 'p.id', 'o.plotId')
     .innerJoin('variables as v', 'v.id', 'o.variableId')
+    .innerJoin('trials as t', 't.id', 'p.trialId')
     .selectAll('o')
     .select(['p.trialId', 'p.label as plot', 'p.siteId', 'v.code as variable', 'v.kind'])
     .where('o.deletedAt', 'is', null)
-    .where('p.deletedAt', 'is', null);
+    .where('p.deletedAt', 'is', null)
+    .where('t.deletedAt', 'is', null);
 }
 
 export type ObservationView = Awaited<ReturnType<typeof findObservation>> & {};
@@ -51,10 +53,26 @@ export async function insertObservations(db: Kysely<Database>, rows: Insertable<
   return ids;
 }
 
-export function updateObservation(db: Kysely<Database>, id: number, patch: Updateable<ObservationTable>) {
-  return db
+/** Updates the observation, when `version` is given only while it still has that version;
+ * answers whether it did. */
+export async function updateObservation(db: Kysely<Database>, id: number, patch: Updateable<ObservationTable>, version?: number): Promise<boolean> {
+  let q = db
     .updateTable('observations')
     .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
     .where('id', '=', id)
-    .execute();
+    .where('deletedAt', 'is', null);
+  if (version !== undefined) q = q.where('version', '=', version);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/** Soft delete (deleted: true) or its undo; answers whether the observation was in the other state. */
+export async function setObservationDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
+  const res = await db
+    .updateTable('observations')
+    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
+    .where('id', '=', id)
+    .where('deletedAt', deleted ? 'is' : 'is not', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }

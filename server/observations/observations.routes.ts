@@ -36,5 +36,8 @@ export function observationsApi(db: Kysely<Database>): Router {
     await service.deleteObservation(db, paramId(req, 'ObservationNotFound'));
     res.status(204).end();
   });
+  r.post('/observations/:id/restore', async (req, res) => {
+    res.json(service.observationDto(await service.restoreObservation(db, paramId(req, 'ObservationNotFound'))));
+  });
   return r;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, VariableRow } from '../../db/database.js';
 import { AppError, ValidationError, type PendingIssue } from '../errors.js';
-import { assertVersion } from '../http.js';
+import { assertVersion, versionConflict } from '../http.js';
 import { listPlots } from '../plots/plots.repository.js';
 import { getTrial } from '../trials/trials.service.js';
 import { listVariablesByCode } from '../variables/variables.repository.js';
@@ -103,7 +103,9 @@ export async function patchObservation(db: Kysely<Database>, id: number, patch: 
       if (!isStoredValue(s)) throw new ValidationError([{ path: 'value', ...s }]);
       stored = s;
     }
-    await repo.updateObservation(tx, id, { ...rest, ...stored });
+    if (!(await repo.updateObservation(tx, id, { ...rest, ...stored }, current.version))) {
+      throw versionConflict(observationDto(await getObservation(tx, id)));
+    }
     return getObservation(tx, id);
   });
 }
@@ -111,6 +113,14 @@ export async function patchObservation(db: Kysely<Database>, id: number, patch: 
 export async function deleteObservation(db: Kysely<Database>, id: number) {
   await db.transaction().execute(async (tx) => {
     await getObservation(tx, id);
-    await tx.updateTable('observations').set({ deletedAt: new Date() }).where('id', '=', id).execute();
+    if (!(await repo.setObservationDeleted(tx, id, true))) throw AppError.notFound('ObservationNotFound', id);
+  });
+}
+
+/** Undoes a delete: the observation counts again in the plot's value and the report. */
+export async function restoreObservation(db: Kysely<Database>, id: number) {
+  return db.transaction().execute(async (tx) => {
+    if (!(await repo.setObservationDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
+    return getObservation(tx, id);
   });
 }

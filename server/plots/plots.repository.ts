@@ -7,9 +7,11 @@ function plotQuery(db: Kysely<Database>) {
     .selectFrom('plots as p')
     .innerJoin('sites as s', 's.id', 'p.siteId')
     .innerJoin('trialArms as a', 'a.id', 'p.armId')
+    .innerJoin('trials as t', 't.id', 'p.trialId')
     .selectAll('p')
     .select(['s.name as siteName', 'a.name as arm', 'a.role as armRole'])
-    .where('p.deletedAt', 'is', null);
+    .where('p.deletedAt', 'is', null)
+    .where('t.deletedAt', 'is', null);
 }
 
 export type PlotView = Awaited<ReturnType<typeof listPlots>>[number];
@@ -22,10 +24,26 @@ export function findPlot(db: Kysely<Database>, id: number) {
   return plotQuery(db).where('p.id', '=', id).executeTakeFirst();
 }
 
-export function updatePlot(db: Kysely<Database>, id: number, patch: Updateable<PlotTable>) {
-  return db
+/** Updates the plot, when `version` is given only while it still has that version;
+ * answers whether it did. */
+export async function updatePlot(db: Kysely<Database>, id: number, patch: Updateable<PlotTable>, version?: number): Promise<boolean> {
+  let q = db
     .updateTable('plots')
     .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
     .where('id', '=', id)
-    .execute();
+    .where('deletedAt', 'is', null);
+  if (version !== undefined) q = q.where('version', '=', version);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/** Soft delete (deleted: true) or its undo; answers whether the plot was in the other state. */
+export async function setPlotDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
+  const res = await db
+    .updateTable('plots')
+    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
+    .where('id', '=', id)
+    .where('deletedAt', deleted ? 'is' : 'is not', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }

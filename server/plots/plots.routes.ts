@@ -32,5 +32,8 @@ export function plotsApi(db: Kysely<Database>): Router {
     await service.deletePlot(db, paramId(req, 'PlotNotFound'));
     res.status(204).end();
   });
+  r.post('/plots/:id/restore', async (req, res) => {
+    res.json(service.plotDto(await service.restorePlot(db, paramId(req, 'PlotNotFound'))));
+  });
   return r;
 }

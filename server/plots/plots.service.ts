@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, ValidationError, type PendingIssue } from '../errors.js';
-import { assertVersion } from '../http.js';
+import { assertVersion, versionConflict } from '../http.js';
 import { listSites } from '../sites/sites.repository.js';
 import { getTrial, type TrialDetail } from '../trials/trials.service.js';
 import * as repo from './plots.repository.js';
@@ -103,7 +103,8 @@ export async function patchPlot(db: Kysely<Database>, id: number, patch: PlotPat
     };
     const arms = await checkPlots(tx, trial, [merged], false, id);
     const { version: _v, arm, ...rest } = patch;
-    await repo.updatePlot(tx, id, { ...rest, ...(arm ? { armId: arms.get(arm)!.id } : {}) });
+    const done = await repo.updatePlot(tx, id, { ...rest, ...(arm ? { armId: arms.get(arm)!.id } : {}) }, current.version);
+    if (!done) throw versionConflict(plotDto(await getPlot(tx, id)));
     return getPlot(tx, id);
   });
 }
@@ -111,6 +112,14 @@ export async function patchPlot(db: Kysely<Database>, id: number, patch: PlotPat
 export async function deletePlot(db: Kysely<Database>, id: number) {
   await db.transaction().execute(async (tx) => {
     await getPlot(tx, id);
-    await tx.updateTable('plots').set({ deletedAt: new Date() }).where('id', '=', id).execute();
+    if (!(await repo.setPlotDeleted(tx, id, true))) throw AppError.notFound('PlotNotFound', id);
+  });
+}
+
+/** Undoes a delete; 409 when the plot is not deleted or its label has been taken since. */
+export async function restorePlot(db: Kysely<Database>, id: number) {
+  return db.transaction().execute(async (tx) => {
+    if (!(await repo.setPlotDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
+    return getPlot(tx, id);
   });
 }

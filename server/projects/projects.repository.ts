@@ -17,11 +17,13 @@ export function insertProject(db: Kysely<Database>, row: NewProjectRow): Promise
   return db.insertInto('projects').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export function updateProject(db: Kysely<Database>, id: number, patch: ProjectUpdate): Promise<ProjectRow> {
+/** Updates the project only while it still has `version`; undefined when someone else was first. */
+export function updateProject(db: Kysely<Database>, id: number, version: number, patch: ProjectUpdate): Promise<ProjectRow | undefined> {
   return db
     .updateTable('projects')
     .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
     .where('id', '=', id)
+    .where('version', '=', version)
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, ProjectRow } from '../../db/database.js';
 import { AppError, ValidationError } from '../errors.js';
-import { assertVersion } from '../http.js';
+import { assertVersion, versionConflict } from '../http.js';
+import { visibleProjectIds } from '../accounts/access.js';
 import * as repo from './projects.repository.js';
 import type { ProjectInput, ProjectPatch } from './projects.schemas.js';
 
@@ -49,7 +50,12 @@ export async function getProject(db: Kysely<Database>, id: number): Promise<Proj
   return p;
 }
 
-export const listProjects = (db: Kysely<Database>) => repo.listProjects(db);
+/** The projects the current account may see (all of them outside a request). */
+export async function listProjects(db: Kysely<Database>): Promise<ProjectRow[]> {
+  const all = await repo.listProjects(db);
+  const visible = visibleProjectIds();
+  return visible ? all.filter((p) => visible.includes(p.id)) : all;
+}
 
 export async function createProject(db: Kysely<Database>, input: ProjectInput, opts: { isDemo?: boolean } = {}): Promise<ProjectRow> {
   return db.transaction().execute(async (tx) => {
@@ -89,10 +95,12 @@ export async function patchProject(db: Kysely<Database>, id: number, patch: Proj
       throw new ValidationError([{ path: 'endsOn', key: 'v.endBeforeStart' }]);
     }
     const { version: _v, targets, ...rest } = patch;
-    return repo.updateProject(tx, id, {
+    const updated = await repo.updateProject(tx, id, current.version, {
       ...rest,
       ...(targets?.personTimes !== undefined ? { targetPersonTimes: targets.personTimes } : {}),
       ...(targets?.demoHouseholds !== undefined ? { targetDemoHouseholds: targets.demoHouseholds } : {}),
     });
+    if (!updated) throw versionConflict(projectDto(await getProject(tx, id)));
+    return updated;
   });
 }

@@ -17,11 +17,13 @@ export function insertSite(db: Kysely<Database>, row: Insertable<SiteTable>): Pr
   return db.insertInto('sites').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export function updateSite(db: Kysely<Database>, id: number, patch: Updateable<SiteTable>): Promise<SiteRow> {
+/** Updates the site only while it still has `version`; undefined when someone else was first. */
+export function updateSite(db: Kysely<Database>, id: number, version: number, patch: Updateable<SiteTable>): Promise<SiteRow | undefined> {
   return db
     .updateTable('sites')
     .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
     .where('id', '=', id)
+    .where('version', '=', version)
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, SiteRow } from '../../db/database.js';
 import { AppError, ValidationError } from '../errors.js';
-import { assertVersion } from '../http.js';
+import { assertVersion, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './sites.repository.js';
 import type { SiteInput, SitePatch } from './sites.schemas.js';
@@ -55,6 +55,8 @@ export async function patchSite(db: Kysely<Database>, id: number, patch: SitePat
       throw new ValidationError([{ path: 'name', key: 'v.duplicateName', params: { value: patch.name } }]);
     }
     const { version: _v, ...rest } = patch;
-    return repo.updateSite(tx, id, rest);
+    const updated = await repo.updateSite(tx, id, current.version, rest);
+    if (!updated) throw versionConflict(siteDto(await getSite(tx, id)));
+    return updated;
   });
 }

@@ -32,5 +32,8 @@ export function trainingApi(db: Kysely<Database>): Router {
     await service.deleteSession(db, paramId(req, 'TrainingSessionNotFound'));
     res.status(204).end();
   });
+  r.post('/training-sessions/:id/restore', async (req, res) => {
+    res.json(await service.restoreSession(db, paramId(req, 'TrainingSessionNotFound')));
+  });
   return r;
 }

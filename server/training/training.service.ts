@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, ValidationError, type PendingIssue } from '../errors.js';
-import { assertVersion } from '../http.js';
+import { assertVersion, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './training.repository.js';
 import type { TrainingSessionInput, TrainingSessionPatch } from './training.schemas.js';
@@ -122,19 +122,36 @@ export async function patchSession(db: Kysely<Database>, id: number, patch: Trai
     };
     await checkSessions(tx, current.projectId, [merged], false);
     const { version: _v, attendees, ...fields } = patch;
-    await tx
+    const res = await tx
       .updateTable('trainingSessions')
       .set((eb) => ({ ...fields, version: eb('version', '+', 1), updatedAt: new Date() }))
       .where('id', '=', id)
-      .execute();
+      .where('version', '=', current.version)
+      .where('deletedAt', 'is', null)
+      .executeTakeFirst();
+    if (!Number(res.numUpdatedRows)) throw versionConflict(await getSession(tx, id));
     if (attendees !== undefined) await writeRoster(tx, id, attendees);
   });
   return getSession(db, id);
 }
 
+async function setSessionDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
+  const res = await db
+    .updateTable('trainingSessions')
+    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
+    .where('id', '=', id)
+    .where('deletedAt', deleted ? 'is' : 'is not', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
 export async function deleteSession(db: Kysely<Database>, id: number) {
-  await db.transaction().execute(async (tx) => {
-    await getSession(tx, id);
-    await tx.updateTable('trainingSessions').set({ deletedAt: new Date() }).where('id', '=', id).execute();
+  if (!(await setSessionDeleted(db, id, true))) throw AppError.notFound('TrainingSessionNotFound', id);
+}
+
+export async function restoreSession(db: Kysely<Database>, id: number) {
+  return db.transaction().execute(async (tx) => {
+    if (!(await setSessionDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
+    return getSession(tx, id);
   });
 }

@@ -2,28 +2,60 @@ import type { Kysely, Insertable, Updateable } from 'kysely';
 import type { Database, TrialArmRow, TrialRow, TrialTable, VariableRow } from '../../db/database.js';
 
 export function listTrials(db: Kysely<Database>, projectId: number): Promise<TrialRow[]> {
-  return db.selectFrom('trials').selectAll().where('projectId', '=', projectId).orderBy('id').execute();
+  return db.selectFrom('trials').selectAll().where('projectId', '=', projectId).where('deletedAt', 'is', null).orderBy('id').execute();
 }
 
 export function findTrial(db: Kysely<Database>, id: number): Promise<TrialRow | undefined> {
-  return db.selectFrom('trials').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('trials').selectAll().where('id', '=', id).where('deletedAt', 'is', null).executeTakeFirst();
 }
 
 export function findTrialByName(db: Kysely<Database>, projectId: number, name: string): Promise<TrialRow | undefined> {
-  return db.selectFrom('trials').selectAll().where('projectId', '=', projectId).where('name', '=', name).executeTakeFirst();
+  return db.selectFrom('trials').selectAll().where('projectId', '=', projectId).where('name', '=', name).where('deletedAt', 'is', null).executeTakeFirst();
 }
 
 export function insertTrial(db: Kysely<Database>, row: Insertable<TrialTable>): Promise<TrialRow> {
   return db.insertInto('trials').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export function updateTrial(db: Kysely<Database>, id: number, patch: Updateable<TrialTable>): Promise<TrialRow> {
+/** Updates the trial only while it still has `version`; undefined when someone else was first. */
+export function updateTrial(db: Kysely<Database>, id: number, version: number, patch: Updateable<TrialTable>): Promise<TrialRow | undefined> {
   return db
     .updateTable('trials')
     .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
     .where('id', '=', id)
+    .where('version', '=', version)
+    .where('deletedAt', 'is', null)
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+}
+
+/** Soft delete (deleted: true) or its undo; answers whether the trial was in the other state. */
+export async function setTrialDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
+  const res = await db
+    .updateTable('trials')
+    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
+    .where('id', '=', id)
+    .where('deletedAt', deleted ? 'is' : 'is not', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/** Locks (by the user) or unlocks the trial; answers whether it was in the other state. */
+export async function setTrialLock(db: Kysely<Database>, id: number, lockedBy: number | null): Promise<boolean> {
+  const res = await db
+    .updateTable('trials')
+    .set((eb) => ({ lockedAt: lockedBy === null ? null : new Date(), lockedBy, version: eb('version', '+', 1), updatedAt: new Date() }))
+    .where('id', '=', id)
+    .where('deletedAt', 'is', null)
+    .where('lockedAt', lockedBy === null ? 'is not' : 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+export async function userNames(db: Kysely<Database>, ids: number[]): Promise<Map<number, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export function listArms(db: Kysely<Database>, trialIds: number[]): Promise<TrialArmRow[]> {

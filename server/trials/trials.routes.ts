@@ -26,5 +26,18 @@ export function trialsApi(db: Kysely<Database>): Router {
     const patch = parseOrThrow(TrialPatch, req.body);
     res.json(service.trialDto(await service.patchTrial(db, id, patch)));
   });
+  r.delete('/trials/:id', async (req, res) => {
+    await service.deleteTrial(db, paramId(req, 'TrialNotFound'));
+    res.status(204).end();
+  });
+  r.post('/trials/:id/restore', async (req, res) => {
+    res.json(service.trialDto(await service.restoreTrial(db, paramId(req, 'TrialNotFound'))));
+  });
+  r.post('/trials/:id/lock', async (req, res) => {
+    res.json(service.trialDto(await service.lockTrial(db, paramId(req, 'TrialNotFound'), req.user!.id)));
+  });
+  r.post('/trials/:id/unlock', async (req, res) => {
+    res.json(service.trialDto(await service.unlockTrial(db, paramId(req, 'TrialNotFound'))));
+  });
   return r;
 }

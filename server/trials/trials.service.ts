@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, TrialArmRow, TrialRow, VariableRow } from '../../db/database.js';
 import { AppError, ValidationError, type PendingIssue } from '../errors.js';
-import { assertVersion } from '../http.js';
+import { assertVersion, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import { listVariablesByCode } from '../variables/variables.repository.js';
 import { variableDto } from '../variables/variables.service.js';
@@ -12,9 +12,11 @@ export interface TrialDetail {
   trial: TrialRow;
   arms: TrialArmRow[];
   variables: VariableRow[];
+  /** The name of whoever locked it, when it is locked. */
+  lockedByName?: string | null;
 }
 
-export function trialDto({ trial: t, arms, variables }: TrialDetail) {
+export function trialDto({ trial: t, arms, variables, lockedByName }: TrialDetail) {
   return {
     id: t.id,
     projectId: t.projectId,
@@ -26,6 +28,9 @@ export function trialDto({ trial: t, arms, variables }: TrialDetail) {
     description: t.description,
     arms: arms.map((a) => ({ id: a.id, name: a.name, role: a.role, description: a.description })),
     variables: variables.map(variableDto),
+    /** Signed off: read-only until unlocked. */
+    lockedAt: t.lockedAt,
+    lockedBy: t.lockedBy === null ? null : { id: t.lockedBy, name: lockedByName ?? null },
     version: t.version,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
@@ -35,11 +40,13 @@ export type TrialDto = ReturnType<typeof trialDto>;
 
 async function detail(db: Kysely<Database>, trials: TrialRow[]): Promise<TrialDetail[]> {
   const ids = trials.map((t) => t.id);
-  const [arms, vars] = await Promise.all([repo.listArms(db, ids), repo.listTrialVariables(db, ids)]);
+  const lockers = [...new Set(trials.map((t) => t.lockedBy).filter((u): u is number => u !== null))];
+  const [arms, vars, names] = await Promise.all([repo.listArms(db, ids), repo.listTrialVariables(db, ids), repo.userNames(db, lockers)]);
   return trials.map((trial) => ({
     trial,
     arms: arms.filter((a) => a.trialId === trial.id),
     variables: vars.filter((v) => v.trialId === trial.id),
+    lockedByName: trial.lockedBy === null ? null : (names.get(trial.lockedBy) ?? null),
   }));
 }
 
@@ -103,9 +110,10 @@ export async function patchTrial(db: Kysely<Database>, id: number, patch: TrialP
     if (fields.name && fields.name !== current.trial.name && (await repo.findTrialByName(tx, current.trial.projectId, fields.name))) {
       throw new ValidationError([{ path: 'name', key: 'v.duplicateName', params: { value: fields.name } }]);
     }
+    // First, so that of two concurrent changes from the same version only one goes on.
+    if (!(await repo.updateTrial(tx, id, current.trial.version, fields))) throw versionConflict(trialDto(await getTrial(tx, id)));
     if (arms) await replaceArms(tx, current, arms);
     if (variables) await replaceVariables(tx, current, await resolveVariables(tx, variables));
-    await repo.updateTrial(tx, id, fields);
     return getTrial(tx, id);
   });
 }
@@ -146,4 +154,33 @@ async function replaceVariables(tx: Kysely<Database>, current: TrialDetail, vari
       .values(variables.map((v, position) => ({ trialId: current.trial.id, variableId: v.id, position })))
       .execute();
   }
+}
+
+/** Soft delete: the trial disappears from lists and reads until it is restored. */
+export async function deleteTrial(db: Kysely<Database>, id: number): Promise<void> {
+  if (!(await repo.setTrialDeleted(db, id, true))) throw AppError.notFound('TrialNotFound', id);
+}
+
+export async function restoreTrial(db: Kysely<Database>, id: number): Promise<TrialDetail> {
+  return db.transaction().execute(async (tx) => {
+    if (!(await repo.setTrialDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
+    return getTrial(tx, id);
+  });
+}
+
+/** Signs the trial off: it and its plots and observations are read-only until unlocked. */
+export async function lockTrial(db: Kysely<Database>, id: number, userId: number): Promise<TrialDetail> {
+  return db.transaction().execute(async (tx) => {
+    await getTrial(tx, id);
+    await repo.setTrialLock(tx, id, userId);
+    return getTrial(tx, id);
+  });
+}
+
+export async function unlockTrial(db: Kysely<Database>, id: number): Promise<TrialDetail> {
+  return db.transaction().execute(async (tx) => {
+    await getTrial(tx, id);
+    await repo.setTrialLock(tx, id, null);
+    return getTrial(tx, id);
+  });
 }

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { id, text } from '../validation.js';
+
+export const ROLES = ['admin', 'agronomist', 'lead', 'viewer'] as const;
+
+const email = z
+  .string({ error: 'v.string' })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'v.email' }).max(200));
+/** At least 8 characters; long passphrases are welcome (argon2 takes any length). */
+const password = z.string({ error: 'v.string' }).min(8, { error: 'v.passwordTooShort' }).max(500);
+const projects = z
+  .array(id)
+  .max(1000)
+  .superRefine((list, ctx) => {
+    const seen = new Set<number>();
+    list.forEach((p, i) => {
+      if (seen.has(p)) ctx.addIssue({ code: 'custom', path: [i], message: 'v.duplicateInBatch', input: p });
+      seen.add(p);
+    });
+  });
+
+export const UserInput = z
+  .object({ email, name: text(200), password, role: z.enum(ROLES), projects: projects.default([]) })
+  .strict();
+export type UserInput = z.infer<typeof UserInput>;
+
+export const UserPatch = z
+  .object({ email, name: text(200), password, role: z.enum(ROLES), projects, active: z.boolean({ error: 'v.boolean' }), version: z.number().int() })
+  .partial()
+  .strict();
+export type UserPatch = z.infer<typeof UserPatch>;
+
+/** `POST /api/tokens` and the login form: the password is not checked for length here. */
+export const Credentials = z
+  .object({
+    email: z.string({ error: 'v.string' }).trim().toLowerCase().min(1, { error: 'v.notEmpty' }).max(200),
+    password: z.string({ error: 'v.string' }).min(1, { error: 'v.notEmpty' }).max(500),
+  })
+  .strict();
+
+export const TokenInput = Credentials.extend({ name: text(100).optional() }).strict();
+export type TokenInput = z.infer<typeof TokenInput>;

@@ -1,0 +1,254 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { AppError } from '../errors.js';
+import { hasPermission, isMember, type Permission } from './access.js';
+
+/**
+ * Who may call what: one rule per route of the application, checked before any route runs.
+ *
+ * `allow` is `public`, `signedIn` (any account) or a permission (access.ts) that the account's
+ * role must have. `scope` names what the route's `:id` is; the project it belongs to is looked
+ * up and the account must be a member of it (admins are members of everything): otherwise
+ * 403, and 404 when there is no such record. A changing request on a trial, plot, observation
+ * or an import into a trial is refused with 423 while the trial is locked, except the
+ * unlocking itself (`whileLocked`).
+ *
+ * A request that matches no rule is refused (404, or 401 when anonymous) and never reaches a
+ * route, so a route added without a rule does not work at all; test/server/permissions tests
+ * that every route of the app has exactly one rule.
+ */
+export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import';
+
+export interface Rule {
+  /** Methods and the full path as the route declares it, e.g. `GET PATCH /api/trials/:id`. */
+  route: string;
+  allow: 'public' | 'signedIn' | Permission;
+  scope?: Scope;
+  /** For an import, the permission depends on what it imports (training: manage). */
+  allowFor?: (target: Target) => Permission;
+  /** Allowed on a locked trial although it changes something (unlock). */
+  whileLocked?: boolean;
+}
+
+const API_RULES: Rule[] = [
+  { route: 'GET /api/health', allow: 'public' },
+
+  // Accounts
+  { route: 'POST /api/tokens', allow: 'public' },
+  { route: 'GET /api/tokens', allow: 'signedIn' },
+  { route: 'DELETE /api/tokens/:id', allow: 'signedIn' },
+  { route: 'GET /api/me', allow: 'signedIn' },
+  { route: 'GET POST /api/users', allow: 'admin' },
+  { route: 'GET PATCH /api/users/:id', allow: 'admin' },
+
+  // Projects and sites
+  { route: 'GET /api/projects', allow: 'signedIn' },
+  { route: 'POST /api/projects', allow: 'admin' },
+  { route: 'GET /api/projects/:id', allow: 'read', scope: 'project' },
+  { route: 'PATCH /api/projects/:id', allow: 'manage', scope: 'project' },
+  { route: 'GET /api/projects/:id/sites', allow: 'read', scope: 'project' },
+  { route: 'POST /api/projects/:id/sites', allow: 'enterData', scope: 'project' },
+  { route: 'GET /api/sites/:id', allow: 'read', scope: 'site' },
+  { route: 'PATCH /api/sites/:id', allow: 'enterData', scope: 'site' },
+
+  // The shared catalogue of variables
+  { route: 'GET /api/variables', allow: 'signedIn' },
+  { route: 'GET /api/variables/:id', allow: 'signedIn' },
+  { route: 'POST /api/variables', allow: 'enterData' },
+
+  // Trials, plots, observations
+  { route: 'GET /api/projects/:id/trials', allow: 'read', scope: 'project' },
+  { route: 'POST /api/projects/:id/trials', allow: 'enterData', scope: 'project' },
+  { route: 'GET /api/trials/:id', allow: 'read', scope: 'trial' },
+  { route: 'PATCH DELETE /api/trials/:id', allow: 'enterData', scope: 'trial' },
+  { route: 'POST /api/trials/:id/restore', allow: 'enterData', scope: 'trial' },
+  { route: 'GET /api/trials/:id/history', allow: 'readInternal', scope: 'trial' },
+  { route: 'POST /api/trials/:id/lock', allow: 'manage', scope: 'trial' },
+  { route: 'POST /api/trials/:id/unlock', allow: 'manage', scope: 'trial', whileLocked: true },
+  { route: 'GET /api/trials/:id/report', allow: 'read', scope: 'trial' },
+  { route: 'GET /api/trials/:id/plots', allow: 'read', scope: 'trial' },
+  { route: 'POST /api/trials/:id/plots', allow: 'enterData', scope: 'trial' },
+  { route: 'GET /api/plots/:id', allow: 'read', scope: 'plot' },
+  { route: 'PATCH DELETE /api/plots/:id', allow: 'enterData', scope: 'plot' },
+  { route: 'POST /api/plots/:id/restore', allow: 'enterData', scope: 'plot' },
+  { route: 'GET /api/plots/:id/history', allow: 'readInternal', scope: 'plot' },
+  { route: 'GET /api/trials/:id/observations', allow: 'read', scope: 'trial' },
+  { route: 'POST /api/trials/:id/observations', allow: 'enterData', scope: 'trial' },
+  { route: 'GET /api/observations/:id', allow: 'read', scope: 'observation' },
+  { route: 'PATCH DELETE /api/observations/:id', allow: 'enterData', scope: 'observation' },
+  { route: 'POST /api/observations/:id/restore', allow: 'enterData', scope: 'observation' },
+  { route: 'GET /api/observations/:id/history', allow: 'readInternal', scope: 'observation' },
+
+  // Farmers and training
+  { route: 'GET /api/projects/:id/farmers', allow: 'read', scope: 'project' },
+  { route: 'POST /api/projects/:id/farmers', allow: 'manage', scope: 'project' },
+  { route: 'GET /api/farmers/:id', allow: 'read', scope: 'farmer' },
+  { route: 'PATCH DELETE /api/farmers/:id', allow: 'manage', scope: 'farmer' },
+  { route: 'POST /api/farmers/:id/restore', allow: 'manage', scope: 'farmer' },
+  { route: 'GET /api/farmers/:id/history', allow: 'readInternal', scope: 'farmer' },
+  { route: 'GET /api/projects/:id/training-sessions', allow: 'read', scope: 'project' },
+  { route: 'POST /api/projects/:id/training-sessions', allow: 'manage', scope: 'project' },
+  { route: 'GET /api/training-sessions/:id', allow: 'read', scope: 'trainingSession' },
+  { route: 'PATCH DELETE /api/training-sessions/:id', allow: 'manage', scope: 'trainingSession' },
+  { route: 'POST /api/training-sessions/:id/restore', allow: 'manage', scope: 'trainingSession' },
+  { route: 'GET /api/training-sessions/:id/history', allow: 'readInternal', scope: 'trainingSession' },
+  { route: 'GET /api/projects/:id/training-summary', allow: 'read', scope: 'project' },
+
+  // Spreadsheet imports (previews hold raw rows: not for viewers) and exports
+  { route: 'POST /api/trials/:id/imports', allow: 'enterData', scope: 'trial' },
+  { route: 'POST /api/projects/:id/imports', allow: 'manage', scope: 'project' },
+  { route: 'GET /api/imports/:id', allow: 'readInternal', scope: 'import' },
+  { route: 'POST /api/imports/:id/commit', allow: 'enterData', scope: 'import', allowFor: importPermission },
+  { route: 'GET /api/trials/:id/observations/export', allow: 'read', scope: 'trial' },
+  { route: 'GET /api/trials/:id/report/export', allow: 'read', scope: 'trial' },
+  { route: 'GET /api/trials/:id/fieldbook/field.csv', allow: 'read', scope: 'trial' },
+  { route: 'GET /api/trials/:id/fieldbook/traits.trt', allow: 'read', scope: 'trial' },
+  { route: 'GET /api/projects/:id/training-sessions/export', allow: 'read', scope: 'project' },
+];
+
+/** Training imports are the lead's; observation and plot imports the agronomist's. */
+function importPermission(target: Target): Permission {
+  return target.kind === 'training' ? 'manage' : 'enterData';
+}
+
+const PAGE_RULES: Rule[] = [
+  { route: 'GET POST /login', allow: 'public' },
+  { route: 'POST /logout', allow: 'public' },
+  { route: 'GET /', allow: 'signedIn' },
+  { route: 'GET POST /projects/new', allow: 'admin' },
+  { route: 'GET /projects/:id', allow: 'read', scope: 'project' },
+  { route: 'GET POST /projects/:id/edit', allow: 'manage', scope: 'project' },
+  { route: 'GET POST /projects/:id/sites/new', allow: 'enterData', scope: 'project' },
+  { route: 'GET POST /sites/:id/edit', allow: 'enterData', scope: 'site' },
+  { route: 'GET POST /variables/new', allow: 'enterData' },
+  { route: 'GET POST /projects/:id/trials/new', allow: 'enterData', scope: 'project' },
+  { route: 'GET /trials/:id', allow: 'read', scope: 'trial' },
+  { route: 'GET POST /trials/:id/edit', allow: 'enterData', scope: 'trial' },
+  { route: 'GET /trials/:id/report', allow: 'read', scope: 'trial' },
+  { route: 'GET POST /trials/:id/plots/new', allow: 'enterData', scope: 'trial' },
+  { route: 'GET POST /plots/:id/edit', allow: 'enterData', scope: 'plot' },
+  { route: 'POST /plots/:id/delete', allow: 'enterData', scope: 'plot' },
+  { route: 'GET POST /trials/:id/observations', allow: 'enterData', scope: 'trial' },
+  { route: 'GET POST /observations/:id/edit', allow: 'enterData', scope: 'observation' },
+  { route: 'POST /observations/:id/delete', allow: 'enterData', scope: 'observation' },
+  { route: 'GET /projects/:id/training', allow: 'read', scope: 'project' },
+  { route: 'GET POST /projects/:id/training-sessions/new', allow: 'manage', scope: 'project' },
+  { route: 'GET POST /training-sessions/:id/edit', allow: 'manage', scope: 'trainingSession' },
+  { route: 'POST /training-sessions/:id/delete', allow: 'manage', scope: 'trainingSession' },
+  { route: 'GET /projects/:id/farmers', allow: 'read', scope: 'project' },
+  { route: 'GET POST /projects/:id/farmers/new', allow: 'manage', scope: 'project' },
+  { route: 'GET POST /farmers/:id/edit', allow: 'manage', scope: 'farmer' },
+  { route: 'GET POST /trials/:id/import', allow: 'enterData', scope: 'trial' },
+  { route: 'GET POST /projects/:id/training/import', allow: 'manage', scope: 'project' },
+  { route: 'GET /imports/:id', allow: 'readInternal', scope: 'import' },
+  { route: 'POST /imports/:id/commit', allow: 'enterData', scope: 'import', allowFor: importPermission },
+];
+
+export const RULES: Rule[] = [...API_RULES, ...PAGE_RULES];
+
+// ---- Resolving the project of an id ---------------------------------------------------------
+
+export interface Target {
+  projectId: number;
+  trialId: number | null;
+  lockedAt: Date | null;
+  /** What an import imports. */
+  kind?: string;
+}
+
+const NOT_FOUND: Record<Scope, string> = {
+  project: 'ProjectNotFound',
+  site: 'SiteNotFound',
+  trial: 'TrialNotFound',
+  plot: 'PlotNotFound',
+  observation: 'ObservationNotFound',
+  farmer: 'FarmerNotFound',
+  trainingSession: 'TrainingSessionNotFound',
+  import: 'ImportNotFound',
+};
+
+const INTEGER_ID = /^\d{1,9}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The project (and trial, with its lock) that a record belongs to, deleted or not. */
+export async function resolveTarget(db: Kysely<Database>, scope: Scope, raw: string): Promise<Target | undefined> {
+  if (scope === 'import' ? !UUID.test(raw) : !INTEGER_ID.test(raw) || Number(raw) === 0) return undefined;
+  const id = scope === 'import' ? raw : Number(raw);
+  const query = {
+    project: sql`select id as project_id, null::integer as trial_id, null::timestamptz as locked_at from projects where id = ${id}`,
+    site: sql`select project_id, null::integer as trial_id, null::timestamptz as locked_at from sites where id = ${id}`,
+    farmer: sql`select project_id, null::integer as trial_id, null::timestamptz as locked_at from farmers where id = ${id}`,
+    trainingSession: sql`select project_id, null::integer as trial_id, null::timestamptz as locked_at from training_sessions where id = ${id}`,
+    trial: sql`select project_id, id as trial_id, locked_at from trials where id = ${id}`,
+    plot: sql`select t.project_id, t.id as trial_id, t.locked_at from plots p join trials t on t.id = p.trial_id where p.id = ${id}`,
+    observation: sql`select t.project_id, t.id as trial_id, t.locked_at from observations o join plots p on p.id = o.plot_id join trials t on t.id = p.trial_id where o.id = ${id}`,
+    import: sql`select i.project_id, i.trial_id, t.locked_at, i.kind from imports i left join trials t on t.id = i.trial_id where i.id = ${id}`,
+  }[scope];
+  const { rows } = await (query as ReturnType<typeof sql<Target>>).execute(db);
+  return rows[0];
+}
+
+// ---- The middleware -------------------------------------------------------------------------
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+export function parseRoute(route: string): { methods: string[]; path: string } {
+  const parts = route.trim().split(/\s+/);
+  const path = parts.pop()!;
+  const methods = parts.map((m) => m.toUpperCase());
+  for (const m of methods) if (!(METHODS as readonly string[]).includes(m)) throw new Error(`bad method ${m} in rule "${route}"`);
+  return { methods, path };
+}
+
+/** Marks the policy router so route listings can skip it. */
+export const POLICY_ROUTER = Symbol('policy router');
+
+function unauthenticated(req: Request, res: Response) {
+  const wantsPage = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
+  if (wantsPage) {
+    const next = req.method === 'GET' ? req.originalUrl : '/';
+    return res.redirect(303, `/login?next=${encodeURIComponent(next)}`);
+  }
+  const code = req.authError ?? 'Unauthenticated';
+  res.set('WWW-Authenticate', code === 'InvalidToken' ? 'Bearer error="invalid_token"' : 'Bearer');
+  throw new AppError(401, code);
+}
+
+const LOCKABLE: Scope[] = ['trial', 'plot', 'observation', 'import'];
+
+/** The rules as one router in front of the app: each matched request is checked, then
+ * passed on to the real routes; anything unmatched stops here. */
+export function authorize(db: Kysely<Database>, rules: Rule[] = RULES): Router {
+  const r = Router();
+  for (const rule of rules) {
+    const { methods, path } = parseRoute(rule.route);
+    for (const method of methods) {
+      r[method.toLowerCase() as 'get'](path, async (req: Request, res: Response, next: NextFunction) => {
+        if (rule.allow === 'public') return next('router');
+        const user = req.user;
+        if (!user) return unauthenticated(req, res);
+        if (rule.allow === 'signedIn') return next('router');
+        if (!hasPermission(user, rule.allow)) throw new AppError(403, 'Forbidden');
+        if (rule.scope) {
+          const raw = String(req.params.id ?? '');
+          const target = await resolveTarget(db, rule.scope, raw);
+          if (!target) throw AppError.notFound(NOT_FOUND[rule.scope], raw);
+          if (!isMember(user, target.projectId)) throw new AppError(403, 'Forbidden');
+          if (rule.allowFor && !hasPermission(user, rule.allowFor(target))) throw new AppError(403, 'Forbidden');
+          const changes = req.method !== 'GET' && req.method !== 'HEAD';
+          if (changes && target.lockedAt && LOCKABLE.includes(rule.scope) && !rule.whileLocked) {
+            throw new AppError(423, 'TrialLocked', 'error.TrialLocked', { id: target.trialId ?? '' });
+          }
+        }
+        next('router');
+      });
+    }
+  }
+  r.use((req, res) => {
+    if (!req.user) return unauthenticated(req, res);
+    throw new AppError(404, 'RouteNotFound', 'error.RouteNotFound', { path: req.path });
+  });
+  (r as unknown as Record<symbol, boolean>)[POLICY_ROUTER] = true;
+  return r;
+}
