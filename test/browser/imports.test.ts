@@ -26,6 +26,7 @@ describe.skipIf(skipBrowser)('the import page in Chromium', { timeout: 90_000 },
 
   async function open(path: string, javaScript = true): Promise<Page & { errors: string[] }> {
     const context = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: javaScript });
+    await context.addCookies(await app.sessionCookies());
     const page = (await context.newPage()) as Page & { errors: string[] };
     page.errors = [];
     page.on('pageerror', (e) => page.errors.push(e.message));

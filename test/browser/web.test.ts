@@ -23,6 +23,7 @@ describe.skipIf(skipBrowser)('the web interface in Chromium', { timeout: 90_000 
 
   async function open(viewport: { width: number; height: number }, path: string): Promise<Page> {
     const context = await browser.newContext({ viewport, locale: 'zh-CN', deviceScaleFactor: 1 });
+    await context.addCookies(await app.sessionCookies());
     contexts.push(context);
     const page = await context.newPage();
     const errors: string[] = [];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testDbKind, type TestDatabase } from '../support/context.js';
+import { createTestDatabase, TEST_ADMIN, testDbKind, type TestDatabase } from '../support/context.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -18,7 +18,7 @@ async function freePort(): Promise<number> {
 /** Starts `server/main.ts` as a real process and waits until it answers. */
 async function startProcess(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DEMOPLOT_DEMO: '0' },
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DEMOPLOT_DEMO: '0', DEMOPLOT_ADMIN_EMAIL: TEST_ADMIN.email, DEMOPLOT_ADMIN_PASSWORD: TEST_ADMIN.password },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -66,8 +66,10 @@ describe('a committed write survives kill -9 of the process', () => {
     const port = await freePort();
     const first = await startProcess(env, port);
     const base = `http://127.0.0.1:${port}/api`;
+    const { token } = await (await fetch(`${base}/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(TEST_ADMIN) })).json();
+    const auth = { authorization: `Bearer ${token}` };
     const post = (path: string, body: unknown) =>
-      fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
     const project = await (await post('/projects', { name: '耐久性', code: 'CRASH1' })).json();
     const site = await (await post(`/projects/${project.id}/sites`, { name: 'S' })).json();
     await post('/variables', { code: 'crash_yield', name: '产量', kind: 'number' });
@@ -79,9 +81,9 @@ describe('a committed write survives kill -9 of the process', () => {
 
     const second = await startProcess(env, port);
     try {
-      const projects = await (await fetch(`${base}/projects`)).json();
+      const projects = await (await fetch(`${base}/projects`, { headers: auth })).json();
       expect(projects.map((p: any) => p.code)).toContain('CRASH1');
-      const observations = await (await fetch(`${base}/trials/${trial.id}/observations`)).json();
+      const observations = await (await fetch(`${base}/trials/${trial.id}/observations`, { headers: auth })).json();
       expect(observations.map((o: any) => o.valueText)).toEqual(['5427.10']);
     } finally {
       await killHard(second);

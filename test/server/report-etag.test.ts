@@ -26,13 +26,13 @@ describe('the report API and its entity tag', () => {
   });
   afterAll(() => app?.close());
 
-  const get = (headers: Record<string, string> = {}) => fetch(`${app.baseUrl}/api/trials/${trialId}/report`, { headers: { accept: 'application/json', ...headers } });
+  const get = (headers: Record<string, string> = {}) => fetch(`${app.baseUrl}/api/trials/${trialId}/report`, { headers: { accept: 'application/json', authorization: `Bearer ${app.admin.token}`, ...headers } });
 
   // fetch marks a conditional request `cache-control: no-cache`, which a server must answer
   // in full; a browser revalidating its cached copy does not, so ask as it does.
   const conditionalStatus = (etag: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = request(`${app.baseUrl}/api/trials/${trialId}/report`, { headers: { accept: 'application/json', 'if-none-match': etag } }, (res) => {
+      const req = request(`${app.baseUrl}/api/trials/${trialId}/report`, { headers: { accept: 'application/json', authorization: `Bearer ${app.admin.token}`, 'if-none-match': etag } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode!));
       });

@@ -32,6 +32,7 @@ async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<stri
     headers: {
       accept: 'text/html',
       'accept-language': 'zh-CN',
+      authorization: `Bearer ${app.admin.token}`,
       ...(opts.lang ? { cookie: `lang=${opts.lang}` } : {}),
       ...(opts.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
     },
@@ -121,10 +122,10 @@ describe('pages', () => {
   });
 
   it('keeps the language chosen with ?lang= for the following pages', async () => {
-    const res = await fetch(`${app.baseUrl}/projects/1?lang=en`, { headers: { accept: 'text/html', 'accept-language': 'zh-CN' } });
+    const res = await fetch(`${app.baseUrl}/projects/1?lang=en`, { headers: { accept: 'text/html', 'accept-language': 'zh-CN', authorization: `Bearer ${app.admin.token}` } });
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/lang=en/);
-    const next = await fetch(`${app.baseUrl}/trials/1`, { headers: { accept: 'text/html', 'accept-language': 'zh-CN', cookie: cookie.split(';')[0] } });
+    const next = await fetch(`${app.baseUrl}/trials/1`, { headers: { accept: 'text/html', 'accept-language': 'zh-CN', cookie: cookie.split(';')[0], authorization: `Bearer ${app.admin.token}` } });
     expect(await next.text()).toContain('Enter observations');
   });
 });

@@ -11,7 +11,7 @@ export async function upload(
   opts: { type?: string; lang?: 'zh' | 'en'; multipart?: { fileName: string; fields?: Record<string, string> } } = {},
 ) {
   let body: Blob | FormData = new Blob([new Uint8Array(file)]);
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': opts.lang ?? 'zh' };
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': opts.lang ?? 'zh', authorization: `Bearer ${app.admin.token}` };
   if (opts.multipart) {
     const form = new FormData();
     for (const [k, v] of Object.entries(opts.multipart.fields ?? {})) form.append(k, v);
@@ -27,7 +27,7 @@ export async function upload(
 
 /** Downloads an export: status, headers and the raw bytes. */
 export async function download(app: TestApp, path: string, lang: 'zh' | 'en' = 'zh') {
-  const res = await fetch(app.baseUrl + path, { headers: { 'accept-language': lang } });
+  const res = await fetch(app.baseUrl + path, { headers: { 'accept-language': lang, authorization: `Bearer ${app.admin.token}` } });
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { TEST_ADMIN } from './context.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -13,6 +14,8 @@ export async function freePort(): Promise<number> {
 export interface ServerProcess {
   child: ChildProcess;
   base: string;
+  /** An API token of the admin the process created from DEMOPLOT_ADMIN_*; `request` sends it. */
+  token: string;
   /** JSON request to the process: status and parsed body. */
   request<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
@@ -22,7 +25,15 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DEMOPLOT_DEMO: '0', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      DEMOPLOT_DEMO: '0',
+      DEMOPLOT_ADMIN_EMAIL: TEST_ADMIN.email,
+      DEMOPLOT_ADMIN_PASSWORD: TEST_ADMIN.password,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -43,13 +54,25 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  const login = await fetch(`${base}/api/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: env.DEMOPLOT_ADMIN_EMAIL ?? TEST_ADMIN.email, password: env.DEMOPLOT_ADMIN_PASSWORD ?? TEST_ADMIN.password }),
+  });
+  if (login.status !== 201) throw new Error(`no admin token: ${login.status} ${await login.text()}`);
+  const { token } = (await login.json()) as { token: string };
   return {
     child,
     base,
+    token,
     request: async (method, path, body) => {
       const res = await fetch(base + path, {
         method,
-        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
