@@ -11,6 +11,7 @@ import { listVariables } from '../variables/variables.repository.js';
 import { OBSERVATION_COLUMNS, headerKey, variableResolver } from './columns.js';
 import type { OutCell } from './sheet-writer.js';
 import { TRAINING_KIND_WORDS } from './training-import.js';
+import { mayReadPersonalData } from '../accounts/access.js';
 
 /** A table to write: its header and its rows, produced as they are read. */
 export interface Table {
@@ -167,6 +168,8 @@ export async function trainingTable(db: Kysely<Database>, projectId: number, lan
   for (const f of farmers) nameCount.set(f.name.trim(), (nameCount.get(f.name.trim()) ?? 0) + 1);
   // A name two farmers share is written with the id ("王建国#12") so it imports back exactly.
   const farmerLabel = new Map(farmers.map((f) => [f.id, (nameCount.get(f.name.trim()) ?? 0) > 1 ? `${f.name.trim()}#${f.id}` : f.name.trim()]));
+  // Viewers get no farmer names: a roster is written as farmer numbers only.
+  if (!mayReadPersonalData()) for (const f of farmers) farmerLabel.set(f.id, `#${f.id}`);
   const kindWord = (k: keyof typeof TRAINING_KIND_WORDS) => (lang === 'en' ? k : TRAINING_KIND_WORDS[k][k === 'training' ? 0 : 1]);
   const h = (k: string) => t(lang, `imp.col.${k}`);
   return {

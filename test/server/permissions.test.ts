@@ -158,7 +158,7 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
   const plot = await app.post(`/api/trials/${trial.body.id}/plots`, { siteId: sites[0].id, label: 'P1', arm: 'T' });
   const obs = await app.post(`/api/trials/${trial.body.id}/observations`, { plot: 'P1', variable: YIELD.code, value: 100 });
   const farmer = await app.post(`/api/projects/${project.id}/farmers`, { name: `${name} farmer`, gender: 'female' });
-  const session = await app.post(`/api/projects/${project.id}/training-sessions`, { heldOn: '2017-05-01', kind: 'training', topic: 't', attendance: 3 });
+  const session = await app.post(`/api/projects/${project.id}/training-sessions`, { heldOn: '2017-05-01', kind: 'training', topic: 't', attendance: 3, attendees: [farmer.body.id] });
   for (const r of [trial, plot, obs, farmer, session]) expect(r.status).toBe(201);
   const csv = `plot,variable,value\nP1,${YIELD.code},120\n`;
   const preview = await app.post(`/api/trials/${trial.body.id}/imports?kind=observations&shape=long`, csv, { 'content-type': 'text/csv' });
@@ -282,5 +282,14 @@ describe('the permission matrix: every route × every role × member or not', ()
     expect(seen[0]).toMatchObject({ name: `#${member.farmers}`, phone: null, household: null, notes: null, gender: 'female' });
     expect((await clients.viewer.get(`/api/farmers/${member.farmers}`)).body.name).toBe(`#${member.farmers}`);
     expect((await clients.lead.get(`/api/farmers/${member.farmers}`)).body.name).toBe('A farmer');
+    const page = await clients.viewer.get(`/projects/${member.projects}/farmers`, { accept: 'text/html' });
+    expect(page.status).toBe(200);
+    expect(page.body).not.toContain('A farmer');
+    const ledger = await clients.viewer.get(`/api/projects/${member.projects}/training-sessions/export?format=csv`);
+    expect(ledger.status).toBe(200);
+    expect(ledger.body).toContain(`#${member.farmers}`);
+    expect(ledger.body).not.toContain('A farmer');
+    const leadLedger = await clients.lead.get(`/api/projects/${member.projects}/training-sessions/export?format=csv`);
+    expect(leadLedger.body).toContain('A farmer');
   });
 });
