@@ -33,6 +33,7 @@ import { authorize } from './accounts/policy.js';
 import { csrfProtection } from './accounts/csrf.js';
 import { loginPages } from './accounts/login.pages.js';
 import { historyApi } from './audit/audit.routes.js';
+import { auditPages } from './audit/audit.pages.js';
 
 export interface AppOptions {
   /** A read replica of the database, for reports; without one they read the primary. */
@@ -104,6 +105,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
 
   // Server-rendered pages.
   app.use(loginPages(db, renderer, config.production));
+  app.use(auditPages(db));
   app.use(homePages(db, renderer));
   app.use(projectPages(db, renderer));
   app.use(trialPages(db, renderer));

@@ -13,6 +13,8 @@ import { shownValue } from './entry-grid.js';
 import { asText, fieldView, mountForm, read, type FieldSpec } from './forms.js';
 import { nameIn, tr } from './labels.js';
 import type { Renderer } from './render.js';
+import { history as auditHistory } from '../audit/audit.service.js';
+import { historyView } from '../audit/audit.view.js';
 
 /** Correcting or removing one observation; every other record of the same plot and
  * variable is listed beside the form. */
@@ -23,13 +25,14 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
     load: async (req) => {
       const obs = await observations.getObservation(db, paramId(req, 'ObservationNotFound'));
       const detail = await getTrial(db, obs.trialId);
-      const [project, plot, history] = await Promise.all([
+      const [project, plot, history, changes] = await Promise.all([
         getProject(db, detail.trial.projectId),
         getPlot(db, obs.plotId),
         observations.listObservations(db, obs.trialId, { plot: obs.plot, variable: obs.variable, limit: 1000 }),
+        auditHistory(db, 'observation', obs.id),
       ]);
       const variable = detail.variables.find((v) => v.id === obs.variableId)!;
-      return { obs, detail, project, plot, history, variable };
+      return { obs, detail, project, plot, history, variable, changes };
     },
     initial: ({ obs }) => ({
       value: exactValue(obs) ?? '',
@@ -49,8 +52,15 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
       await observations.patchObservation(db, obs.id, patch);
       return `/trials/${obs.trialId}?corrected=1#plot-${obs.plotId}`;
     },
-    render: ({ obs, detail, project, plot, history, variable }, form) => {
+    render: ({ obs, detail, project, plot, history, variable, changes }, form) => {
       const { lang } = form;
+      // Someone saved this observation since the form was opened: show their value beside the
+      // one typed here; saving again (now against their version) keeps the typed one.
+      const sentVersion = Number(form.values.version);
+      const conflict =
+        form.errors && Number.isInteger(sentVersion) && sentVersion !== obs.version
+          ? { yours: form.values.value ?? '', theirs: exactValue(obs) ?? '', by: changes.at(-1)?.actor?.name ?? '' }
+          : undefined;
       const valueSpec: FieldSpec =
         variable.kind === 'date'
           ? { name: 'value', label: 'obs.value', type: 'date', required: true }
@@ -80,7 +90,10 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
           unit: variable.unit,
           action: `/observations/${obs.id}/edit`,
           deleteAction: `/observations/${obs.id}/delete`,
-          hidden: [{ name: 'version', value: form.values.version ?? String(obs.version) }],
+          hidden: [{ name: 'version', value: conflict ? String(obs.version) : (form.values.version ?? String(obs.version)) }],
+          conflict,
+          reason: form.values._reason ?? '',
+          auditHistory: historyView(lang, changes),
           fields: specs.map((s) => fieldView(lang, form.values, form.errors, s)),
           history: history.map((h) => ({
             id: h.id,
@@ -100,7 +113,7 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
   r.post('/observations/:id/delete', async (req, res) => {
     const obs = await observations.getObservation(db, paramId(req, 'ObservationNotFound'));
     await observations.deleteObservation(db, obs.id);
-    res.redirect(303, `/trials/${obs.trialId}?deleted=1#plot-${obs.plotId}`);
+    res.redirect(303, `/trials/${obs.trialId}?deleted=${obs.id}#plot-${obs.plotId}`);
   });
 
   return r;

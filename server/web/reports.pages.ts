@@ -10,6 +10,7 @@ import { getProject } from '../projects/projects.service.js';
 import { trialReport, type TrialReport } from '../reports/reports.service.js';
 import { daysWords, interval, num, pValue, signed, today } from './format.js';
 import { enumLabel, langOf, nameIn, otherName, tr } from './labels.js';
+import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
 
 type Comparison = TrialReport['comparisons'][number];
@@ -43,6 +44,7 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
         season: t.season,
         design: enumLabel(lang, 'design', t.design),
         arms: t.arms.map((a) => ({ name: a.name, role: enumLabel(lang, 'role', a.role), isControl: a.role === 'control' })),
+        signedOff: signOffText(lang, t),
       },
       project: { id: project.id, name: nameIn(lang, project), lead: project.leadOrganisation },
       generatedOn: today(),

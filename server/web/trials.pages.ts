@@ -16,6 +16,7 @@ import { cellRename, collectEntries, columnView, dedupe, gridRow, type GridPlot 
 import { today } from './format.js';
 import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from './forms.js';
 import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from './labels.js';
+import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
 
 type PlotRow = Awaited<ReturnType<typeof plots.listPlots>>[number];
@@ -49,7 +50,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
   const r = Router();
 
   /** The trial page, with the grid's typed values and errors after a failed submission. */
-  async function showTrial(res: Response, trialId: number, filter: GridFilter, form: { values?: FormBody; errors?: FormErrors; flash?: string } = {}) {
+  async function showTrial(res: Response, trialId: number, filter: GridFilter, form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number } = {}) {
     const lang = langOf(res);
     const detail = await trials.getTrial(db, trialId);
     const project = await getProject(db, detail.trial.projectId);
@@ -114,7 +115,11 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
           design: enumLabel(lang, 'design', detail.trial.design),
           description: detail.trial.description,
           arms: detail.arms.map((a) => ({ name: a.name, role: enumLabel(lang, 'role', a.role), isControl: a.role === 'control', description: a.description })),
+          signedOff: signOffText(lang, trials.trialDto(detail)),
+          locked: detail.trial.lockedAt !== null,
         },
+        canLock: res.locals.user?.role === 'admin' || res.locals.user?.role === 'lead',
+        undoObservation: form.undo,
         filter: {
           site: filter.site ?? '',
           var: filter.var ?? '',
@@ -257,7 +262,8 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
           : req.query.deleted
             ? tr(lang, 'entry.deleted')
             : undefined;
-    await showTrial(res, id, filter, { flash });
+    const deleted = Number(req.query.deleted);
+    await showTrial(res, id, filter, { flash: req.query.restored ? tr(lang, 'history.restored') : flash, undo: Number.isSafeInteger(deleted) && deleted > 0 ? deleted : undefined });
   });
 
   r.get('/trials/:id/observations', (req, res) => {
