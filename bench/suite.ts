@@ -250,7 +250,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       const probe = async (at: ServerProcess, path: string) => {
         const t = performance.now();
         try {
-          const res = await fetch(`${at.base}${path}`, { headers: { ...at.headers, accept: 'text/html' }, signal: AbortSignal.timeout(20_000) });
+          const res = await fetch(`${at.base}${path}`, { headers: { ...at.headers, accept: 'text/html' }, redirect: 'manual', signal: AbortSignal.timeout(20_000) });
           await res.arrayBuffer();
           return { status: res.status, ms: performance.now() - t };
         } catch {
