@@ -4,7 +4,7 @@ import { AppError, ValidationError, type PendingIssue } from '../errors.js';
 import * as repo from './accounts.repository.js';
 import type { SignedIn } from './access.js';
 import type { UserInput, UserPatch } from './accounts.schemas.js';
-import { clearFailures, recordFailure, secondsUntilAllowed } from './login-limits.js';
+import { clearEndedWindows, clearFailures, recordFailure, secondsUntilAllowed } from './login-limits.js';
 import { hashPassword, randomSecret, sha256, verifyPassword } from './secrets.js';
 
 export function userDto(u: UserRow, projectIds: number[]) {
@@ -117,8 +117,11 @@ export async function checkCredentials(db: Kysely<Database>, email: string, pass
 
 export const SESSION_HOURS = 12;
 
-/** A new session: the cookie value (given to the browser only) and its CSRF token. */
+/** A new session: the cookie value (given to the browser only) and its CSRF token. Expired
+ * sessions and finished failed-login windows are cleared on the way. */
 export async function createSession(db: Kysely<Database>, userId: number) {
+  await repo.deleteExpiredSessions(db);
+  await clearEndedWindows(db);
   const cookie = randomSecret();
   const csrfToken = randomSecret();
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3600_000);

@@ -46,3 +46,8 @@ export async function recordFailure(db: Kysely<Database>, email: string, address
 export async function clearFailures(db: Kysely<Database>, email: string): Promise<void> {
   await db.deleteFrom('loginFailures').where('key', '=', keys(email, '').email).execute();
 }
+
+/** Forgets counts whose window has ended. */
+export async function clearEndedWindows(db: Kysely<Database>): Promise<void> {
+  await sql`delete from login_failures where window_started_at + make_interval(secs => ${LOGIN_LIMITS.windowSeconds}) <= now()`.execute(db);
+}
