@@ -4,7 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { loadDemoData } from './demo/demo-data.js';
-import { ensureFirstAdmin, hasActiveAdmin } from './accounts/bootstrap.js';
+import { ensureFirstAdmin, hasActiveAdmin, hasActiveDemoAccount } from './accounts/bootstrap.js';
 
 const config = loadConfig();
 
@@ -19,6 +19,9 @@ async function primary() {
   if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
   if (config.demo && (await loadDemoData(database.db))) console.log('demonstration data loaded, with one demonstration account per role (see README)');
   if (await ensureFirstAdmin(database.db, config.admin)) console.log(`admin account ${config.admin!.email} created`);
+  if (config.production && (await hasActiveDemoAccount(database.db))) {
+    console.warn('demonstration accounts with published passwords are active in production: deactivate them (PATCH /api/users/:id {"active": false}) or start with DEMOPLOT_DEMO=0 on a new database');
+  }
   if (!(await hasActiveAdmin(database.db))) {
     console.warn('no admin account yet: set DEMOPLOT_ADMIN_EMAIL and DEMOPLOT_ADMIN_PASSWORD and start again to create one');
   }

@@ -25,6 +25,10 @@ export async function hasActiveAdmin(db: Kysely<Database>): Promise<boolean> {
   return !!(await db.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', true).limit(1).executeTakeFirst());
 }
 
+export async function hasActiveDemoAccount(db: Kysely<Database>): Promise<boolean> {
+  return !!(await db.selectFrom('users').select('id').where('isDemo', '=', true).where('active', '=', true).limit(1).executeTakeFirst());
+}
+
 /** One demonstration account per role, members of the given (demonstration) projects. The
  * passwords are public (README): never load demonstration data into a production database. */
 export const DEMO_ACCOUNTS = [
