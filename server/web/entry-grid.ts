@@ -39,6 +39,16 @@ export interface GridObservation {
 export const cellName = (plotId: number, variableId: number) => `v.${plotId}.${variableId}`;
 const CELL = /^v\.(\d{1,9})\.(\d{1,9})$/;
 
+/** The plots a submitted grid has cells for. */
+export function cellPlotIds(body: FormBody): number[] {
+  const ids = new Set<number>();
+  for (const name of Object.keys(body)) {
+    const m = CELL.exec(name);
+    if (m) ids.add(Number(m[1]));
+  }
+  return [...ids];
+}
+
 /** The fields shared by every observation of one submission. */
 export const COMMON_FIELDS = ['observedOn', 'recordedBy', 'notes'] as const;
 
@@ -156,15 +166,26 @@ export interface CellView {
   input: 'date' | 'decimal' | 'integer' | 'select' | 'text';
   options?: { value: string; label: string; selected: boolean }[];
   history: HistoryItem[];
+  /** Every observation of the cell; `history` may hold only the latest of them. */
+  historyCount: number;
+  /** Set when `history` is only the latest of `historyCount`. */
+  historyShown: number | null;
   latest: HistoryItem | null;
 }
 
-/** One plot row of the grid, with each cell's typed value, error and history. */
+/** A cell's observations as the grid reads them: their count and the latest of them, oldest first. */
+export interface CellObservations {
+  count: number;
+  observations: readonly GridObservation[];
+}
+
+/** One plot row of the grid, with each cell's typed value, error and history; `cells` holds
+ * the observations of the cells that have any, keyed by `${plotId}.${variableId}`. */
 export function gridRow(
   lang: Lang,
   plot: GridPlot,
   variables: readonly GridVariable[],
-  observations: readonly GridObservation[],
+  cells: ReadonlyMap<string, CellObservations>,
   values: FormBody,
   errors: FormErrors | undefined,
 ) {
@@ -179,9 +200,8 @@ export function gridRow(
     cells: variables.map((v): CellView => {
       const name = cellName(plot.id, v.id);
       const value = values[name] ?? '';
-      const history = observations
-        .filter((o) => o.plotId === plot.id && o.variableId === v.id)
-        .sort((a, b) => (a.observedOn ?? '').localeCompare(b.observedOn ?? '') || a.id - b.id)
+      const cell = cells.get(`${plot.id}.${v.id}`);
+      const history = (cell?.observations ?? [])
         .map((o) => ({
           id: o.id,
           value: shownValue(lang, v, o, plot.plantedOn),
@@ -203,6 +223,8 @@ export function gridRow(
             ? [{ value: '', label: '—', selected: value === '' }, ...(v.categories ?? []).map((c) => ({ value: c, label: c, selected: c === value }))]
             : undefined,
         history,
+        historyCount: Math.max(cell?.count ?? 0, history.length),
+        historyShown: cell && cell.count > history.length ? history.length : null,
         latest: history.at(-1) ?? null,
       };
     }),

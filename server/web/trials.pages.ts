@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, ProjectRow } from '../../db/database.js';
 import { paramId } from '../http.js';
 import { ObservationList } from '../observations/observations.schemas.js';
-import { createObservations, listObservations } from '../observations/observations.service.js';
+import { createObservations } from '../observations/observations.service.js';
 import { PlotInput, PlotPatch } from '../plots/plots.schemas.js';
 import * as plots from '../plots/plots.service.js';
 import { getProject } from '../projects/projects.service.js';
@@ -12,86 +12,138 @@ import { DESIGNS, ROLES, TrialInput, TrialPatch } from '../trials/trials.schemas
 import * as trials from '../trials/trials.service.js';
 import { listVariables } from '../variables/variables.service.js';
 import { parseOrThrow } from '../validation.js';
-import { cellRename, collectEntries, columnView, dedupe, gridRow, type GridPlot } from './entry-grid.js';
+import { cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow } from './entry-grid.js';
+import * as grid from './entry-grid.repository.js';
 import { today } from './format.js';
 import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from './forms.js';
 import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from './labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
 
-type PlotRow = Awaited<ReturnType<typeof plots.listPlots>>[number];
-
-const toGridPlot = (p: PlotRow): GridPlot => ({
-  id: p.id,
-  label: p.label,
-  siteId: p.siteId,
-  arm: p.arm,
-  armRole: p.armRole,
-  block: p.block,
-  plantedOn: p.plantedOn,
-});
+/** Above this many plots the grid shows one site at a time (unless all sites are asked for)
+ * and pages its plots; smaller trials show every plot at once. */
+export const LARGE_TRIAL_PLOTS = 200;
+/** Plots per page of a large trial's grid. */
+export const GRID_PAGE_SIZE = 100;
+/** Observations listed under a cell: the latest ones; the count covers them all. */
+export const CELL_HISTORY_LIMIT = 20;
 
 interface GridFilter {
   site?: string;
   var?: string;
+  page?: string;
 }
 
 function trialHref(id: number, filter: GridFilter, extra: Record<string, string | number> = {}): string {
   const q = new URLSearchParams();
   if (filter.site) q.set('site', filter.site);
   if (filter.var) q.set('var', filter.var);
+  if (filter.page && filter.page !== '1') q.set('page', filter.page);
   for (const [k, v] of Object.entries(extra)) q.set(k, String(v));
   const s = q.toString();
   return `/trials/${id}${s ? `?${s}` : ''}`;
+}
+
+/** Page numbers to link to: the first, the last and two either side of the current one. */
+function pageNumbers(page: number, pages: number): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (let n = 1; n <= pages; n++) {
+    if (n === 1 || n === pages || Math.abs(n - page) <= 2) out.push(n);
+    else if (out.at(-1) !== null) out.push(null);
+  }
+  return out;
 }
 
 /** Trial pages: plots by site, arm and block, the data-entry grid, and the trial and plot forms. */
 export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
   const r = Router();
 
-  /** The trial page, with the grid's typed values and errors after a failed submission. */
+  /** The trial page, with the grid's typed values and errors after a failed submission. It reads
+   * what it shows: plot counts per site and arm, the plots of the page, and for those plots each
+   * cell's count and latest observations; never all of a trial's observations. */
   async function showTrial(res: Response, trialId: number, filter: GridFilter, form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number } = {}) {
     const lang = langOf(res);
     const detail = await trials.getTrial(db, trialId);
     const project = await getProject(db, detail.trial.projectId);
-    const siteFilter = /^\d+$/.test(filter.site ?? '') ? Number(filter.site) : undefined;
-    const [plotRows, siteRows, observations] = await Promise.all([
-      plots.listPlots(db, trialId),
-      listSites(db, project.id),
-      listObservations(db, trialId, { limit: 100_000, ...(siteFilter ? { siteId: siteFilter } : {}) }),
-    ]);
+    const [counts, siteRows] = await Promise.all([grid.plotCountsBySiteAndArm(db, trialId), listSites(db, project.id)]);
     const siteName = new Map(siteRows.map((s) => [s.id, nameIn(lang, s)]));
-    const usedSites = siteRows.filter((s) => plotRows.some((p) => p.siteId === s.id));
+    const usedSiteIds = new Set(counts.map((c) => c.siteId));
+    const usedSites = siteRows.filter((s) => usedSiteIds.has(s.id));
+    const totalPlots = counts.reduce((n, c) => n + c.plots, 0);
+    const large = totalPlots > LARGE_TRIAL_PLOTS;
+    const allSites = filter.site === 'all';
+    const requested = /^\d+$/.test(filter.site ?? '') ? Number(filter.site) : undefined;
+    // A large trial shows one site at a time: the first unless another (or all) is asked for.
+    const siteFilter = requested ?? (large && !allSites ? usedSites[0]?.id : undefined);
     const variables = detail.variables.filter((v) => !filter.var || v.code === filter.var);
     const values = form.values ?? { observedOn: today() };
-    const counts = new Map<number, number>();
-    for (const o of observations) counts.set(o.plotId, (counts.get(o.plotId) ?? 0) + 1);
+
+    const shownPlots = counts.filter((c) => !siteFilter || c.siteId === siteFilter).reduce((n, c) => n + c.plots, 0);
+    const pages = large ? Math.max(1, Math.ceil(shownPlots / GRID_PAGE_SIZE)) : 1;
+    const asked = Number(filter.page);
+    const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1;
+    // A small trial lists every plot in its overview, so all are read; a large one only the page.
+    const plotRows = large
+      ? await grid.listGridPlots(db, trialId, { siteId: siteFilter, offset: (page - 1) * GRID_PAGE_SIZE, limit: GRID_PAGE_SIZE })
+      : await grid.listGridPlots(db, trialId);
+    const gridPlots = plotRows.filter((p) => !siteFilter || p.siteId === siteFilter);
+    const cells = await grid.cellHistories(
+      db,
+      gridPlots.map((p) => p.id),
+      variables.map((v) => v.id),
+      CELL_HISTORY_LIMIT,
+    );
 
     const gridSites = usedSites
-      .filter((s) => !siteFilter || s.id === siteFilter)
+      .filter((s) => gridPlots.some((p) => p.siteId === s.id))
       .map((s) => ({
         id: s.id,
         name: siteName.get(s.id),
-        rows: plotRows.filter((p) => p.siteId === s.id).map((p) => gridRow(lang, toGridPlot(p), variables, observations, values, form.errors)),
+        rows: gridPlots.filter((p) => p.siteId === s.id).map((p) => gridRow(lang, p, variables, cells, values, form.errors)),
       }));
-    const plotSites = usedSites.map((s) => ({
-      id: s.id,
-      name: siteName.get(s.id),
-      plots: plotRows
-        .filter((p) => p.siteId === s.id)
-        .map((p) => ({
-          id: p.id,
-          label: p.label,
-          arm: p.arm,
-          role: enumLabel(lang, 'role', p.armRole),
-          isControl: p.armRole === 'control',
-          block: p.block,
-          plantedOn: p.plantedOn,
-          areaM2: p.areaM2 === null ? null : Number(p.areaM2),
-          observations: siteFilter && p.siteId !== siteFilter ? null : (counts.get(p.id) ?? 0),
-        })),
-    }));
-    const common: FieldSpec[] = [
+    const pageFilter = { site: filter.site ?? (large && siteFilter ? String(siteFilter) : undefined), var: filter.var };
+    const pageHref = (n: number) => `${trialHref(trialId, { ...pageFilter, page: String(n) })}#entry`;
+    const first = (page - 1) * GRID_PAGE_SIZE;
+    const pager =
+      large && pages > 1
+        ? {
+            status: tr(lang, 'entry.pageStatus', { page, pages, from: first + 1, to: Math.min(first + GRID_PAGE_SIZE, shownPlots), total: shownPlots }),
+            prev: page > 1 ? pageHref(page - 1) : null,
+            next: page < pages ? pageHref(page + 1) : null,
+            links: pageNumbers(page, pages).map((n) => (n === null ? { gap: true } : { n, href: pageHref(n), current: n === page })),
+          }
+        : null;
+    const plotSites = large
+      ? []
+      : usedSites.map((s) => ({
+          id: s.id,
+          name: siteName.get(s.id),
+          plots: plotRows
+            .filter((p) => p.siteId === s.id)
+            .map((p) => ({
+              id: p.id,
+              label: p.label,
+              arm: p.arm,
+              role: enumLabel(lang, 'role', p.armRole),
+              isControl: p.armRole === 'control',
+              block: p.block,
+              plantedOn: p.plantedOn,
+              areaM2: p.areaM2 === null ? null : Number(p.areaM2),
+              observations: Number(p.observations ?? 0),
+            })),
+        }));
+    // A large trial's overview: plots and observations per site and arm, each site linking to its grid.
+    const plotSummary = large
+      ? usedSites.map((s) => ({
+          name: siteName.get(s.id),
+          href: `${trialHref(trialId, { site: String(s.id), var: filter.var })}#entry`,
+          current: s.id === siteFilter,
+          arms: counts
+            .filter((c) => c.siteId === s.id)
+            .map((c) => ({ arm: c.arm, role: enumLabel(lang, 'role', c.armRole), isControl: c.armRole === 'control', plots: c.plots, observations: c.observations })),
+        }))
+      : null;
+  const common: FieldSpec[] = [
       { name: 'observedOn', label: 'entry.observedOn', type: 'date', hint: 'entry.observedOnHint' },
       { name: 'recordedBy', label: 'entry.recordedBy', maxlength: 100 },
       { name: 'notes', label: 'entry.notes', maxlength: 2000 },
@@ -123,18 +175,26 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         filter: {
           site: filter.site ?? '',
           var: filter.var ?? '',
-          sites: [{ value: '', label: tr(lang, 'entry.allSites'), selected: !siteFilter }, ...usedSites.map((s) => ({ value: String(s.id), label: siteName.get(s.id), selected: s.id === siteFilter }))],
+          page: page > 1 ? String(page) : '',
+          sites: [
+            { value: large ? 'all' : '', label: tr(lang, 'entry.allSites'), selected: !siteFilter },
+            ...usedSites.map((s) => ({ value: String(s.id), label: siteName.get(s.id), selected: s.id === siteFilter })),
+          ],
           variables: [
             { value: '', label: tr(lang, 'entry.allVariables'), selected: !filter.var },
             ...detail.variables.map((v) => ({ value: v.code, label: nameIn(lang, v), selected: v.code === filter.var })),
           ],
-          active: !!(siteFilter || filter.var),
+          active: large ? !allSites || !!filter.var : !!(siteFilter || filter.var),
+          showAllHref: large ? `/trials/${trialId}?site=all#entry` : `/trials/${trialId}#entry`,
         },
+        large: large ? { note: tr(lang, 'entry.largeTrial', { count: totalPlots, size: GRID_PAGE_SIZE }) } : null,
+        pager,
         columns: variables.map((v) => columnView(lang, v)),
         gridColspan: variables.length + 1,
         gridSites,
         plotSites,
-        hasPlots: plotRows.length > 0,
+        plotSummary,
+        hasPlots: totalPlots > 0,
         hasVariables: detail.variables.length > 0,
         commonFields: common.map((f) => fieldView(lang, values, form.errors, f)),
         flash: form.flash,
@@ -252,7 +312,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
   r.get('/trials/:id', async (req, res) => {
     const lang = langOf(res);
     const id = paramId(req, 'TrialNotFound');
-    const filter = { site: str(req.query.site), var: str(req.query.var) };
+    const filter = { site: str(req.query.site), var: str(req.query.var), page: str(req.query.page) };
     const saved = Number(req.query.saved);
     const flash =
       Number.isInteger(saved) && saved > 0
@@ -273,10 +333,10 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
   r.post('/trials/:id/observations', async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
     const body = formBody(req);
-    const filter = { site: body.site || undefined, var: body.var || undefined };
+    const filter = { site: body.site || undefined, var: body.var || undefined, page: body.page || undefined };
     const detail = await trials.getTrial(db, trialId);
-    const plotRows = await plots.listPlots(db, trialId);
-    const { inputs, cells } = collectEntries(body, plotRows.map(toGridPlot), detail.variables);
+    const plotRows = await grid.findGridPlots(db, trialId, cellPlotIds(body));
+    const { inputs, cells } = collectEntries(body, plotRows, detail.variables);
     try {
       const list = parseOrThrow(ObservationList, inputs, { rowBase: 1 });
       const created = await createObservations(db, trialId, list, true);

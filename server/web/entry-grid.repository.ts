@@ -1,0 +1,122 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { GridObservation } from './entry-grid.js';
+
+/**
+ * What the trial page reads, bounded by what it shows: plot counts per site and arm, one page
+ * of plots, and for those plots each cell's count (from `plot_values`) with its latest
+ * observations. Never the trial's observations as a whole.
+ */
+
+/** Non-deleted observations of a plot, as kept in `plot_values`. */
+const observationCount = sql<string>`(select coalesce(sum(pv.n), 0) from plot_values pv where pv.plot_id = p.id)`;
+
+/** Plots and their observations per site and arm, in the grid's order (site, arm position). */
+export async function plotCountsBySiteAndArm(db: Kysely<Database>, trialId: number) {
+  const rows = await db
+    .selectFrom('plots as p')
+    .innerJoin('trialArms as a', 'a.id', 'p.armId')
+    .where('p.trialId', '=', trialId)
+    .where('p.deletedAt', 'is', null)
+    .groupBy(['p.siteId', 'a.id', 'a.name', 'a.role', 'a.position'])
+    .select(['p.siteId', 'a.name as arm', 'a.role as armRole'])
+    .select((eb) => [eb.fn.countAll<string>().as('plots'), sql<string>`sum(${observationCount})`.as('observations')])
+    .orderBy('p.siteId')
+    .orderBy('a.position')
+    .execute();
+  return rows.map((r) => ({ ...r, plots: Number(r.plots), observations: Number(r.observations ?? 0) }));
+}
+
+/** Plots of a trial (of one site if given) in the grid's order, a page of them when `limit` is given. */
+export function listGridPlots(db: Kysely<Database>, trialId: number, f: { siteId?: number; offset?: number; limit?: number } = {}) {
+  let q = db
+    .selectFrom('plots as p')
+    .innerJoin('trialArms as a', 'a.id', 'p.armId')
+    .select(['p.id', 'p.label', 'p.siteId', 'p.block', 'p.plantedOn', 'p.areaM2', 'a.name as arm', 'a.role as armRole'])
+    .select(observationCount.as('observations'))
+    .where('p.trialId', '=', trialId)
+    .where('p.deletedAt', 'is', null);
+  if (f.siteId !== undefined) q = q.where('p.siteId', '=', f.siteId);
+  q = q.orderBy('p.siteId').orderBy('a.position').orderBy('p.label').orderBy('p.id');
+  if (f.limit !== undefined) q = q.limit(f.limit).offset(f.offset ?? 0);
+  return q.execute();
+}
+
+/** The plots of a trial with these ids (others are left out), in the grid's order. */
+export function findGridPlots(db: Kysely<Database>, trialId: number, ids: readonly number[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('plots as p')
+    .innerJoin('trialArms as a', 'a.id', 'p.armId')
+    .select(['p.id', 'p.label', 'p.siteId', 'p.block', 'p.plantedOn', 'a.name as arm', 'a.role as armRole'])
+    .where('p.trialId', '=', trialId)
+    .where('p.deletedAt', 'is', null)
+    .where('p.id', 'in', [...ids])
+    .orderBy('p.siteId')
+    .orderBy('a.position')
+    .orderBy('p.label')
+    .execute();
+}
+
+export interface CellHistory {
+  /** Every non-deleted observation of the cell. */
+  count: number;
+  /** The latest of them (at most the limit asked for), oldest first. */
+  observations: GridObservation[];
+}
+
+/**
+ * For each plot × variable given that has observations: its count and its latest `limit`
+ * observations (latest = last observed, undated ones counting as the earliest; then the last
+ * entered), keyed by `${plotId}.${variableId}`. One query: the counts come from
+ * `plot_values`, each cell's latest rows from the (plot_id, variable_id) index.
+ */
+export async function cellHistories(
+  db: Kysely<Database>,
+  plotIds: readonly number[],
+  variableIds: readonly number[],
+  limit: number,
+): Promise<Map<string, CellHistory>> {
+  const out = new Map<string, CellHistory>();
+  if (plotIds.length === 0 || variableIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('plotValues as pv')
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('observations as o')
+          .select(['o.id', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.recordedBy', 'o.notes', 'o.version'])
+          .whereRef('o.plotId', '=', 'pv.plotId')
+          .whereRef('o.variableId', '=', 'pv.variableId')
+          .where('o.deletedAt', 'is', null)
+          .orderBy(sql`o.observed_on desc nulls last`)
+          .orderBy('o.id', 'desc')
+          .limit(limit)
+          .as('h'),
+      (join) => join.onTrue(),
+    )
+    .select(['pv.plotId', 'pv.variableId', 'pv.n'])
+    .selectAll('h')
+    .where('pv.plotId', 'in', [...plotIds])
+    .where('pv.variableId', 'in', [...variableIds])
+    .execute();
+  for (const r of rows) {
+    const key = `${r.plotId}.${r.variableId}`;
+    let cell = out.get(key);
+    if (!cell) out.set(key, (cell = { count: Number(r.n), observations: [] }));
+    cell.observations.push({
+      id: Number(r.id),
+      plotId: r.plotId,
+      variableId: r.variableId,
+      valueNumber: r.valueNumber,
+      valueDate: r.valueDate,
+      valueText: r.valueText,
+      observedOn: r.observedOn,
+      recordedBy: r.recordedBy,
+      notes: r.notes,
+      version: r.version,
+    });
+  }
+  for (const cell of out.values()) cell.observations.sort((a, b) => (a.observedOn ?? '').localeCompare(b.observedOn ?? '') || a.id - b.id);
+  return out;
+}

@@ -1,0 +1,172 @@
+import { parseHTML } from 'linkedom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CELL_HISTORY_LIMIT, GRID_PAGE_SIZE } from '../../server/web/trials.pages.js';
+import { startTestApp, type TestApp } from '../support/context.js';
+import { ensureVariables, makeProject, YIELD } from '../support/factories.js';
+
+/**
+ * The trial page of a large trial: 3 sites × 1,000 plots (500 treatment, 500 control),
+ * 10 yield observations per plot and 25 on the first plot, written straight to the database.
+ * The page shows one site and one page of plots at a time, and reads only their observations.
+ */
+
+const SITES = 3;
+const PLOTS_PER_SITE = 1000;
+const PER_PLOT = 10;
+const FIRST_PLOT_EXTRA = 15;
+
+let app: TestApp;
+let trialId: number;
+let siteIds: number[];
+let yieldId: number;
+let firstPlotId: number;
+
+async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<string, string> } = {}) {
+  const res = await fetch(app.baseUrl + path, {
+    method: opts.form ? 'POST' : 'GET',
+    redirect: 'manual',
+    headers: {
+      accept: 'text/html',
+      authorization: `Bearer ${app.admin.token}`,
+      cookie: `lang=${opts.lang ?? 'zh'}`,
+      ...(opts.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    body: opts.form ? new URLSearchParams(opts.form).toString() : undefined,
+  });
+  const html = await res.text();
+  const { document } = parseHTML(html);
+  return { status: res.status, location: res.headers.get('location'), doc: document, text: document.body?.textContent?.replace(/\s+/g, ' ') ?? '' };
+}
+
+const rowLabels = (doc: Document) => [...doc.querySelectorAll('tr.plot-row .plot-label')].map((e) => e.textContent);
+const label = (site: number, arm: 'T' | 'C', i: number) => `S${site + 1}-${arm}${String(i).padStart(4, '0')}`;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await ensureVariables(app, [YIELD]);
+  const { project, sites } = await makeProject(app, ['一号点', '二号点', '三号点']);
+  siteIds = sites.map((s: { id: number }) => s.id);
+  const trial = await app.post(`/api/projects/${project.id}/trials`, {
+    name: '大试验',
+    crop: '番茄',
+    design: 'crd',
+    arms: [{ name: 'T', role: 'treatment' }, { name: 'C', role: 'control' }],
+    variables: [YIELD.code],
+  });
+  expect(trial.status).toBe(201);
+  trialId = trial.body.id;
+  const db = app.db;
+  const arms = await db.selectFrom('trialArms').select(['id', 'name']).where('trialId', '=', trialId).execute();
+  const armId = (n: string) => arms.find((a) => a.name === n)!.id;
+  yieldId = (await db.selectFrom('variables').select('id').where('code', '=', YIELD.code).executeTakeFirstOrThrow()).id;
+
+  const plots = [];
+  for (let s = 0; s < SITES; s++) {
+    for (let i = 1; i <= PLOTS_PER_SITE / 2; i++) {
+      for (const arm of ['T', 'C'] as const) plots.push({ trialId, siteId: siteIds[s], armId: armId(arm), label: label(s, arm, i), plantedOn: '2026-03-01' });
+    }
+  }
+  const plotIds: number[] = [];
+  for (let i = 0; i < plots.length; i += 1000) {
+    for (const r of await db.insertInto('plots').values(plots.slice(i, i + 1000)).returning('id').execute()) plotIds.push(r.id);
+  }
+  firstPlotId = (await db.selectFrom('plots').select('id').where('trialId', '=', trialId).where('label', '=', label(0, 'T', 1)).executeTakeFirstOrThrow()).id;
+
+  const observations = [];
+  for (const plotId of plotIds) {
+    const n = PER_PLOT + (plotId === firstPlotId ? FIRST_PLOT_EXTRA : 0);
+    for (let k = 0; k < n; k++) {
+      observations.push({ plotId, variableId: yieldId, valueNumber: String(100 + k), observedOn: `2026-06-${String(1 + (k % 28)).padStart(2, '0')}` });
+    }
+  }
+  for (let i = 0; i < observations.length; i += 2000) {
+    await db.insertInto('observations').values(observations.slice(i, i + 2000)).execute();
+  }
+  // The connections kept alive from the setup may have been closed by the server meanwhile.
+  for (let i = 0; i < 3; i++) if (await fetch(`${app.baseUrl}/api/health`).then((r) => r.ok, () => false)) break;
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('the trial page of a large trial', () => {
+  it('shows the first site, one page of plots, and page links', async () => {
+    const p = await page(`/trials/${trialId}`);
+    expect(p.status).toBe(200);
+    const labels = rowLabels(p.doc);
+    expect(labels).toHaveLength(GRID_PAGE_SIZE);
+    expect(labels[0]).toBe(label(0, 'T', 1));
+    expect(labels.every((l) => l!.startsWith('S1-T'))).toBe(true);
+    expect(p.doc.querySelectorAll('tbody tr.site-row')).toHaveLength(1);
+    expect(p.doc.querySelector('select[name="site"] option[selected]')!.getAttribute('value')).toBe(String(siteIds[0]));
+    expect(p.text).toContain('第 1 页，共 10 页（第 1–100 个小区，共 1000 个）');
+    const pager = p.doc.querySelector('nav.pager')!;
+    expect(pager.querySelector('a[rel="next"]')!.getAttribute('href')).toBe(`/trials/${trialId}?site=${siteIds[0]}&page=2#entry`);
+    expect(pager.querySelector('a[rel="prev"]')).toBeNull();
+    expect(pager.querySelector('[aria-current="page"]')!.textContent).toBe('1');
+    expect([...pager.querySelectorAll('a')].map((a) => a.textContent)).toContain('10');
+  });
+
+  it('reads only the observations of the plots shown', async () => {
+    const p = await page(`/trials/${trialId}`);
+    const summaries = [...p.doc.querySelectorAll('.history summary')];
+    expect(summaries).toHaveLength(GRID_PAGE_SIZE);
+    // Each plot's cell lists its own observations; the first plot's only the latest.
+    const items = p.doc.querySelectorAll('.history li').length;
+    expect(items).toBe((GRID_PAGE_SIZE - 1) * PER_PLOT + CELL_HISTORY_LIMIT);
+    const first = p.doc.querySelector(`#plot-${firstPlotId} .history`)!;
+    expect(first.querySelector('summary')!.textContent).toContain(`已有 ${PER_PLOT + FIRST_PLOT_EXTRA} 条`);
+    expect(first.querySelectorAll('li')).toHaveLength(CELL_HISTORY_LIMIT);
+    expect(first.textContent).toContain(`只列出最近 ${CELL_HISTORY_LIMIT} 条`);
+    // The latest observation is the last listed and the one the summary names.
+    const values = [...first.querySelectorAll('.h-value')].map((e) => e.textContent);
+    expect(first.querySelector('summary')!.textContent).toContain(`最近 ${values.at(-1)}`);
+    expect(first.querySelectorAll('a.h-edit')).toHaveLength(CELL_HISTORY_LIMIT);
+  });
+
+  it('pages within a site and across all sites, and keeps the page in range', async () => {
+    const second = await page(`/trials/${trialId}?page=2`);
+    expect(rowLabels(second.doc)[0]).toBe(label(0, 'T', 101));
+    const last = await page(`/trials/${trialId}?site=${siteIds[1]}&page=99`);
+    expect(rowLabels(last.doc)).toHaveLength(GRID_PAGE_SIZE);
+    expect(rowLabels(last.doc).at(-1)).toBe(label(1, 'C', 500));
+    expect(last.doc.querySelector('nav.pager a[rel="next"]')).toBeNull();
+    const all = await page(`/trials/${trialId}?site=all&page=11`);
+    expect(rowLabels(all.doc)[0]).toBe(label(1, 'T', 1));
+    expect(all.text).toContain('共 30 页');
+    const en = await page(`/trials/${trialId}?page=3`, { lang: 'en' });
+    expect(en.text).toContain('Page 3 of 10 (plots 201–300 of 1000)');
+    expect(en.doc.querySelector('nav.pager a[rel="prev"]')!.textContent).toBe('Previous page');
+  });
+
+  it('summarises the plots per site and arm instead of listing every plot', async () => {
+    const p = await page(`/trials/${trialId}`);
+    expect(p.doc.querySelector('.plots-table')).toBeNull();
+    const rows = [...p.doc.querySelectorAll('table.plot-counts tbody tr')];
+    expect(rows).toHaveLength(SITES * 2);
+    const cells = rows[0].querySelectorAll('td.num');
+    expect(cells[0].textContent).toBe(String(PLOTS_PER_SITE / 2));
+    expect(cells[1].textContent).toBe(String((PLOTS_PER_SITE / 2) * PER_PLOT + FIRST_PLOT_EXTRA));
+    expect(rows[2].querySelector('a')!.getAttribute('href')).toBe(`/trials/${trialId}?site=${siteIds[1]}#entry`);
+  });
+
+  it('saves from a later page all or nothing and comes back to that page', async () => {
+    const p2 = await page(`/trials/${trialId}?page=2`);
+    const [a, b] = [...p2.doc.querySelectorAll('tr.plot-row')].slice(0, 2).map((r) => Number(r.id.slice('plot-'.length)));
+    const bad = await page(`/trials/${trialId}/observations`, {
+      form: { observedOn: '2026-07-01', site: '', page: '2', [`v.${a}.${yieldId}`]: '700', [`v.${b}.${yieldId}`]: '7x' },
+    });
+    expect(bad.status).toBe(400);
+    expect(rowLabels(bad.doc)[0]).toBe(label(0, 'T', 101));
+    expect(bad.doc.querySelector(`#c-${b}-${yieldId}`)!.closest('td')!.querySelector('.field-error')).not.toBeNull();
+    expect(bad.doc.querySelector(`#c-${a}-${yieldId}`)!.getAttribute('value')).toBe('700');
+    expect(bad.doc.querySelector('input[name="page"]')!.getAttribute('value')).toBe('2');
+    const ok = await page(`/trials/${trialId}/observations`, {
+      form: { observedOn: '2026-07-01', site: '', page: '2', [`v.${a}.${yieldId}`]: '700', [`v.${b}.${yieldId}`]: '710' },
+    });
+    expect(ok.status).toBe(303);
+    expect(ok.location).toBe(`/trials/${trialId}?page=2&saved=2#entry`);
+    const after = await page(`/trials/${trialId}?page=2`);
+    expect(after.doc.querySelector(`#plot-${a} .history summary`)!.textContent).toContain(`已有 ${PER_PLOT + 1} 条`);
+  });
+});
