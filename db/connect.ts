@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlitePool } from './pglite-pool.js';
 import type { Database } from './database.js';
 import { makeActorHook, SET_ACTOR_SQL } from './actor.js';
+import { registerCopyPool } from './copy.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -42,13 +43,16 @@ function pgTypes() {
   };
 }
 
-/** Every connection handed out carries the current actor for the audit triggers (db/actor.ts). */
+/** Every connection handed out carries the current actor for the audit triggers (db/actor.ts);
+ * on PostgreSQL the pool also serves COPY (db/copy.ts). */
 export function makeKysely(dialectPool: pg.Pool | PGlitePool): Kysely<Database> {
   const setActor = makeActorHook<DatabaseConnection>((connection, params) => connection.executeQuery(CompiledQuery.raw(SET_ACTOR_SQL, params)));
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: dialectPool as unknown as pg.Pool, onReserveConnection: setActor }),
     plugins: [new CamelCasePlugin()],
   });
+  if (dialectPool instanceof pg.Pool) registerCopyPool(db as Kysely<unknown>, dialectPool);
+  return db;
 }
 
 /** Opens PostgreSQL through `pg` when a URL is given, else the embedded PGlite. */

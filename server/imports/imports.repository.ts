@@ -82,7 +82,7 @@ export async function flagDuplicateObservations(db: Kysely<Database>, id: string
         first_value(r.column_name) over w as first_column,
         row_number() over w as k
       from import_rows r
-      where r.import_id = ${id} and r.action = 'pending'
+      where r.import_id = ${id} and r.action <> 'error'
       window w as (partition by r.plot_id, r.variable_id, r.observed_on order by r.seq)
     ), dup as (
       select * from ranked where k > 1
@@ -103,13 +103,40 @@ export async function flagDuplicateObservations(db: Kysely<Database>, id: string
   `.execute(db);
 }
 
+/** The trial's data version (trial_data_versions), null when it has none. */
+export async function trialDataVersion(db: Kysely<Database>, trialId: number): Promise<number | null> {
+  const r = await sql<{ version: number }>`select version from trial_data_versions where trial_id = ${trialId}`.execute(db);
+  return r.rows[0] ? Number(r.rows[0].version) : null;
+}
+
+/**
+ * The trial's data version, its row locked for the rest of the transaction: a writer to the
+ * trial still in progress is waited for, and later ones wait (each write bumps this row).
+ */
+export async function lockTrialDataVersion(db: Kysely<Database>, trialId: number): Promise<number | null> {
+  const r = await sql<{ version: number }>`select version from trial_data_versions where trial_id = ${trialId} for update`.execute(db);
+  return r.rows[0] ? Number(r.rows[0].version) : null;
+}
+
+/** Whether any plot of the trial holds a live observation. */
+export async function trialHasObservations(db: Kysely<Database>, trialId: number): Promise<boolean> {
+  const r = await sql<{ any: boolean }>`
+    select exists (
+      select 1 from plots p join observations o on o.plot_id = p.id and o.deleted_at is null
+      where p.trial_id = ${trialId}
+    ) as any
+  `.execute(db);
+  return !!r.rows[0]?.any;
+}
+
 /**
  * Sorts each checked observation into create, update or unchanged by the observation that
  * already exists for its plot, variable and observed-on date (equal numbers written
  * differently, 5427.1 and 5427.10, are the same value). Notes and recorder count only when
- * the file has those columns.
+ * the file has those columns. With `staged`, right after staging (every checked row is a
+ * create), only the rows that match an observation are rewritten.
  */
-export async function classifyObservations(db: Kysely<Database>, id: string, opts: { notes: boolean; recordedBy: boolean }) {
+export async function classifyObservations(db: Kysely<Database>, id: string, opts: { notes: boolean; recordedBy: boolean; staged?: boolean }) {
   // Observed-on dates are compared through coalesce so the match is a plain equality the
   // planner can hash (a large import) or look up by index (a small one).
   await sql`
@@ -121,7 +148,7 @@ export async function classifyObservations(db: Kysely<Database>, id: string, opt
           and (not ${opts.notes} or o.notes is not distinct from r.notes)
           and (not ${opts.recordedBy} or o.recorded_by is not distinct from r.recorded_by)) as same
       from import_rows r
-      left join observations o
+      ${opts.staged ? sql`join` : sql`left join`} observations o
         on o.plot_id = r.plot_id and o.variable_id = r.variable_id
         and coalesce(o.observed_on, 'infinity'::date) = coalesce(r.observed_on, 'infinity'::date)
         and o.deleted_at is null

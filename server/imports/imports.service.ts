@@ -31,6 +31,8 @@ interface ImportOptions {
   notes?: boolean;
   recordedBy?: boolean;
   present?: string[];
+  /** The trial's data version before its observations were checked (trial_data_versions). */
+  dataVersion?: number | null;
 }
 
 /**
@@ -53,18 +55,22 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     expiresAt: new Date(Date.now() + PREVIEW_TTL_MS),
   });
   const { spool } = upload;
+  let stager: Stager | undefined;
   try {
     const { format, bom } = sniff(await spool.head());
     let encoding: TextEncoding | null = format === 'csv' ? (bom ?? 'utf-8') : null;
+    // Read before anything is checked: any write the check or its classification depends on
+    // moves it, and the commit then classifies again.
+    const dataVersion = target.kind === 'observations' ? await repo.trialDataVersion(db, target.trialId!) : null;
     const run = async (source: Readable, enc: TextEncoding | null) => {
-      const stager = new Stager(db, id);
+      stager = new Stager(db, id, { copy: target.kind === 'observations' });
       const rows = (format === 'xlsx' ? readXlsx(source) : readCsv(decodeText(source, enc!)))[Symbol.asyncIterator]();
       let shape: ImportShape = 'table';
       let options: ImportOptions = {};
       if (target.kind === 'observations') {
         const c = await checkObservations(db, target.trialId!, rows, stager, opts.shape);
         shape = c.shape;
-        options = { notes: c.notes, recordedBy: c.recordedBy };
+        options = { notes: c.notes, recordedBy: c.recordedBy, dataVersion };
         await stager.flush();
         return { stager, shape, options, columns: c.columns };
       }
@@ -78,6 +84,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
       out = await run(spool.live!, encoding);
     } catch (err) {
       if (!(err instanceof NotUtf8)) throw err;
+      await stager?.abort();
       spool.detachLive();
       await upload.done;
       await repo.clearStaging(db, id);
@@ -88,7 +95,10 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     await upload.done;
     if (target.kind === 'observations') {
       await repo.flagDuplicateObservations(db, id);
-      await repo.classifyObservations(db, id, { notes: !!out.options.notes, recordedBy: !!out.options.recordedBy });
+      // Rows are staged as creates; only those matching a live observation change.
+      if (await repo.trialHasObservations(db, target.trialId!)) {
+        await repo.classifyObservations(db, id, { notes: !!out.options.notes, recordedBy: !!out.options.recordedBy, staged: true });
+      }
     }
     const counts = await repo.countActions(db, id);
     const stored = await repo.countIssues(db, id);
@@ -108,6 +118,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     });
     return id;
   } catch (err) {
+    await stager?.abort();
     spool.detachLive();
     await upload.done.catch(() => undefined);
     await repo.deleteImport(db, id);
@@ -187,8 +198,10 @@ export type CommitResult = ReturnType<typeof commitResult>;
 /**
  * Writes a checked preview in one transaction. Committing again answers the first result
  * and writes nothing; a preview with problems, an expired one or one still being checked
- * is refused. Observations are classified again inside the transaction, so what was
- * written by others since the preview is neither duplicated nor lost.
+ * is refused. For observations the trial's data version is locked first (writers to the
+ * trial wait until the commit ends); when it has moved since the preview, the rows are
+ * classified again inside the transaction, so what was written by others since the preview
+ * is neither duplicated nor lost. When it has not, the preview's classification stands.
  */
 export async function commitImport(db: Kysely<Database>, id: string, lang: Lang): Promise<CommitResult> {
   return db.transaction().execute(async (tx) => {
@@ -212,9 +225,14 @@ export async function commitImport(db: Kysely<Database>, id: string, lang: Lang)
     let counts: { create: number; update: number; unchanged: number };
     if (imp.kind === 'observations') {
       const opts = { notes: !!options.notes, recordedBy: !!options.recordedBy };
-      await repo.classifyObservations(tx, id, opts);
-      if ((await repo.countRowsOnDeletedPlots(tx, id)) > 0) throw new AppError(409, 'ImportStale', 'error.ImportStale');
-      counts = await repo.countActions(tx, id);
+      const version = await repo.lockTrialDataVersion(tx, imp.trialId!);
+      if (version == null || options.dataVersion == null || version !== options.dataVersion) {
+        await repo.classifyObservations(tx, id, opts);
+        if ((await repo.countRowsOnDeletedPlots(tx, id)) > 0) throw new AppError(409, 'ImportStale', 'error.ImportStale');
+        counts = await repo.countActions(tx, id);
+      } else {
+        counts = { create: imp.createCount, update: imp.updateCount, unchanged: imp.unchangedCount };
+      }
       await repo.applyObservations(tx, id, opts);
     } else if (imp.kind === 'plots') {
       counts = await applyPlots(tx, imp.trialId!, id, options.present ?? []);

@@ -252,7 +252,7 @@ async function stage(
   await stager.row({
     rowNumber,
     columnName: column,
-    action: error ? 'error' : 'pending',
+    action: error ? 'error' : 'create',
     plotId: plot?.id ?? null,
     variableId: variable?.id ?? null,
     valueNumber: stored?.valueNumber ?? null,

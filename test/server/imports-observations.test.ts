@@ -329,6 +329,47 @@ describe('importing observations from a spreadsheet', () => {
     expect(shown.body).toMatchObject({ status: 'committed', created: 2 });
   });
 
+  it('classifies again at commit what was written to the trial after the preview, and neither duplicates nor loses it', async () => {
+    const rows = [
+      ['plot', 'variable', 'value', 'observed_on'],
+      ['什托-示范1', 'yield', '31', '2018-03-01'],
+      ['什托-示范1', 'yield', '32', '2018-03-02'],
+      ['什托-示范1', 'yield', '33', '2018-03-03'],
+    ];
+    const preview = await upload(app, `/api/trials/${TRIAL}/imports`, utf8Csv(rows));
+    expect(preview.body.summary).toEqual({ create: 3, update: 0, unchanged: 0, errors: 0 });
+    // Meanwhile someone enters the first value as in the file and the second differently.
+    const entered = await app.post(`/api/trials/${TRIAL}/observations`, [
+      { plot: '什托-示范1', variable: 'yield_kg_per_mu', value: '31', observedOn: '2018-03-01' },
+      { plot: '什托-示范1', variable: 'yield_kg_per_mu', value: '99', observedOn: '2018-03-02' },
+    ]);
+    expect(entered.status).toBe(201);
+    const before = await count();
+    expect((await commit(app, preview.body.id)).body).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
+    const after = await observations(app, TRIAL);
+    expect(after.length).toBe(before + 1);
+    const march = after.filter((o) => o.plot === '什托-示范1' && o.observedOn?.startsWith('2018-03-0'));
+    expect(march.map((o) => [o.observedOn, o.valueText]).sort()).toEqual([
+      ['2018-03-01', '31'],
+      ['2018-03-02', '32'],
+      ['2018-03-03', '33'],
+    ]);
+  });
+
+  it('reads a long file again as GB18030 when its first non-UTF-8 byte comes after thousands of staged rows, staging each row once', async () => {
+    const note = 'n'.repeat(120);
+    const rows: (string | null)[][] = [['plot', 'variable', 'value', 'observed_on', 'notes']];
+    for (let i = 0; i < 12000; i++) rows.push([`X${i}`, 'yield', '1', '2018-04-01', note]);
+    rows.push(['和布-示范1', '产量', '1', '2018-04-01', note]);
+    const res = await upload(app, `/api/trials/${TRIAL}/imports`, gbkCsv(rows), { lang: 'en' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'invalid', encoding: 'gb18030', rows: 12001, summary: { create: 1, errors: 12000 } });
+    expect(res.body.issues[0]).toEqual({ row: 2, column: 'plot', message: 'the trial has no plot "X0"' });
+    const { rows: staged } = await sql<{ n: number; seqs: number }>`
+      select count(*)::int as n, count(distinct seq)::int as seqs from import_rows where import_id = ${res.body.id}`.execute(app.db);
+    expect(staged[0]).toEqual({ n: 12001, seqs: 12001 });
+  });
+
   it('refuses content types that are not a file', async () => {
     const res = await app.post(`/api/trials/${TRIAL}/imports`, { plot: 'x' });
     expect(res.status).toBe(415);
