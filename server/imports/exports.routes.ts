@@ -10,7 +10,7 @@ import { safeFileName, sheetWriter, type WriterOptions } from './sheet-writer.js
 
 /** Writes a table as the response; headers are sent only once the table could be built. */
 async function send(res: Response, table: service.Table, opts: Omit<WriterOptions, 'fileName' | 'fallbackName'> & { ext: string; fallback: string }) {
-  const writer = sheetWriter(res, table.header, {
+  const writer = await sheetWriter(res, table.header, {
     ...opts,
     fileName: `${safeFileName(table.name)}.${opts.ext}`,
     fallbackName: `${opts.fallback}.${opts.ext}`,

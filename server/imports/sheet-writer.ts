@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import type { Response } from 'express';
 import { decimalPlaces, fitsInDouble } from './cells.js';
@@ -41,9 +41,10 @@ export interface WriterOptions {
 /**
  * Streams a table to the response as CSV (UTF-8 with BOM, CRLF, numbers as their exact text)
  * or XLSX (numbers as number cells when a double holds them exactly, with as many decimals
- * as stored; days as date cells). Rows are written as they come, never all held.
+ * as stored; days as date cells). Rows are written as they come, never all held. ExcelJS is
+ * loaded on the first XLSX, not at start.
  */
-export function sheetWriter(res: Response, header: string[], opts: WriterOptions): SheetWriter {
+export async function sheetWriter(res: Response, header: string[], opts: WriterOptions): Promise<SheetWriter> {
   res.setHeader('Content-Disposition', contentDisposition(opts.fileName, opts.fallbackName));
   res.setHeader('Cache-Control', 'no-store');
   if (opts.format === 'csv') {
@@ -63,8 +64,9 @@ export function sheetWriter(res: Response, header: string[], opts: WriterOptions
       },
     };
   }
+  const { default: Excel } = await import('exceljs');
   res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
+  const book = new Excel.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
   const sheet = book.addWorksheet(opts.sheetName ?? 'Sheet1', { views: [{ state: 'frozen', ySplit: 1 }] });
   const head = sheet.addRow(header);
   head.font = { bold: true };

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Readable, pipeline } from 'node:stream';
 import { AppError } from '../errors.js';
@@ -132,29 +132,39 @@ type ReaderInternals = {
   _parseStyles(entry: Readable): unknown;
   _parseWorkbook(entry: Readable): unknown;
 };
-const BaseReader = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>) => ExcelJS.stream.xlsx.WorkbookReader & ReaderInternals;
+type WorkbookReader = ExcelJS.stream.xlsx.WorkbookReader & ReaderInternals;
+type ReaderClass = new (input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>) => WorkbookReader;
+
+let utf8SafeReader: Promise<ReaderClass> | undefined;
 
 /**
  * ExcelJS's streaming reader decodes each decompressed chunk of XML on its own, so a Chinese
  * character that straddles two chunks turns into "��" (exceljs issues #2063, #2084). This
- * reader hands it text decoded across chunk boundaries instead.
+ * reader hands it text decoded across chunk boundaries instead. ExcelJS is loaded on the
+ * first XLSX, not at start.
  */
-class Utf8SafeWorkbookReader extends BaseReader {
-  override _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
-    return super._parseWorksheet(utf8Chunks(iterator), sheetNo);
-  }
-  override _parseSharedStrings(entry: Readable) {
-    entry.setEncoding('utf8');
-    return super._parseSharedStrings(entry);
-  }
-  override _parseStyles(entry: Readable) {
-    entry.setEncoding('utf8');
-    return super._parseStyles(entry);
-  }
-  override _parseWorkbook(entry: Readable) {
-    entry.setEncoding('utf8');
-    return super._parseWorkbook(entry);
-  }
+function utf8SafeWorkbookReader(): Promise<ReaderClass> {
+  utf8SafeReader ??= import('exceljs').then(({ default: Excel }) => {
+    const BaseReader = Excel.stream.xlsx.WorkbookReader as unknown as ReaderClass;
+    return class Utf8SafeWorkbookReader extends BaseReader {
+      override _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
+        return super._parseWorksheet(utf8Chunks(iterator), sheetNo);
+      }
+      override _parseSharedStrings(entry: Readable) {
+        entry.setEncoding('utf8');
+        return super._parseSharedStrings(entry);
+      }
+      override _parseStyles(entry: Readable) {
+        entry.setEncoding('utf8');
+        return super._parseStyles(entry);
+      }
+      override _parseWorkbook(entry: Readable) {
+        entry.setEncoding('utf8');
+        return super._parseWorkbook(entry);
+      }
+    };
+  });
+  return utf8SafeReader;
 }
 
 /** An XLSX cell as a Cell: formulas by their result, rich text as its text, a number shown
@@ -182,7 +192,8 @@ function xlsxCell(cell: ExcelJS.Cell): Cell {
  * held whole in memory). Date cells arrive as dates, numbers as numbers.
  */
 export async function* readXlsx(bytes: Readable): AsyncGenerator<TableRow> {
-  const reader = new Utf8SafeWorkbookReader(bytes, {
+  const Reader = await utf8SafeWorkbookReader();
+  const reader = new Reader(bytes, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
