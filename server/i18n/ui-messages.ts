@@ -187,7 +187,7 @@ export const uiMessages = {
   'entry.prevPage': { zh: '上一页', en: 'Previous page' },
   'entry.nextPage': { zh: '下一页', en: 'Next page' },
   'entry.pageN': { zh: '第 {page} 页', en: 'Page {page}' },
-  'trial.plotCounts': { zh: '各示范点、处理的小区数和观测条数', en: 'Plots and observations per site and arm' },
+  'trial.plotCounts': { zh: '各示范点、处理的小区数', en: 'Plots per site and arm' },
   'plot.plotCount': { zh: '小区数', en: 'Plots' },
   'entry.noPlots': { zh: '这个试验还没有小区。', en: 'This trial has no plots yet.' },
   'entry.noVariables': { zh: '这个试验还没有选择观测指标。', en: 'This trial has no variables yet.' },

@@ -4,14 +4,14 @@ import type { GridObservation } from './entry-grid.js';
 
 /**
  * What the trial page reads, bounded by what it shows: plot counts per site and arm, one page
- * of plots, and for those plots each cell's count (from `plot_values`) with its latest
- * observations. Never the trial's observations as a whole.
+ * of plots (each with its observation count from `plot_values`), and for those plots each
+ * cell's count with its latest observations. Never the trial's observations as a whole.
  */
 
 /** Non-deleted observations of a plot, as kept in `plot_values`. */
 const observationCount = sql<string>`(select coalesce(sum(pv.n), 0) from plot_values pv where pv.plot_id = p.id)`;
 
-/** Plots and their observations per site and arm, in the grid's order (site, arm position). */
+/** Plots per site and arm, in the grid's order (site, arm position). */
 export async function plotCountsBySiteAndArm(db: Kysely<Database>, trialId: number) {
   const rows = await db
     .selectFrom('plots as p')
@@ -20,11 +20,11 @@ export async function plotCountsBySiteAndArm(db: Kysely<Database>, trialId: numb
     .where('p.deletedAt', 'is', null)
     .groupBy(['p.siteId', 'a.id', 'a.name', 'a.role', 'a.position'])
     .select(['p.siteId', 'a.name as arm', 'a.role as armRole'])
-    .select((eb) => [eb.fn.countAll<string>().as('plots'), sql<string>`sum(${observationCount})`.as('observations')])
+    .select((eb) => eb.fn.countAll<string>().as('plots'))
     .orderBy('p.siteId')
     .orderBy('a.position')
     .execute();
-  return rows.map((r) => ({ ...r, plots: Number(r.plots), observations: Number(r.observations ?? 0) }));
+  return rows.map((r) => ({ ...r, plots: Number(r.plots) }));
 }
 
 /** Plots of a trial (of one site if given) in the grid's order, a page of them when `limit` is given. */

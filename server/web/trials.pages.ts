@@ -132,7 +132,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
               observations: Number(p.observations ?? 0),
             })),
         }));
-    // A large trial's overview: plots and observations per site and arm, each site linking to its grid.
+    // A large trial's overview: plots per site and arm, each site linking to its grid.
     const plotSummary = large
       ? usedSites.map((s) => ({
           name: siteName.get(s.id),
@@ -140,7 +140,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
           current: s.id === siteFilter,
           arms: counts
             .filter((c) => c.siteId === s.id)
-            .map((c) => ({ arm: c.arm, role: enumLabel(lang, 'role', c.armRole), isControl: c.armRole === 'control', plots: c.plots, observations: c.observations })),
+            .map((c) => ({ arm: c.arm, role: enumLabel(lang, 'role', c.armRole), isControl: c.armRole === 'control', plots: c.plots })),
         }))
       : null;
   const common: FieldSpec[] = [
