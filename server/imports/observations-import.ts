@@ -8,7 +8,7 @@ import { listVariables } from '../variables/variables.repository.js';
 import { cellText, halfWidth, isBlank, readDate, readDecimal, type Cell, type Read } from './cells.js';
 import { OBSERVATION_COLUMNS, dateColumnBase, variableResolver, type ObservationField, type VariableResolver } from './columns.js';
 import { RowProblems, cellAt, checkHeaderless, mapColumns, readHeader, type Header } from './sheet.js';
-import type { Stager } from './stager.js';
+import type { StagedRow, Stager } from './stager.js';
 import type { TableRow } from './table-reader.js';
 
 export type ObservationShape = 'long' | 'wide' | 'fieldbook';
@@ -196,7 +196,8 @@ async function longRow(
 ) {
   const { header, fields, t } = c;
   stager.dataRows++;
-  await checkHeaderless(header, row, stager);
+  const headerless = checkHeaderless(header, row, stager);
+  if (headerless) await headerless;
   const problems = new RowProblems();
   const { plot, text: plotText } = checkPlot(row, header, fields, t, problems);
   const varCol = fields.get('variable')!;
@@ -229,10 +230,12 @@ async function longRow(
     value: stored ? shownValue(stored) : cellText(cell),
     observedOn: on ?? (on === null ? null : cellText(cellAt(row, fields.get('observedOn')))),
   };
-  await stage(stager, row.row, header.label(valueCol), problems, plot, variable, stored, on, notes, recordedBy, shown);
+  const staging = stage(stager, row.row, header.label(valueCol), problems, plot, variable, stored, on, notes, recordedBy, shown);
+  if (staging) await staging;
 }
 
-async function stage(
+/** Stages one value with its problems; a promise only when the caller has to wait. */
+function stage(
   stager: Stager,
   rowNumber: number,
   column: string,
@@ -245,11 +248,10 @@ async function stage(
   recordedBy: string | null,
   shown: Record<string, unknown>,
   inherited: RowProblems['list'] = [],
-) {
+): Promise<void> | undefined {
   const error = problems.any || inherited.length > 0 || !plot || !variable || !stored || on === undefined;
   if (error) shown.problems = [...inherited, ...problems.list].map((p) => ({ column: p.column, key: p.key, params: p.params }));
-  await problems.flush(stager, rowNumber);
-  await stager.row({
+  const staged: StagedRow = {
     rowNumber,
     columnName: column,
     action: error ? 'error' : 'create',
@@ -262,7 +264,9 @@ async function stage(
     notes,
     recordedBy,
     shown,
-  });
+  };
+  const flushing = problems.flush(stager, rowNumber);
+  return flushing ? flushing.then(() => stager.row(staged)) : stager.row(staged);
 }
 
 interface WideColumn {
@@ -319,7 +323,8 @@ async function widePlan(header: Header, fields: Map<ObservationField, number>, u
 
 async function wideRow(row: TableRow, header: Header, fields: Map<ObservationField, number>, plan: WideColumn[], t: Targets, stager: Stager) {
   stager.dataRows++;
-  await checkHeaderless(header, row, stager);
+  const headerless = checkHeaderless(header, row, stager);
+  if (headerless) await headerless;
   // Problems of the row as a whole (its plot, its shared date) are reported once and make
   // every value of the row an error.
   const rowProblems = new RowProblems();
@@ -328,7 +333,8 @@ async function wideRow(row: TableRow, header: Header, fields: Map<ObservationFie
   const notes = optionalText(row, header, fields.get('notes'), 2000, rowProblems);
   const recordedBy = optionalText(row, header, fields.get('recordedBy'), 100, rowProblems);
   const inherited = [...rowProblems.list];
-  await rowProblems.flush(stager, row.row);
+  const flushing = rowProblems.flush(stager, row.row);
+  if (flushing) await flushing;
   for (const col of plan) {
     const cell = cellAt(row, col.index);
     if (isBlank(cell)) continue;
@@ -342,6 +348,7 @@ async function wideRow(row: TableRow, header: Header, fields: Map<ObservationFie
       value: v.ok ? shownValue(v.value) : cellText(cell),
       observedOn: own ?? (own === null ? null : cellText(cellAt(row, col.dateIndex ?? fields.get('observedOn')))),
     };
-    await stage(stager, row.row, header.label(col.index), problems, plot, col.variable, v.ok ? v.value : undefined, own, notes, recordedBy, shown, inherited);
+    const staging = stage(stager, row.row, header.label(col.index), problems, plot, col.variable, v.ok ? v.value : undefined, own, notes, recordedBy, shown, inherited);
+    if (staging) await staging;
   }
 }

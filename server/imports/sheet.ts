@@ -50,9 +50,20 @@ export async function mapColumns<F extends string>(header: Header, aliases: Map<
   return { fields, unmatched };
 }
 
-/** Reports cells holding something in a column without a header: nothing is dropped unsaid. */
-export async function checkHeaderless(header: Header, row: TableRow, stager: Stager): Promise<void> {
+/**
+ * Reports cells holding something in a column without a header: nothing is dropped unsaid.
+ * Answers a promise only when there is something to report (most rows have nothing, and a
+ * row costs no extra promise then).
+ */
+export function checkHeaderless(header: Header, row: TableRow, stager: Stager): Promise<void> | undefined {
   for (let i = 0; i < row.cells.length; i++) {
+    if ((i >= header.names.length || !header.names[i]) && !isBlank(row.cells[i])) return reportHeaderless(header, row, stager, i);
+  }
+  return undefined;
+}
+
+async function reportHeaderless(header: Header, row: TableRow, stager: Stager, from: number): Promise<void> {
+  for (let i = from; i < row.cells.length; i++) {
     if ((i >= header.names.length || !header.names[i]) && !isBlank(row.cells[i])) {
       await stager.issue(row.row, header.label(i), 'imp.cellWithoutHeader', { value: cellText(row.cells[i]).slice(0, 50) });
     }
@@ -68,9 +79,14 @@ export class RowProblems {
   get any() {
     return this.list.length > 0;
   }
-  async flush(stager: Stager, row: number) {
-    for (const p of this.list) await stager.issue(row, p.column, p.key, p.params);
+  /** Stages the problems; a promise only when there were any. */
+  flush(stager: Stager, row: number): Promise<void> | undefined {
+    if (!this.list.length) return undefined;
+    const list = this.list;
     this.list = [];
+    return (async () => {
+      for (const p of list) await stager.issue(row, p.column, p.key, p.params);
+    })();
   }
 }
 
