@@ -5,6 +5,7 @@ import { assertVersion, versionConflict } from '../http.js';
 import { mayReadPersonalData } from '../accounts/access.js';
 import { getProject } from '../projects/projects.service.js';
 import type { FarmerInput, FarmerPatch } from './farmers.schemas.js';
+import { setDeleted } from '../../db/soft-delete.js';
 
 /** A farmer as the current account may see it: viewers get no personal data (phone,
  * household and notes are null, and the name is only the farmer's number, `#12`). */
@@ -77,15 +78,7 @@ export async function patchFarmer(db: Kysely<Database>, id: number, patch: Farme
   });
 }
 
-async function setFarmerDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
-  const res = await db
-    .updateTable('farmers')
-    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('deletedAt', deleted ? 'is' : 'is not', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
-}
+const setFarmerDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'farmers', id, deleted);
 
 /** Soft delete: the farmer leaves lists; rosters that name them keep them. */
 export async function deleteFarmer(db: Kysely<Database>, id: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Kysely, Insertable, Updateable } from 'kysely';
 import type { Database, ObservationTable } from '../../db/database.js';
+import { setDeleted } from '../../db/soft-delete.js';
 
 function observationQuery(db: Kysely<Database>) {
   return db
@@ -67,12 +68,4 @@ export async function updateObservation(db: Kysely<Database>, id: number, patch:
 }
 
 /** Soft delete (deleted: true) or its undo; answers whether the observation was in the other state. */
-export async function setObservationDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
-  const res = await db
-    .updateTable('observations')
-    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('deletedAt', deleted ? 'is' : 'is not', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
-}
+export const setObservationDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'observations', id, deleted);

@@ -1,5 +1,6 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, PlotTable } from '../../db/database.js';
+import { setDeleted } from '../../db/soft-delete.js';
 
 /** Plots with their site's name and their arm's name and role. */
 function plotQuery(db: Kysely<Database>) {
@@ -38,12 +39,4 @@ export async function updatePlot(db: Kysely<Database>, id: number, patch: Update
 }
 
 /** Soft delete (deleted: true) or its undo; answers whether the plot was in the other state. */
-export async function setPlotDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
-  const res = await db
-    .updateTable('plots')
-    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('deletedAt', deleted ? 'is' : 'is not', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
-}
+export const setPlotDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'plots', id, deleted);

@@ -5,6 +5,7 @@ import { assertVersion, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './training.repository.js';
 import type { TrainingSessionInput, TrainingSessionPatch } from './training.schemas.js';
+import { setDeleted } from '../../db/soft-delete.js';
 
 /** A session has a roster when farmers were registered for it; otherwise `attendees` is null
  * and it counts as a head count only. */
@@ -135,15 +136,7 @@ export async function patchSession(db: Kysely<Database>, id: number, patch: Trai
   return getSession(db, id);
 }
 
-async function setSessionDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
-  const res = await db
-    .updateTable('trainingSessions')
-    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('deletedAt', deleted ? 'is' : 'is not', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
-}
+const setSessionDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'trainingSessions', id, deleted);
 
 export async function deleteSession(db: Kysely<Database>, id: number) {
   if (!(await setSessionDeleted(db, id, true))) throw AppError.notFound('TrainingSessionNotFound', id);

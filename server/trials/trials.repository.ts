@@ -1,5 +1,6 @@
 import type { Kysely, Insertable, Updateable } from 'kysely';
 import type { Database, TrialArmRow, TrialRow, TrialTable, VariableRow } from '../../db/database.js';
+import { setDeleted } from '../../db/soft-delete.js';
 
 export function listTrials(db: Kysely<Database>, projectId: number): Promise<TrialRow[]> {
   return db.selectFrom('trials').selectAll().where('projectId', '=', projectId).where('deletedAt', 'is', null).orderBy('id').execute();
@@ -30,15 +31,7 @@ export function updateTrial(db: Kysely<Database>, id: number, version: number, p
 }
 
 /** Soft delete (deleted: true) or its undo; answers whether the trial was in the other state. */
-export async function setTrialDeleted(db: Kysely<Database>, id: number, deleted: boolean): Promise<boolean> {
-  const res = await db
-    .updateTable('trials')
-    .set((eb) => ({ deletedAt: deleted ? new Date() : null, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('deletedAt', deleted ? 'is' : 'is not', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
-}
+export const setTrialDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'trials', id, deleted);
 
 /** Locks (by the user) or unlocks the trial; answers whether it was in the other state. */
 export async function setTrialLock(db: Kysely<Database>, id: number, lockedBy: number | null): Promise<boolean> {
