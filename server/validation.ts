@@ -111,3 +111,12 @@ export const optionalText = (max = 2000) =>
     .nullish()
     .transform((v) => (v === '' || v === undefined ? null : v));
 export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive();
+
+/**
+ * A body that is one object or a list of them: parsed with `one` or `list`, rows numbered
+ * from 1 in a list. `batch` says which was sent (the answer mirrors it).
+ */
+export function parseOneOrList<S extends z.ZodType, L extends z.ZodType<z.infer<S>[]>>(one: S, list: L, body: unknown): { batch: boolean; inputs: z.infer<S>[] } {
+  const batch = Array.isArray(body);
+  return { batch, inputs: batch ? parseOrThrow(list, body, { rowBase: 1 }) : [parseOrThrow(one, body)] };
+}

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOneOrList, parseOrThrow } from '../validation.js';
 import { FarmerInput, FarmerList, FarmerPatch } from './farmers.schemas.js';
 import * as service from './farmers.service.js';
 
@@ -15,8 +15,7 @@ export function farmersApi(db: Kysely<Database>): Router {
   r.post('/projects/:id/farmers', async (req, res) => {
     const projectId = paramId(req, 'ProjectNotFound');
     await getProject(db, projectId);
-    const batch = Array.isArray(req.body);
-    const inputs = batch ? parseOrThrow(FarmerList, req.body, { rowBase: 1 }) : [parseOrThrow(FarmerInput, req.body)];
+    const { batch, inputs } = parseOneOrList(FarmerInput, FarmerList, req.body);
     const created = await service.createFarmers(db, projectId, inputs);
     res.status(201).json(batch ? created.map(service.farmerDto) : service.farmerDto(created[0]));
   });

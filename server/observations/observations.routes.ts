@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import { getTrial } from '../trials/trials.service.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOneOrList, parseOrThrow } from '../validation.js';
 import { ObservationInput, ObservationList, ObservationPatch, ObservationQuery } from './observations.schemas.js';
 import * as service from './observations.service.js';
 
@@ -19,8 +19,7 @@ export function observationsApi(db: Kysely<Database>): Router {
   r.post('/trials/:id/observations', async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
     await getTrial(db, trialId);
-    const batch = Array.isArray(req.body);
-    const inputs = batch ? parseOrThrow(ObservationList, req.body, { rowBase: 1 }) : [parseOrThrow(ObservationInput, req.body)];
+    const { batch, inputs } = parseOneOrList(ObservationInput, ObservationList, req.body);
     const created = await service.createObservations(db, trialId, inputs, batch);
     res.status(201).json(batch ? created.map(service.observationDto) : service.observationDto(created[0]));
   });

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import { getTrial } from '../trials/trials.service.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOneOrList, parseOrThrow } from '../validation.js';
 import { PlotInput, PlotList, PlotPatch } from './plots.schemas.js';
 import * as service from './plots.service.js';
 
@@ -15,8 +15,7 @@ export function plotsApi(db: Kysely<Database>): Router {
   r.post('/trials/:id/plots', async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
     await getTrial(db, trialId);
-    const batch = Array.isArray(req.body);
-    const inputs = batch ? parseOrThrow(PlotList, req.body, { rowBase: 1 }) : [parseOrThrow(PlotInput, req.body)];
+    const { batch, inputs } = parseOneOrList(PlotInput, PlotList, req.body);
     const created = await service.createPlots(db, trialId, inputs, batch);
     res.status(201).json(batch ? created.map(service.plotDto) : service.plotDto(created[0]));
   });

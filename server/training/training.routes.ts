@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
-import { parseOrThrow } from '../validation.js';
+import { parseOneOrList, parseOrThrow } from '../validation.js';
 import { TrainingSessionInput, TrainingSessionList, TrainingSessionPatch } from './training.schemas.js';
 import * as service from './training.service.js';
 
@@ -15,8 +15,7 @@ export function trainingApi(db: Kysely<Database>): Router {
   r.post('/projects/:id/training-sessions', async (req, res) => {
     const projectId = paramId(req, 'ProjectNotFound');
     await getProject(db, projectId);
-    const batch = Array.isArray(req.body);
-    const inputs = batch ? parseOrThrow(TrainingSessionList, req.body, { rowBase: 1 }) : [parseOrThrow(TrainingSessionInput, req.body)];
+    const { batch, inputs } = parseOneOrList(TrainingSessionInput, TrainingSessionList, req.body);
     const created = await service.createSessions(db, projectId, inputs, batch);
     res.status(201).json(batch ? created : created[0]);
   });
