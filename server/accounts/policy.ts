@@ -124,6 +124,7 @@ const PAGE_RULES: Rule[] = [
   { route: 'GET POST /variables/new', allow: 'enterData' },
   { route: 'GET POST /projects/:id/trials/new', allow: 'enterData', scope: 'project' },
   { route: 'GET /trials/:id', allow: 'read', scope: 'trial' },
+  { route: 'GET /trials/:id/cells', allow: 'read', scope: 'trial' },
   { route: 'GET POST /trials/:id/edit', allow: 'enterData', scope: 'trial' },
   { route: 'GET /trials/:id/report', allow: 'read', scope: 'trial' },
   { route: 'GET POST /trials/:id/plots/new', allow: 'enterData', scope: 'trial' },

@@ -120,3 +120,18 @@ export async function cellHistories(
   for (const cell of out.values()) cell.observations.sort((a, b) => (a.observedOn ?? '').localeCompare(b.observedOn ?? '') || a.id - b.id);
   return out;
 }
+
+/** Every non-deleted observation of one plot × variable, oldest first (undated ones first,
+ * then in the order entered): the full history behind a grid cell. */
+export async function cellObservations(db: Kysely<Database>, plotId: number, variableId: number): Promise<GridObservation[]> {
+  const rows = await db
+    .selectFrom('observations as o')
+    .select(['o.id', 'o.plotId', 'o.variableId', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.recordedBy', 'o.notes', 'o.version'])
+    .where('o.plotId', '=', plotId)
+    .where('o.variableId', '=', variableId)
+    .where('o.deletedAt', 'is', null)
+    .orderBy(sql`o.observed_on asc nulls first`)
+    .orderBy('o.id')
+    .execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}

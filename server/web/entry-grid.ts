@@ -165,11 +165,9 @@ export interface CellView {
   error?: string;
   input: 'date' | 'decimal' | 'integer' | 'select' | 'text';
   options?: { value: string; label: string; selected: boolean }[];
-  history: HistoryItem[];
-  /** Every observation of the cell; `history` may hold only the latest of them. */
+  /** Every observation of the cell. */
   historyCount: number;
-  /** Set when `history` is only the latest of `historyCount`. */
-  historyShown: number | null;
+  /** The latest of them; all of them are on the cell's own page, `/trials/:id/cells`. */
   latest: HistoryItem | null;
 }
 
@@ -179,8 +177,21 @@ export interface CellObservations {
   observations: readonly GridObservation[];
 }
 
-/** One plot row of the grid, with each cell's typed value, error and history; `cells` holds
- * the observations of the cells that have any, keyed by `${plotId}.${variableId}`. */
+/** One observation as a line of a cell's history. */
+export function historyItem(lang: Lang, v: GridVariable, o: GridObservation, plantedOn: string | null): HistoryItem {
+  return {
+    id: o.id,
+    value: shownValue(lang, v, o, plantedOn),
+    observedOn: o.observedOn,
+    recordedBy: o.recordedBy,
+    notes: o.notes,
+    corrected: o.version > 1,
+  };
+}
+
+/** One plot row of the grid, with each cell's typed value, error, observation count and latest
+ * observation; `cells` holds the observations of the cells that have any (at least their
+ * latest), keyed by `${plotId}.${variableId}`. */
 export function gridRow(
   lang: Lang,
   plot: GridPlot,
@@ -201,15 +212,7 @@ export function gridRow(
       const name = cellName(plot.id, v.id);
       const value = values[name] ?? '';
       const cell = cells.get(`${plot.id}.${v.id}`);
-      const history = (cell?.observations ?? [])
-        .map((o) => ({
-          id: o.id,
-          value: shownValue(lang, v, o, plot.plantedOn),
-          observedOn: o.observedOn,
-          recordedBy: o.recordedBy,
-          notes: o.notes,
-          corrected: o.version > 1,
-        }));
+      const last = cell?.observations.at(-1);
       const input = v.kind === 'date' ? 'date' : v.kind === 'number' ? 'decimal' : v.kind === 'count' ? 'integer' : v.kind === 'category' ? 'select' : 'text';
       return {
         name,
@@ -222,10 +225,8 @@ export function gridRow(
           v.kind === 'category'
             ? [{ value: '', label: '—', selected: value === '' }, ...(v.categories ?? []).map((c) => ({ value: c, label: c, selected: c === value }))]
             : undefined,
-        history,
-        historyCount: Math.max(cell?.count ?? 0, history.length),
-        historyShown: cell && cell.count > history.length ? history.length : null,
-        latest: history.at(-1) ?? null,
+        historyCount: Math.max(cell?.count ?? 0, cell?.observations.length ?? 0),
+        latest: last ? historyItem(lang, v, last, plot.plantedOn) : null,
       };
     }),
   };

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database, ProjectRow } from '../../db/database.js';
+import { AppError } from '../errors.js';
 import { paramId } from '../http.js';
 import { ObservationList } from '../observations/observations.schemas.js';
 import { createObservations } from '../observations/observations.service.js';
@@ -12,7 +13,7 @@ import { DESIGNS, ROLES, TrialInput, TrialPatch } from '../trials/trials.schemas
 import * as trials from '../trials/trials.service.js';
 import { listVariables } from '../variables/variables.service.js';
 import { parseOrThrow } from '../validation.js';
-import { cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow } from './entry-grid.js';
+import { cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow, historyItem } from './entry-grid.js';
 import * as grid from './entry-grid.repository.js';
 import { today } from './format.js';
 import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from './forms.js';
@@ -25,8 +26,6 @@ import { sendPage, type Renderer } from './render.js';
 export const LARGE_TRIAL_PLOTS = 200;
 /** Plots per page of a large trial's grid. */
 export const GRID_PAGE_SIZE = 100;
-/** Observations listed under a cell: the latest ones; the count covers them all. */
-export const CELL_HISTORY_LIMIT = 20;
 
 interface GridFilter {
   site?: string;
@@ -87,11 +86,12 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
       ? await grid.listGridPlots(db, trialId, { siteId: siteFilter, offset: (page - 1) * GRID_PAGE_SIZE, limit: GRID_PAGE_SIZE })
       : await grid.listGridPlots(db, trialId);
     const gridPlots = plotRows.filter((p) => !siteFilter || p.siteId === siteFilter);
+    // Each cell shows its count and latest observation; the rest are on the cell's own page.
     const cells = await grid.cellHistories(
       db,
       gridPlots.map((p) => p.id),
       variables.map((v) => v.id),
-      CELL_HISTORY_LIMIT,
+      1,
     );
 
     const gridSites = usedSites
@@ -328,6 +328,33 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
 
   r.get('/trials/:id/observations', (req, res) => {
     res.redirect(303, `/trials/${paramId(req, 'TrialNotFound')}#entry`);
+  });
+
+  /** Every observation of one cell of the grid (`?plot=<plot id>&variable=<code>`), each with
+   * its correction link: what the grid's cell summarises as its count and latest value. */
+  r.get('/trials/:id/cells', async (req, res) => {
+    const lang = langOf(res);
+    const trialId = paramId(req, 'TrialNotFound');
+    const detail = await trials.getTrial(db, trialId);
+    const plotParam = str(req.query.plot) ?? '';
+    const [plot] = /^\d{1,9}$/.test(plotParam) ? await grid.findGridPlots(db, trialId, [Number(plotParam)]) : [];
+    if (!plot) throw AppError.notFound('PlotNotFound', plotParam);
+    const variable = detail.variables.find((v) => v.code === req.query.variable);
+    if (!variable) throw AppError.notFound('VariableNotFound', str(req.query.variable) ?? '');
+    const [project, observations] = await Promise.all([getProject(db, detail.trial.projectId), grid.cellObservations(db, plot.id, variable.id)]);
+    sendPage(res, renderer, 'trials/cell', {
+      title: `${plot.label} · ${nameIn(lang, variable)}`,
+      crumbs: [
+        { href: '/', label: tr(lang, 'nav.home') },
+        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
+        { href: `/trials/${trialId}`, label: nameIn(lang, detail.trial) },
+      ],
+      plot: plot.label,
+      variable: nameIn(lang, variable),
+      unit: variable.unit,
+      history: observations.map((o) => historyItem(lang, variable, o, plot.plantedOn)),
+      backHref: `/trials/${trialId}#plot-${plot.id}`,
+    });
   });
 
   r.post('/trials/:id/observations', async (req, res) => {

@@ -55,7 +55,17 @@ describe.skipIf(skipBrowser)('the web interface in Chromium', { timeout: 90_000 
     await page.waitForURL(/saved=1/);
     expect(await page.locator('.alert-ok').innerText()).toContain('已保存 1 条观测');
     await card.locator('details.history summary').first().waitFor();
-    expect(await card.locator('td', { hasText: '产量' }).locator('details.history').innerText()).toContain('已有 6 条');
+    const history = card.locator('td', { hasText: '产量' }).locator('details.history');
+    expect(await history.innerText()).toContain('已有 6 条');
+    expect(pageErrors(page)).toEqual([]);
+    // The cell's full history is one link away, each observation with its correction link.
+    await history.locator('summary').click();
+    await history.getByRole('link', { name: '全部 6 条记录' }).click();
+    await page.waitForURL(/\/trials\/1\/cells\?/);
+    const items = page.locator('.cell-history li');
+    expect(await items.count()).toBe(6);
+    expect(await page.locator('.cell-history li', { hasText: '2017-07-15' }).innerText()).toContain('900');
+    expect(await page.locator('.cell-history a.h-edit').count()).toBe(6);
     expect(pageErrors(page)).toEqual([]);
 
     const after = await open(DESKTOP, '/trials/1/report');

@@ -108,6 +108,7 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'GET /projects/:id/trials/new': { who: DATA, member: true },
   'POST /projects/:id/trials/new': { who: DATA, member: true },
   'GET /trials/:id': { who: ALL, member: true },
+  'GET /trials/:id/cells': { who: ALL, member: true },
   'GET /trials/:id/edit': { who: DATA, member: true },
   'POST /trials/:id/edit': { who: DATA, member: true },
   'GET /trials/:id/report': { who: ALL, member: true },

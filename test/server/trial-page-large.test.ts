@@ -1,6 +1,6 @@
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CELL_HISTORY_LIMIT, GRID_PAGE_SIZE } from '../../server/web/trials.pages.js';
+import { GRID_PAGE_SIZE } from '../../server/web/trials.pages.js';
 import { startTestApp, type TestApp } from '../support/context.js';
 import { ensureVariables, makeProject, YIELD } from '../support/factories.js';
 
@@ -107,21 +107,45 @@ describe('the trial page of a large trial', () => {
     expect([...pager.querySelectorAll('a')].map((a) => a.textContent)).toContain('10');
   });
 
-  it('reads only the observations of the plots shown', async () => {
+  it('reads only the observations of the plots shown, each cell with its count and latest one', async () => {
     const p = await page(`/trials/${trialId}`);
     const summaries = [...p.doc.querySelectorAll('.history summary')];
     expect(summaries).toHaveLength(GRID_PAGE_SIZE);
-    // Each plot's cell lists its own observations; the first plot's only the latest.
-    const items = p.doc.querySelectorAll('.history li').length;
-    expect(items).toBe((GRID_PAGE_SIZE - 1) * PER_PLOT + CELL_HISTORY_LIMIT);
+    // Inline, each cell has only its latest observation with its correction link, and a link to all of them.
+    expect(p.doc.querySelectorAll('.history li')).toHaveLength(0);
+    expect(p.doc.querySelectorAll('.history a.h-edit')).toHaveLength(GRID_PAGE_SIZE);
+    expect(p.doc.querySelectorAll('.history a.h-all')).toHaveLength(GRID_PAGE_SIZE);
+    const total = PER_PLOT + FIRST_PLOT_EXTRA;
     const first = p.doc.querySelector(`#plot-${firstPlotId} .history`)!;
-    expect(first.querySelector('summary')!.textContent).toContain(`已有 ${PER_PLOT + FIRST_PLOT_EXTRA} 条`);
-    expect(first.querySelectorAll('li')).toHaveLength(CELL_HISTORY_LIMIT);
-    expect(first.textContent).toContain(`只列出最近 ${CELL_HISTORY_LIMIT} 条`);
-    // The latest observation is the last listed and the one the summary names.
-    const values = [...first.querySelectorAll('.h-value')].map((e) => e.textContent);
+    expect(first.querySelector('summary')!.textContent).toContain(`已有 ${total} 条`);
+    expect(first.querySelector('a.h-all')!.textContent).toContain(`全部 ${total} 条记录`);
+    const href = first.querySelector('a.h-all')!.getAttribute('href')!;
+    expect(href).toBe(`/trials/${trialId}/cells?plot=${firstPlotId}&variable=${YIELD.code}`);
+
+    // The cell's page lists every observation, oldest first, each with its correction link.
+    const cell = await page(href);
+    expect(cell.status).toBe(200);
+    expect(cell.doc.querySelectorAll('.cell-history li')).toHaveLength(total);
+    const values = [...cell.doc.querySelectorAll('.cell-history .h-value')].map((e) => e.textContent);
+    expect(values[0]).toContain('100');
+    expect(values.at(-1)).toContain(String(100 + total - 1));
+    const edits = [...cell.doc.querySelectorAll('.cell-history a.h-edit')].map((a) => a.getAttribute('href'));
+    expect(edits).toHaveLength(total);
+    expect(new Set(edits).size).toBe(total);
+    expect(edits.every((e) => /^\/observations\/\d+\/edit$/.test(e!))).toBe(true);
+    // The latest is the last listed, the one the grid's summary names and links to.
     expect(first.querySelector('summary')!.textContent).toContain(`最近 ${values.at(-1)}`);
-    expect(first.querySelectorAll('a.h-edit')).toHaveLength(CELL_HISTORY_LIMIT);
+    expect(first.querySelector('a.h-edit')!.getAttribute('href')).toBe(edits.at(-1));
+    const en = await page(href, { lang: 'en' });
+    expect(en.text).toContain('All records of this plot and variable');
+    expect(en.doc.querySelectorAll('.cell-history a.h-edit')).toHaveLength(total);
+  });
+
+  it('answers 404 for a cell of an unknown plot or of a variable the trial does not have', async () => {
+    expect((await page(`/trials/${trialId}/cells?plot=999999999&variable=${YIELD.code}`)).status).toBe(404);
+    expect((await page(`/trials/${trialId}/cells?plot=${firstPlotId}&variable=nope`)).status).toBe(404);
+    expect((await page(`/trials/${trialId}/cells?plot=abc&variable=${YIELD.code}`)).status).toBe(404);
+    expect((await page(`/trials/${trialId}/cells`)).status).toBe(404);
   });
 
   it('pages within a site and across all sites, and keeps the page in range', async () => {

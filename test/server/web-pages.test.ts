@@ -205,6 +205,28 @@ describe('the entry grid', () => {
     expect(grid.doc.querySelectorAll('tr.plot-row').length).toBe(4);
   });
 
+  it('shows each cell’s count and latest observation, and links to every observation of the cell', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const grid = await page('/trials/1', { lang });
+      const cells = [...grid.doc.querySelectorAll('td.cell details.history')];
+      expect(cells.length).toBeGreaterThan(0);
+      expect(grid.doc.querySelectorAll('td.cell details.history li')).toHaveLength(0);
+      for (const cell of cells) {
+        const count = Number(/\d+/.exec(cell.querySelector('summary')!.textContent!)![0]);
+        const latest = cell.querySelector('a.h-edit')!.getAttribute('href');
+        const history = await page(cell.querySelector('a.h-all')!.getAttribute('href')!, { lang });
+        expect(history.status).toBe(200);
+        expect(history.text).not.toMatch(UI_PREFIXES);
+        const items = [...history.doc.querySelectorAll('.cell-history li')];
+        expect(items).toHaveLength(count);
+        const edits = items.map((li) => li.querySelector('a.h-edit')!.getAttribute('href'));
+        expect(edits.every((e) => /^\/observations\/\d+\/edit$/.test(e!))).toBe(true);
+        expect(edits.at(-1)).toBe(latest);
+        expect(cell.querySelector('summary')!.textContent).toContain(items.at(-1)!.querySelector('.h-value')!.textContent!);
+      }
+    }
+  });
+
   it('corrects one observation through its form and refuses a stale version', async () => {
     const list = (await app.get('/api/trials/1/observations?plot=二工-对照1&variable=vigour')).body;
     const obs = list[0];
