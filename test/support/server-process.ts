@@ -13,16 +13,23 @@ export async function freePort(): Promise<number> {
 
 export interface ServerProcess {
   child: ChildProcess;
+  pid: number;
   base: string;
   /** An API token of the admin the process created from DEMOPLOT_ADMIN_*; `request` sends it. */
   token: string;
+  /** Headers that carry the token, for requests made without `request` (load tests, uploads). */
+  headers: Record<string, string>;
   /** JSON request to the process: status and parsed body. */
   request<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
-/** Starts `server/main.ts` as a real process on a free loopback port and waits until it answers. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts `server/main.ts` as a real process on a free loopback port (as `npm start` does,
+ * without the demonstration data), waits until it answers, and signs in as the admin it
+ * created from DEMOPLOT_ADMIN_*. Used by the tests and by the benchmarks.
+ */
+export async function startServerProcess(env: Record<string, string>, opts: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: {
@@ -40,7 +47,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 40_000;
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 40_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
     if (Date.now() > deadline) {
@@ -63,8 +70,10 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const { token } = (await login.json()) as { token: string };
   return {
     child,
+    pid: child.pid!,
     base,
     token,
+    headers: { authorization: `Bearer ${token}` },
     request: async (method, path, body) => {
       const res = await fetch(base + path, {
         method,
