@@ -109,6 +109,9 @@ export interface PlotTable {
   block: string | null;
   areaM2: Decimal | null;
   plantedOn: DateOnly | null;
+  /** Position in the field (1-based), both or neither. */
+  row: number | null;
+  column: number | null;
   notes: string | null;
   version: Generated<number>;
   createdAt: Timestamp;

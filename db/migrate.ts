@@ -4,6 +4,7 @@ import * as plotValues from './migrations/2026-11-30T02-plot-values.js';
 import * as imports from './migrations/2026-11-30T03-imports.js';
 import * as accounts from './migrations/2026-11-30T04-accounts.js';
 import * as trialDataVersions from './migrations/2026-11-30T05-trial-data-versions.js';
+import * as plotPosition from './migrations/2026-12-01T00-plot-position.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T03-imports': imports,
   '2026-11-30T04-accounts': accounts,
   '2026-11-30T05-trial-data-versions': trialDataVersions,
+  '2026-12-01T00-plot-position': plotPosition,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { decimal, id, isoDate, optionalText, text } from '../validation.js';
 
+/** A row or column number in the field, counted from 1. */
+const fieldPosition = z.number({ error: 'v.integer' }).int({ error: 'v.integer' }).min(1).max(10_000);
+
 const fields = {
   siteId: id,
   label: text(100),
@@ -8,11 +11,19 @@ const fields = {
   block: optionalText(100),
   areaM2: decimal.nullable(),
   plantedOn: isoDate.nullable(),
+  row: fieldPosition.nullable(),
+  column: fieldPosition.nullable(),
   notes: optionalText(5000),
 };
 
 export const PlotInput = z
-  .object({ ...fields, areaM2: fields.areaM2.optional(), plantedOn: fields.plantedOn.optional() })
+  .object({
+    ...fields,
+    areaM2: fields.areaM2.optional(),
+    plantedOn: fields.plantedOn.optional(),
+    row: fields.row.optional(),
+    column: fields.column.optional(),
+  })
   .strict();
 export type PlotInput = z.infer<typeof PlotInput>;
 

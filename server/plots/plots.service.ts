@@ -19,6 +19,8 @@ export function plotDto(p: repo.PlotView) {
     block: p.block,
     areaM2: p.areaM2 === null ? null : Number(p.areaM2),
     plantedOn: p.plantedOn,
+    row: p.row,
+    column: p.column,
     notes: p.notes,
     version: p.version,
     createdAt: p.createdAt,
@@ -78,6 +80,8 @@ export async function createPlots(db: Kysely<Database>, trialId: number, inputs:
           block: p.block,
           areaM2: p.areaM2 ?? null,
           plantedOn: p.plantedOn ?? null,
+          row: p.row ?? null,
+          column: p.column ?? null,
           notes: p.notes,
         })),
       )
