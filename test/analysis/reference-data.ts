@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import {
   aggregatePlotValues,
   buildComparisons,
@@ -12,12 +13,7 @@ import {
 const referenceDir = new URL('../../../shared/reference/', import.meta.url);
 
 function readCsv(name: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(new URL(name, referenceDir), 'utf8').trim().split(/\r?\n/);
-  const keys = header.split(',');
-  return lines.map((line) => {
-    const cells = line.split(',');
-    return Object.fromEntries(keys.map((k, i) => [k, cells[i] ?? '']));
-  });
+  return parse(readFileSync(new URL(name, referenceDir), 'utf8'), { columns: true, skip_empty_lines: true, bom: true });
 }
 
 export type ExpectedRow = { trial: string; variable: string; site: string } & Record<string, number | string>;

@@ -28,9 +28,17 @@ const siteRows = expected.filter((r) => r.site !== 'ALL');
 const pooledRows = expected.filter((r) => r.site === 'ALL');
 
 describe('figures computed in R from the reference trials', () => {
-  it('covers every row of expected.json', () => {
-    expect(siteRows.length + pooledRows.length).toBe(expected.length);
-    expect(pooledRows.length).toBe(4);
+  it('computes exactly the (trial, variable, site) rows that R computed, no more and no fewer', () => {
+    const trials = [...new Set(expected.map((r) => r.trial))];
+    const computed = trials.flatMap((trial) =>
+      referenceComparisons(trial).flatMap((c) => [
+        ...c.sites.map((s) => `${trial}|${c.variable.code}|${s.siteName}`),
+        ...(c.overall ? [`${trial}|${c.variable.code}|ALL`] : []),
+      ]),
+    );
+    const wanted = expected.map((r) => `${r.trial}|${r.variable}|${r.site}`);
+    expect(new Set(wanted).size).toBe(wanted.length);
+    expect([...computed].sort()).toEqual([...wanted].sort());
   });
 
   it.each(siteRows.map((r) => [`${r.trial} ${r.variable} ${r.site}`, r] as const))('matches R at site %s', (label, row) => {
