@@ -23,11 +23,13 @@ export interface TestDatabase {
 }
 
 /** A fresh database for one test file: an in-memory PGlite, or a new PostgreSQL database
- * created on TEST_DATABASE_URL's server and dropped afterwards. Migrated. */
-export async function createTestDatabase(opts: { dataDir?: string } = {}): Promise<TestDatabase> {
+ * created on TEST_DATABASE_URL's server and dropped afterwards. Migrated unless `migrate`
+ * is false. */
+export async function createTestDatabase(opts: { dataDir?: string; migrate?: boolean } = {}): Promise<TestDatabase> {
+  const migrate = opts.migrate ?? true;
   if (testDbKind() === 'pglite') {
     const handle = await openDatabase({ dataDir: opts.dataDir ?? 'memory://' });
-    await migrateToLatest(handle.db);
+    if (migrate) await migrateToLatest(handle.db);
     return { handle, drop: () => handle.close() };
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -40,7 +42,7 @@ export async function createTestDatabase(opts: { dataDir?: string } = {}): Promi
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
-  await migrateToLatest(handle.db);
+  if (migrate) await migrateToLatest(handle.db);
   return {
     handle,
     url: url.toString(),
