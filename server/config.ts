@@ -4,12 +4,18 @@ const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
+/** A PostgreSQL connection string: postgres:// or postgresql://. */
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((u) => /^postgres(ql)?:\/\//i.test(u), { message: 'must be a postgres:// or postgresql:// connection string' });
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: postgresUrl.optional(),
   /** A read replica for reports, when one exists. */
-  DATABASE_REPLICA_URL: z.string().url().optional(),
+  DATABASE_REPLICA_URL: postgresUrl.optional(),
   DEMOPLOT_DATA_DIR: z.string().min(1).default('./data'),
   DEMOPLOT_DEMO: flag.default(true),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
@@ -19,6 +25,9 @@ const ConfigSchema = z.object({
   DEMOPLOT_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
   DEMOPLOT_ADMIN_PASSWORD: z.string().min(8).optional(),
 });
+
+/** Every environment variable the app reads (each is checked at start). */
+export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape) as readonly (keyof typeof ConfigSchema.shape)[];
 
 export interface Config {
   port: number;
