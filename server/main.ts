@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { openDatabase, type DatabaseKind } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { withStartupLock } from '../db/startup-lock.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { loadDemoData } from './demo/demo-data.js';
@@ -15,10 +16,12 @@ const config = loadConfig();
  */
 async function primary() {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
-  const applied = await migrateToLatest(database.db);
-  if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
-  if (config.demo && (await loadDemoData(database.db))) console.log('demonstration data loaded, with one demonstration account per role (see README)');
-  if (await ensureFirstAdmin(database.db, config.admin)) console.log(`admin account ${config.admin!.email} created`);
+  await withStartupLock(database, async () => {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
+    if (config.demo && (await loadDemoData(database.db))) console.log('demonstration data loaded, with one demonstration account per role (see README)');
+    if (await ensureFirstAdmin(database.db, config.admin)) console.log(`admin account ${config.admin!.email} created`);
+  });
   if (config.production && (await hasActiveDemoAccount(database.db))) {
     console.warn('demonstration accounts with published passwords are active in production: deactivate them (PATCH /api/users/:id {"active": false}) or start with DEMOPLOT_DEMO=0 on a new database');
   }
