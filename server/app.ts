@@ -12,6 +12,7 @@ import { sitesApi } from './sites/sites.routes.js';
 import { variablesApi } from './variables/variables.routes.js';
 import { trialsApi } from './trials/trials.routes.js';
 import { plotsApi } from './plots/plots.routes.js';
+import { layoutsApi } from './layouts/layouts.routes.js';
 import { observationsApi } from './observations/observations.routes.js';
 import { farmersApi } from './farmers/farmers.routes.js';
 import { trainingApi } from './training/training.routes.js';
@@ -97,6 +98,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   api.use(variablesApi(db));
   api.use(trialsApi(db));
   api.use(plotsApi(db));
+  api.use(layoutsApi(db));
   api.use(observationsApi(db));
   api.use(farmersApi(db));
   api.use(trainingApi(db));
