@@ -72,7 +72,6 @@ export const layoutMessages = {
   'labels.paper': { zh: '标签纸', en: 'Label paper' },
   'labels.paper.3x8': { zh: 'A4 3 × 8（24 枚，70 × 37 mm）', en: 'A4 3 × 8 (24 labels, 70 × 37 mm)' },
   'labels.paper.2x7': { zh: 'A4 2 × 7（14 枚，99 × 38 mm）', en: 'A4 2 × 7 (14 labels, 99 × 38 mm)' },
-  'labels.paper.3x7': { zh: 'A4 3 × 7（21 枚，70 × 42 mm）', en: 'A4 3 × 7 (21 labels, 70 × 42 mm)' },
   'labels.showArm': { zh: '标签上显示处理（盲评时不显示）', en: 'Show the arm (leave out for blind scoring)' },
   'labels.make': { zh: '生成标签', en: 'Make labels' },
   'labels.csv': { zh: '下载 CSV（标签打印机）', en: 'Download CSV (label printers)' },
