@@ -37,7 +37,7 @@ const trial = await api('POST', '/api/projects/1/trials', token, {
     { name: '新品种', role: 'treatment' },
     { name: '常规种植', role: 'control' },
   ],
-  variables: [],
+  variables: ['yield_kg_per_mu', 'vigour'],
 });
 const session = await loginThroughForm(BASE, 'agronomist@demo.example', 'demoplot-agronomist');
 
