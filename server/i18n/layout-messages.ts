@@ -44,7 +44,6 @@ export const layoutMessages = {
   'layout.commitHint': { zh: '一次生成全部小区，或一个也不生成。', en: 'All plots are created, or none.' },
   'layout.rerandomise': { zh: '重新随机化', en: 'Re-randomise' },
   'layout.rerandomiseHint': { zh: '换一个种子重新排列处理；已有观测记录的布局不能再改。', en: 'Draws the arms again with a new seed; not once a plot has an observation.' },
-  'layout.committed': { zh: '已生成 {count} 个小区', en: '{count} plots created' },
   'layout.rerandomised': { zh: '已用种子 {seed} 重新随机化', en: 'Re-randomised with seed {seed}' },
   'layout.noSites': { zh: '项目还没有示范点；请先添加示范点。', en: 'The project has no sites yet; add a site first.' },
 
@@ -76,10 +75,6 @@ export const layoutMessages = {
   'labels.make': { zh: '生成标签', en: 'Make labels' },
   'labels.csv': { zh: '下载 CSV（标签打印机）', en: 'Download CSV (label printers)' },
   'labels.count': { zh: '{count} 枚标签，{pages} 页', en: '{count} labels on {pages} page(s)' },
-  'labels.scan': { zh: '扫码录入', en: 'Scan to enter data' },
   'labels.none': { zh: '没有可打印的小区。', en: 'No plots to print.' },
   'labels.allSites': { zh: '全部示范点', en: 'All sites' },
-
-  // Trial page
-  'trial.layoutTools': { zh: '布局与标签', en: 'Layout and labels' },
 } as const;

@@ -156,7 +156,8 @@ export function layoutPages(db: Kysely<Database>, renderer: Renderer): Router {
     const site = (await listSites(db, project.id)).find((s) => s.id === layout.siteId)!;
     const title = `${nameIn(lang, detail.trial)} · ${nameIn(lang, site)}`;
     const svg = fieldMapSvg({
-      plots: layout.plots.map((p) => ({ label: p.label, arm: p.arm, isControl: p.armRole === 'control', block: p.block === null ? null : String(p.block), row: p.row!, column: p.column! })),
+      // A committed plot moved off the grid since is left out of the drawing.
+      plots: layout.plots.flatMap((p) => (p.row === null || p.column === null ? [] : [{ label: p.label, arm: p.arm, isControl: p.armRole === 'control', block: p.block === null ? null : String(p.block), row: p.row, column: p.column }])),
       arms: detail.arms.map((a) => ({ name: a.name, isControl: a.role === 'control' })),
       north: layout.north as Side | null,
       entrance: layout.entrance as Side | null,
