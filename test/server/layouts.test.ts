@@ -132,6 +132,15 @@ describe('designing a layout: preview, commit, re-randomise', () => {
     expect((await agronomist.get(`/api/layouts/${preview.id}`)).body.status).toBe('committed');
   });
 
+  it('creates the plots once when the same layout is committed several times at once', async () => {
+    const trialId = await makeTrial();
+    const preview = (await agronomist.post(`/api/trials/${trialId}/layouts`, rcbd())).body;
+    const answers = await Promise.all(Array.from({ length: 4 }, () => agronomist.post(`/api/layouts/${preview.id}/commit`, undefined)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 201]);
+    for (const a of answers) expect(a.body.plots.map((p: { id: number }) => p.id)).toEqual(answers[0].body.plots.map((p: { id: number }) => p.id));
+    expect(await plotCount(trialId)).toBe(12);
+  });
+
   it('commits nothing when one plot cannot be made (a label taken since the preview)', async () => {
     const trialId = await makeTrial();
     const preview = (await agronomist.post(`/api/trials/${trialId}/layouts`, rcbd())).body;
