@@ -119,6 +119,44 @@ export interface PlotTable {
   deletedAt: NullableTimestamp;
 }
 
+export type FieldSide = 'up' | 'down' | 'left' | 'right';
+
+/** One plot of a layout as designed: its number in field order, label, arm and place. */
+export interface LayoutPlot {
+  n: number;
+  label: string;
+  arm: string;
+  block: number | null;
+  row: number;
+  column: number;
+}
+
+/** A randomised layout of a trial's arms on a site; a preview until `committedAt`. */
+export interface LayoutTable {
+  id: Generated<number>;
+  trialId: number;
+  siteId: number;
+  design: 'crd' | 'rcbd' | 'paired';
+  blocks: number | null;
+  plotsPerArm: number | null;
+  fieldRows: number;
+  fieldColumns: number;
+  serpentine: boolean;
+  labelPattern: string;
+  plotArea: Decimal | null;
+  plantedOn: DateOnly | null;
+  seed: number;
+  north: FieldSide | null;
+  entrance: FieldSide | null;
+  plots: ColumnType<LayoutPlot[], string, string>;
+  /** The plots the commit created, in the order of `plots`. */
+  plotIds: ColumnType<number[] | null, string | null | undefined, string | null>;
+  committedAt: NullableTimestamp;
+  createdBy: number | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
 export interface ObservationTable {
   id: Generated<number>;
   plotId: number;
@@ -325,6 +363,7 @@ export interface Database {
   trialArms: TrialArmTable;
   trialVariables: TrialVariableTable;
   plots: PlotTable;
+  layouts: LayoutTable;
   observations: ObservationTable;
   farmers: FarmerTable;
   trainingSessions: TrainingSessionTable;
@@ -350,6 +389,7 @@ export type VariableRow = Selectable<VariableTable>;
 export type TrialRow = Selectable<TrialTable>;
 export type TrialArmRow = Selectable<TrialArmTable>;
 export type PlotRow = Selectable<PlotTable>;
+export type LayoutRow = Selectable<LayoutTable>;
 export type ObservationRow = Selectable<ObservationTable>;
 export type FarmerRow = Selectable<FarmerTable>;
 export type TrainingSessionRow = Selectable<TrainingSessionTable>;

@@ -12,6 +12,7 @@ import { sitesApi } from './sites/sites.routes.js';
 import { variablesApi } from './variables/variables.routes.js';
 import { trialsApi } from './trials/trials.routes.js';
 import { plotsApi } from './plots/plots.routes.js';
+import { layoutsApi } from './layouts/layouts.routes.js';
 import { observationsApi } from './observations/observations.routes.js';
 import { farmersApi } from './farmers/farmers.routes.js';
 import { trainingApi } from './training/training.routes.js';
@@ -23,6 +24,7 @@ import { htmlErrorPage } from './web/error-page.js';
 import { homePages } from './web/home.routes.js';
 import { projectPages } from './web/projects.pages.js';
 import { trialPages } from './web/trials.pages.js';
+import { layoutPages } from './web/layouts.pages.js';
 import { observationPages } from './web/observations.pages.js';
 import { variablePages } from './web/variables.pages.js';
 import { reportPages } from './web/reports.pages.js';
@@ -45,6 +47,8 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   const { db, kind } = database;
   const app = express();
   app.disable('x-powered-by');
+  // Printed links (plot labels' QR codes, Field Book barcodes) start with this, when set.
+  app.locals.publicUrl = config.publicUrl;
   app.set('trust proxy', 'loopback');
   app.use(
     helmet({
@@ -97,6 +101,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   api.use(variablesApi(db));
   api.use(trialsApi(db));
   api.use(plotsApi(db));
+  api.use(layoutsApi(db));
   api.use(observationsApi(db));
   api.use(farmersApi(db));
   api.use(trainingApi(db));
@@ -108,6 +113,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(auditPages(db));
   app.use(homePages(db, renderer));
   app.use(projectPages(db, renderer));
+  app.use(layoutPages(db, renderer));
   app.use(trialPages(db, renderer));
   app.use(observationPages(db, renderer));
   app.use(variablePages(db, renderer));

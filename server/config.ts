@@ -18,6 +18,8 @@ const ConfigSchema = z.object({
   DATABASE_REPLICA_URL: postgresUrl.optional(),
   DEMOPLOT_DATA_DIR: z.string().min(1).default('./data'),
   DEMOPLOT_DEMO: flag.default(true),
+  /** The address people reach the app at, for links printed on paper (QR codes). */
+  DEMOPLOT_PUBLIC_URL: z.string().url().optional(),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -36,6 +38,8 @@ export interface Config {
   replicaUrl?: string;
   dataDir: string;
   demo: boolean;
+  /** Base of absolute links on printed labels; without it, the request's own origin. */
+  publicUrl?: string;
   webConcurrency: number;
   poolSize: number;
   production: boolean;
@@ -62,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     replicaUrl: e.DATABASE_REPLICA_URL,
     dataDir: e.DEMOPLOT_DATA_DIR,
     demo: e.DEMOPLOT_DEMO,
+    publicUrl: e.DEMOPLOT_PUBLIC_URL?.replace(/\/+$/, ''),
     webConcurrency: e.WEB_CONCURRENCY,
     poolSize: e.DATABASE_POOL_SIZE,
     production: e.NODE_ENV === 'production',

@@ -10,15 +10,15 @@ import { hasPermission, isMember, type Permission } from './access.js';
  * `allow` is `public`, `signedIn` (any account) or a permission (access.ts) that the account's
  * role must have. `scope` names what the route's `:id` is; the project it belongs to is looked
  * up and the account must be a member of it (admins are members of everything): otherwise
- * 403, and 404 when there is no such record. A changing request on a trial, plot, observation
- * or an import into a trial is refused with 423 while the trial is locked, except the
+ * 403, and 404 when there is no such record. A changing request on a trial, plot, observation,
+ * an import into a trial or a layout is refused with 423 while the trial is locked, except the
  * unlocking itself (`whileLocked`).
  *
  * A request that matches no rule is refused (404, or 401 when anonymous) and never reaches a
  * route, so a route added without a rule does not work at all; test/server/permissions tests
  * that every route of the app has exactly one rule.
  */
-export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import';
+export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import' | 'layout';
 
 export interface Rule {
   /** Methods and the full path as the route declares it, e.g. `GET PATCH /api/trials/:id`. */
@@ -73,6 +73,12 @@ const API_RULES: Rule[] = [
   { route: 'PATCH DELETE /api/plots/:id', allow: 'enterData', scope: 'plot' },
   { route: 'POST /api/plots/:id/restore', allow: 'enterData', scope: 'plot' },
   { route: 'GET /api/plots/:id/history', allow: 'readInternal', scope: 'plot' },
+  { route: 'GET /api/trials/:id/layouts', allow: 'read', scope: 'trial' },
+  { route: 'POST /api/trials/:id/layouts', allow: 'enterData', scope: 'trial' },
+  { route: 'GET /api/layouts/:id', allow: 'read', scope: 'layout' },
+  { route: 'POST /api/layouts/:id/commit', allow: 'enterData', scope: 'layout' },
+  { route: 'POST /api/layouts/:id/rerandomise', allow: 'enterData', scope: 'layout' },
+  { route: 'GET /api/trials/:id/labels.csv', allow: 'read', scope: 'trial' },
   { route: 'GET /api/trials/:id/observations', allow: 'read', scope: 'trial' },
   { route: 'POST /api/trials/:id/observations', allow: 'enterData', scope: 'trial' },
   { route: 'GET /api/observations/:id', allow: 'read', scope: 'observation' },
@@ -128,6 +134,13 @@ const PAGE_RULES: Rule[] = [
   { route: 'GET POST /trials/:id/edit', allow: 'enterData', scope: 'trial' },
   { route: 'GET /trials/:id/report', allow: 'read', scope: 'trial' },
   { route: 'GET POST /trials/:id/plots/new', allow: 'enterData', scope: 'trial' },
+  { route: 'GET POST /trials/:id/layouts/new', allow: 'enterData', scope: 'trial' },
+  { route: 'GET /layouts/:id', allow: 'read', scope: 'layout' },
+  { route: 'POST /layouts/:id/commit', allow: 'enterData', scope: 'layout' },
+  { route: 'POST /layouts/:id/rerandomise', allow: 'enterData', scope: 'layout' },
+  { route: 'GET /trials/:id/map', allow: 'read', scope: 'trial' },
+  { route: 'GET /trials/:id/map.svg', allow: 'read', scope: 'trial' },
+  { route: 'GET /trials/:id/labels', allow: 'read', scope: 'trial' },
   { route: 'GET POST /plots/:id/edit', allow: 'enterData', scope: 'plot' },
   { route: 'POST /plots/:id/delete', allow: 'enterData', scope: 'plot' },
   { route: 'GET POST /trials/:id/observations', allow: 'enterData', scope: 'trial' },
@@ -171,6 +184,7 @@ const NOT_FOUND: Record<Scope, string> = {
   farmer: 'FarmerNotFound',
   trainingSession: 'TrainingSessionNotFound',
   import: 'ImportNotFound',
+  layout: 'LayoutNotFound',
 };
 
 const INTEGER_ID = /^\d{1,9}$/;
@@ -188,6 +202,7 @@ export async function resolveTarget(db: Kysely<Database>, scope: Scope, raw: str
     trial: sql`select project_id, id as trial_id, locked_at from trials where id = ${id}`,
     plot: sql`select t.project_id, t.id as trial_id, t.locked_at from plots p join trials t on t.id = p.trial_id where p.id = ${id}`,
     observation: sql`select t.project_id, t.id as trial_id, t.locked_at from observations o join plots p on p.id = o.plot_id join trials t on t.id = p.trial_id where o.id = ${id}`,
+    layout: sql`select t.project_id, t.id as trial_id, t.locked_at from layouts l join trials t on t.id = l.trial_id where l.id = ${id}`,
     import: sql`select i.project_id, i.trial_id, t.locked_at, i.kind from imports i left join trials t on t.id = i.trial_id where i.id = ${id}`,
   }[scope];
   const { rows } = await (query as ReturnType<typeof sql<Target>>).execute(db);
@@ -220,7 +235,7 @@ function unauthenticated(req: Request, res: Response) {
   throw new AppError(401, code);
 }
 
-const LOCKABLE: Scope[] = ['trial', 'plot', 'observation', 'import'];
+const LOCKABLE: Scope[] = ['trial', 'plot', 'observation', 'import', 'layout'];
 
 /** The rules as one router in front of the app: each matched request is checked, then
  * passed on to the real routes; anything unmatched stops here. */

@@ -54,7 +54,9 @@ export const PLOT_COLUMNS = table<PlotField>({
   area: AREA,
   plantedOn: PLANTED,
   notes: NOTES,
-  ignore: INFO,
+  // Field Book's field file carries the place in the field and the label's barcode; a layout
+  // import leaves them alone.
+  ignore: [...INFO, 'row', 'column', 'barcode'],
 });
 
 export const TRAINING_COLUMNS = table<TrainingField>({

@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { publicBase } from '../layouts/plot-labels.js';
 import type { Lang } from '../i18n/i18n.js';
 import { parseOrThrow } from '../validation.js';
 import * as service from './exports.service.js';
@@ -44,7 +45,7 @@ export function exportRoutes(db: Kysely<Database>): Router {
   // Field Book reads plain UTF-8: no BOM, which would become part of the first column's name.
   r.get('/trials/:id/fieldbook/field.csv', async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
-    await send(res, await service.fieldBookFieldTable(db, trialId), { format: 'csv', bom: false, ext: 'csv', fallback: `trial-${trialId}-field` });
+    await send(res, await service.fieldBookFieldTable(db, trialId, publicBase(req)), { format: 'csv', bom: false, ext: 'csv', fallback: `trial-${trialId}-field` });
   });
   r.get('/trials/:id/fieldbook/traits.trt', async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');

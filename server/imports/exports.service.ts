@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, VariableRow } from '../../db/database.js';
 import { translate, type Lang } from '../i18n/i18n.js';
+import { plotUrl } from '../layouts/plot-labels.js';
 import { listPlots, type PlotView } from '../plots/plots.repository.js';
 import { getProject } from '../projects/projects.service.js';
 import { trialReport } from '../reports/reports.service.js';
@@ -197,21 +198,24 @@ export async function trainingTable(db: Kysely<Database>, projectId: number, lan
 
 /**
  * Field Book's field file: `plot_id` is unique across trials (`T<trial>-<plot label>`), then
- * the plot's label, its number within its site, site, arm, block, area and planting date.
+ * the plot's label, its number within its site, site, arm, block, area and planting date, its
+ * place in the field (`row`, `column`) and `barcode`: the text of the plot label's QR code
+ * (`<base>/trials/<id>?plot=<label>`), so Field Book's barcode search finds the plot.
  */
-export async function fieldBookFieldTable(db: Kysely<Database>, trialId: number): Promise<Table> {
+export async function fieldBookFieldTable(db: Kysely<Database>, trialId: number, publicBase: string): Promise<Table> {
   const detail = await getTrial(db, trialId);
   const plots = await listPlots(db, trialId);
   const sites = new Map((await listSites(db, detail.trial.projectId)).map((s) => [s.id, s]));
   const numberInSite = new Map<number, number>();
   return {
     name: `${detail.trial.name}-field`,
-    header: ['plot_id', 'plot', 'plot_number', 'site', 'arm', 'block', 'area_m2', 'planted_on'],
+    header: ['plot_id', 'plot', 'plot_number', 'site', 'arm', 'block', 'area_m2', 'planted_on', 'row', 'column', 'barcode'],
     rows: (async function* () {
       for (const p of plots) {
         const n = (numberInSite.get(p.siteId) ?? 0) + 1;
         numberInSite.set(p.siteId, n);
-        yield [`T${trialId}-${p.label}`, p.label, String(n), sites.get(p.siteId)!.name, p.arm, p.block, p.areaM2, p.plantedOn];
+        const place = p.row === null ? [null, null] : [String(p.row), String(p.column)];
+        yield [`T${trialId}-${p.label}`, p.label, String(n), sites.get(p.siteId)!.name, p.arm, p.block, p.areaM2, p.plantedOn, ...place, plotUrl(publicBase, trialId, p.label)];
       }
     })(),
   };

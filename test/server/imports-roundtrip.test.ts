@@ -99,8 +99,9 @@ describe('exports that import back unchanged', () => {
     const text = field.bytes.toString('utf8');
     expect(text.charCodeAt(0)).not.toBe(0xfeff);
     const lines = text.trim().split('\r\n');
-    expect(lines[0]).toBe('plot_id,plot,plot_number,site,arm,block,area_m2,planted_on');
-    expect(lines[1]).toBe('T1-二工-示范1,二工-示范1,1,塔城市二工镇,秸秆降解,,667,2017-03-20');
+    expect(lines[0]).toBe('plot_id,plot,plot_number,site,arm,block,area_m2,planted_on,row,column,barcode');
+    // No place in the field yet; the barcode is the plot label's QR code text.
+    expect(lines[1]).toBe(`T1-二工-示范1,二工-示范1,1,塔城市二工镇,秸秆降解,,667,2017-03-20,,,${app.baseUrl}/trials/1?plot=${encodeURIComponent('二工-示范1')}`);
     expect(lines).toHaveLength(9);
     const traits = (await download(app, '/api/trials/1/fieldbook/traits.trt')).bytes.toString('utf8').trim().split('\r\n');
     expect(traits[0]).toBe('"trait","format","defaultValue","minimum","maximum","details","categories","isVisible","realPosition"');

@@ -59,6 +59,12 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'DELETE /api/plots/:id': { who: DATA, member: true },
   'POST /api/plots/:id/restore': { who: DATA, member: true },
   'GET /api/plots/:id/history': { who: STAFF, member: true },
+  'GET /api/trials/:id/layouts': { who: ALL, member: true },
+  'POST /api/trials/:id/layouts': { who: DATA, member: true },
+  'GET /api/layouts/:id': { who: ALL, member: true },
+  'POST /api/layouts/:id/commit': { who: DATA, member: true },
+  'POST /api/layouts/:id/rerandomise': { who: DATA, member: true },
+  'GET /api/trials/:id/labels.csv': { who: ALL, member: true },
   'GET /api/trials/:id/observations': { who: ALL, member: true },
   'POST /api/trials/:id/observations': { who: DATA, member: true },
   'GET /api/observations/:id': { who: ALL, member: true },
@@ -113,6 +119,14 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'POST /trials/:id/edit': { who: DATA, member: true },
   'GET /trials/:id/report': { who: ALL, member: true },
   'GET /trials/:id/plots/new': { who: DATA, member: true },
+  'GET /trials/:id/layouts/new': { who: DATA, member: true },
+  'POST /trials/:id/layouts/new': { who: DATA, member: true },
+  'GET /layouts/:id': { who: ALL, member: true },
+  'POST /layouts/:id/commit': { who: DATA, member: true },
+  'POST /layouts/:id/rerandomise': { who: DATA, member: true },
+  'GET /trials/:id/map': { who: ALL, member: true },
+  'GET /trials/:id/map.svg': { who: ALL, member: true },
+  'GET /trials/:id/labels': { who: ALL, member: true },
   'POST /trials/:id/plots/new': { who: DATA, member: true },
   'GET /plots/:id/edit': { who: DATA, member: true },
   'POST /plots/:id/edit': { who: DATA, member: true },
@@ -165,11 +179,14 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
   const farmer = await app.post(`/api/projects/${project.id}/farmers`, { name: `${name} farmer`, gender: 'female' });
   const session = await app.post(`/api/projects/${project.id}/training-sessions`, { heldOn: '2017-05-01', kind: 'training', topic: 't', attendance: 3, attendees: [farmer.body.id] });
   for (const r of [trial, plot, obs, farmer, session]) expect(r.status).toBe(201);
+  const layout = await app.post(`/api/trials/${trial.body.id}/layouts`, { siteId: sites[0].id, design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: 'L{n}' });
+  expect(layout.status).toBe(201);
   const csv = `plot,variable,value\nP1,${YIELD.code},120\n`;
   const preview = await app.post(`/api/trials/${trial.body.id}/imports?kind=observations&shape=long`, csv, { 'content-type': 'text/csv' });
   expect(preview.status, JSON.stringify(preview.body)).toBe(201);
   return {
     imports: preview.body.id,
+    layouts: String(layout.body.id),
     projects: String(project.id),
     sites: String(sites[0].id),
     trials: String(trial.body.id),

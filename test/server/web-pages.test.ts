@@ -43,7 +43,7 @@ async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<stri
   return { status: res.status, location: res.headers.get('location'), html, doc: document, text: document.body?.textContent?.replace(/\s+/g, ' ') ?? '' };
 }
 
-const UI_PREFIXES = /\b(?:nav|form|home|project|site|trial|arm|variable|plot|entry|obs|report|training|session|farmer|design|role|siteKind|variableKind|aggregation|trainingKind|gender)\.[a-z][A-Za-z]+\b/;
+const UI_PREFIXES = /\b(?:nav|form|home|project|site|trial|arm|variable|plot|entry|obs|report|training|session|farmer|design|role|siteKind|variableKind|aggregation|trainingKind|gender|layout|map|labels)\.[a-z][A-Za-z]+\b/;
 
 const PAGES = [
   '/',
@@ -56,6 +56,9 @@ const PAGES = [
   '/trials/1',
   '/trials/1/edit',
   '/trials/1/plots/new',
+  '/trials/1/layouts/new',
+  '/trials/1/map',
+  '/trials/1/labels',
   '/plots/1/edit',
   '/observations/1/edit',
   '/variables/new',
