@@ -18,7 +18,7 @@ import { hasPermission, isMember, type Permission } from './access.js';
  * route, so a route added without a rule does not work at all; test/server/permissions tests
  * that every route of the app has exactly one rule.
  */
-export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import';
+export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import' | 'rectification';
 
 export interface Rule {
   /** Methods and the full path as the route declares it, e.g. `GET PATCH /api/trials/:id`. */
@@ -105,6 +105,19 @@ const API_RULES: Rule[] = [
   { route: 'GET /api/trials/:id/fieldbook/field.csv', allow: 'read', scope: 'trial' },
   { route: 'GET /api/trials/:id/fieldbook/traits.trt', allow: 'read', scope: 'trial' },
   { route: 'GET /api/projects/:id/training-sessions/export', allow: 'read', scope: 'project' },
+
+  // Programmes (any account reads a programme; its figures cover the projects the account
+  // may see), projects' acceptance inspections and outputs
+  { route: 'GET /api/programmes', allow: 'signedIn' },
+  { route: 'POST /api/programmes', allow: 'manage' },
+  { route: 'GET /api/programmes/:id', allow: 'signedIn' },
+  { route: 'GET /api/programmes/:id/summary', allow: 'signedIn' },
+  { route: 'GET /api/programmes/:id/export', allow: 'signedIn' },
+  { route: 'GET /api/projects/:id/inspections', allow: 'read', scope: 'project' },
+  { route: 'POST /api/projects/:id/inspections', allow: 'manage', scope: 'project' },
+  { route: 'POST /api/rectifications/:id/close', allow: 'manage', scope: 'rectification' },
+  { route: 'GET /api/projects/:id/outputs', allow: 'read', scope: 'project' },
+  { route: 'POST /api/projects/:id/outputs', allow: 'manage', scope: 'project' },
 ];
 
 /** Training imports are the lead's; observation and plot imports the agronomist's. */
@@ -171,6 +184,7 @@ const NOT_FOUND: Record<Scope, string> = {
   farmer: 'FarmerNotFound',
   trainingSession: 'TrainingSessionNotFound',
   import: 'ImportNotFound',
+  rectification: 'RectificationNotFound',
 };
 
 const INTEGER_ID = /^\d{1,9}$/;
@@ -189,6 +203,7 @@ export async function resolveTarget(db: Kysely<Database>, scope: Scope, raw: str
     plot: sql`select t.project_id, t.id as trial_id, t.locked_at from plots p join trials t on t.id = p.trial_id where p.id = ${id}`,
     observation: sql`select t.project_id, t.id as trial_id, t.locked_at from observations o join plots p on p.id = o.plot_id join trials t on t.id = p.trial_id where o.id = ${id}`,
     import: sql`select i.project_id, i.trial_id, t.locked_at, i.kind from imports i left join trials t on t.id = i.trial_id where i.id = ${id}`,
+    rectification: sql`select i.project_id, null::integer as trial_id, null::timestamptz as locked_at from rectifications r join inspections i on i.id = r.inspection_id where r.id = ${id}`,
   }[scope];
   const { rows } = await (query as ReturnType<typeof sql<Target>>).execute(db);
   return rows[0];
