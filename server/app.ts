@@ -25,6 +25,7 @@ import { createRenderer } from './web/render.js';
 import { htmlErrorPage } from './web/error-page.js';
 import { homePages } from './web/home.routes.js';
 import { projectPages } from './web/projects.pages.js';
+import { programmePages } from './web/programmes.pages.js';
 import { trialPages } from './web/trials.pages.js';
 import { observationPages } from './web/observations.pages.js';
 import { variablePages } from './web/variables.pages.js';
@@ -114,6 +115,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(auditPages(db));
   app.use(homePages(db, renderer));
   app.use(projectPages(db, renderer));
+  app.use(programmePages(db, renderer));
   app.use(trialPages(db, renderer));
   app.use(observationPages(db, renderer));
   app.use(variablePages(db, renderer));

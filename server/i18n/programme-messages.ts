@@ -46,6 +46,7 @@ export const programmeMessages = {
   'programme.year': { zh: '年度', en: 'Year' },
   'programme.yearOf': { zh: '{year}年度', en: '{year}' },
   'programme.projectCount': { zh: '{count} 个项目', en: '{count} project(s)' },
+  'programme.project': { zh: '项目', en: 'Project' },
   'programme.projects': { zh: '项目', en: 'projects' },
   'programme.open': { zh: '查看计划', en: 'Open the programme' },
   'programme.partOf': { zh: '所属计划', en: 'Programme' },

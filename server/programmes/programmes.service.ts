@@ -42,9 +42,9 @@ export async function createProgramme(db: Kysely<Database>, input: ProgrammeInpu
  * The programme's projects that the current account may see, and whether that is all of
  * them: a summary for an account that sees only some projects says so (`complete: false`).
  */
-export async function programmeProjects(db: Kysely<Database>, programmeId: number): Promise<{ projects: ProjectRow[]; complete: boolean }> {
+export async function programmeProjects(db: Kysely<Database>, programmeId: number, opts: { all?: boolean } = {}): Promise<{ projects: ProjectRow[]; complete: boolean }> {
   const all = await repo.listProgrammeProjects(db, programmeId);
-  const visible = visibleProjectIds();
+  const visible = opts.all ? undefined : visibleProjectIds();
   const projects = visible ? all.filter((p) => visible.includes(p.id)) : all;
   return { projects, complete: projects.length === all.length };
 }
