@@ -43,7 +43,7 @@ async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<stri
   return { status: res.status, location: res.headers.get('location'), html, doc: document, text: document.body?.textContent?.replace(/\s+/g, ' ') ?? '' };
 }
 
-const UI_PREFIXES = /\b(?:nav|form|home|project|site|trial|arm|variable|plot|entry|obs|report|training|session|farmer|design|role|siteKind|variableKind|aggregation|trainingKind|gender)\.[a-z][A-Za-z]+\b/;
+const UI_PREFIXES = /\b(?:nav|form|home|project|site|trial|arm|variable|plot|entry|obs|report|training|session|farmer|design|role|siteKind|variableKind|aggregation|trainingKind|gender|programme|category|status|outputKind)\.[a-z][A-Za-z]+\b/;
 
 const PAGES = [
   '/',
@@ -67,6 +67,9 @@ const PAGES = [
   '/projects/2/farmers',
   '/projects/2/farmers/new',
   '/farmers/1/edit',
+  '/programmes',
+  '/programmes/1',
+  '/programmes/1/summary',
 ];
 
 describe('pages', () => {
