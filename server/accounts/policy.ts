@@ -134,6 +134,7 @@ const PAGE_RULES: Rule[] = [
   { route: 'GET /programmes', allow: 'signedIn' },
   { route: 'GET /programmes/:id', allow: 'signedIn' },
   { route: 'GET /programmes/:id/summary', allow: 'signedIn' },
+  { route: 'GET POST /rectifications/:id/close', allow: 'manage', scope: 'rectification' },
   { route: 'GET POST /projects/:id/edit', allow: 'manage', scope: 'project' },
   { route: 'GET POST /projects/:id/sites/new', allow: 'enterData', scope: 'project' },
   { route: 'GET POST /sites/:id/edit', allow: 'enterData', scope: 'site' },

@@ -86,3 +86,10 @@ export async function closeRectification(db: Kysely<Database>, id: number, input
     return rectificationDto(closed);
   });
 }
+
+/** One rectification item with the project it belongs to (for the closing form). */
+export async function getRectification(db: Kysely<Database>, id: number) {
+  const r = await repo.findRectification(db, id);
+  if (!r) throw AppError.notFound('RectificationNotFound', id);
+  return { ...rectificationDto(r), projectId: r.projectId };
+}

@@ -5,7 +5,12 @@ import { CATEGORIES, OUTPUT_KINDS } from '../../analysis/programme-summary.js';
 import { projectsByCategory } from '../charts/projects-by-category.js';
 import { paramId } from '../http.js';
 import type { Lang } from '../i18n/i18n.js';
-import { today } from '../inspections/inspections.service.js';
+import { closeRectification, getRectification, today } from '../inspections/inspections.service.js';
+import { CloseRectification } from '../inspections/inspections.schemas.js';
+import { getProject } from '../projects/projects.service.js';
+import { hasPermission } from '../accounts/access.js';
+import { parseOrThrow } from '../validation.js';
+import { fieldView, mountForm, read, type FieldSpec } from './forms.js';
 import * as service from '../programmes/programmes.service.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
 import { listTrials } from '../trials/trials.service.js';
@@ -190,6 +195,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       anyOutputs: outputs.some((o) => o.count > 0),
       inspections,
       openItems,
+      mayClose: !!res.locals.user && hasPermission(res.locals.user, 'manage'),
       awaiting,
       results,
       exportQuery: lang === 'en' ? '&lang=en' : '',
@@ -217,6 +223,41 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       outputs: OUTPUT_KINDS.filter((k) => summary.outputs[k] > 0).map((k) => ({ label: enumLabel(lang, 'outputKind', k), count: summary.outputs[k] })),
       summary,
     });
+  });
+
+  // Closing a rectification item: the date it was put right and how.
+  mountForm(r, renderer, '/rectifications/:id/close', {
+    load: async (req) => {
+      const item = await getRectification(db, paramId(req, 'RectificationNotFound'));
+      const project = await getProject(db, item.projectId);
+      return { item, project, back: project.programmeId ? `/programmes/${project.programmeId}#inspections` : `/projects/${project.id}` };
+    },
+    initial: () => ({ closedOn: today() }),
+    submit: async ({ item, back }, body) => {
+      await closeRectification(db, item.id, parseOrThrow(CloseRectification, { closedOn: read.text(body.closedOn), note: read.text(body.note) }));
+      return back;
+    },
+    render: ({ item, project, back }, form) => {
+      const { lang } = form;
+      const specs: FieldSpec[] = [
+        { name: 'closedOn', label: 'programme.closedOn', type: 'date', required: true },
+        { name: 'note', label: 'programme.closeNote', type: 'textarea', required: true },
+      ];
+      return {
+        view: 'forms/generic',
+        context: {
+          title: tr(lang, 'programme.close'),
+          heading: tr(lang, 'programme.close'),
+          intro: `${nameIn(lang, project)} · ${item.item}`,
+          crumbs: [{ href: back.replace(/#.*$/, ''), label: nameIn(lang, project) }],
+          action: `/rectifications/${item.id}/close`,
+          hidden: [],
+          fields: specs.map((f) => fieldView(lang, form.values, form.errors, f)),
+          submitLabel: tr(lang, 'programme.close'),
+          cancelHref: back,
+        },
+      };
+    },
   });
 
   return r;

@@ -111,4 +111,27 @@ describe.skipIf(skipBrowser)('the programme pages in Chromium', { timeout: 120_0
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0).toBe(1);
   });
+
+  it('lets a lead close the open rectification item from the programme page, and never shows viewers the way', async () => {
+    const viewer = await open(DESKTOP, '/programmes/1', 'viewer');
+    expect(await viewer.locator('#open-items tbody tr').count()).toBe(1);
+    expect(await viewer.locator('a[href^="/rectifications/"]').count()).toBe(0);
+
+    const page = await open(DESKTOP, '/programmes/1', 'lead');
+    await page.locator('#open-items').getByRole('link', { name: '完成整改' }).click();
+    await page.waitForLoadState('load');
+    await page.fill('#f-closedOn', '2017-11-01');
+    await page.getByRole('button', { name: '完成整改' }).click();
+    await page.waitForLoadState('load');
+    // Before the inspection and without a note: refused, field by field, nothing closed.
+    expect(await page.locator('#f-closedOn-error').innerText()).toContain('早于查验日期 2017-11-20');
+    expect(await page.locator('#f-note-error').innerText()).toContain('不能为空');
+    await page.fill('#f-closedOn', '2018-01-20');
+    await page.fill('#f-note', '签到名单已整理归档');
+    await page.getByRole('button', { name: '完成整改' }).click();
+    await page.waitForURL(/\/programmes\/1/);
+    expect(await page.locator('#open-items').count()).toBe(0);
+    expect(await page.locator('#summary-text').innerText()).toContain('提出整改建议2条，已整改2条。');
+    expect(await page.locator('#inspections').innerText()).toContain('签到名单已整理归档');
+  });
 });

@@ -111,6 +111,8 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'GET /programmes': { who: 'signedIn' },
   'GET /programmes/:id': { who: 'signedIn' },
   'GET /programmes/:id/summary': { who: 'signedIn' },
+  'GET /rectifications/:id/close': { who: LEAD, member: true },
+  'POST /rectifications/:id/close': { who: LEAD, member: true },
   'GET /projects/:id/edit': { who: LEAD, member: true },
   'POST /projects/:id/edit': { who: LEAD, member: true },
   'GET /projects/:id/sites/new': { who: DATA, member: true },

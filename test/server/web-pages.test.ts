@@ -70,6 +70,7 @@ const PAGES = [
   '/programmes',
   '/programmes/1',
   '/programmes/1/summary',
+  '/rectifications/2/close',
 ];
 
 describe('pages', () => {
