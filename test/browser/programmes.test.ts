@@ -20,7 +20,7 @@ describe.skipIf(skipBrowser)('the programme pages in Chromium', { timeout: 120_0
   beforeAll(async () => {
     app = await startTestApp({ demo: true });
     browser = await launchChromium();
-  });
+  }, 180_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
@@ -123,11 +123,14 @@ describe.skipIf(skipBrowser)('the programme pages in Chromium', { timeout: 120_0
     await page.fill('#f-closedOn', '2017-11-01');
     await page.getByRole('button', { name: '完成整改' }).click();
     await page.waitForLoadState('load');
-    // Before the inspection and without a note: refused, field by field, nothing closed.
-    expect(await page.locator('#f-closedOn-error').innerText()).toContain('早于查验日期 2017-11-20');
+    // Without a note, then before the inspection: refused, naming the field, nothing closed.
     expect(await page.locator('#f-note-error').innerText()).toContain('不能为空');
-    await page.fill('#f-closedOn', '2018-01-20');
     await page.fill('#f-note', '签到名单已整理归档');
+    await page.getByRole('button', { name: '完成整改' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.locator('#f-closedOn-error').innerText()).toContain('早于查验日期 2017-11-20');
+    expect(await page.locator('#f-note').inputValue()).toBe('签到名单已整理归档');
+    await page.fill('#f-closedOn', '2018-01-20');
     await page.getByRole('button', { name: '完成整改' }).click();
     await page.waitForURL(/\/programmes\/1/);
     expect(await page.locator('#open-items').count()).toBe(0);
