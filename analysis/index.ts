@@ -38,3 +38,4 @@ export {
   type TrainingSession,
   type TrainingSummary,
 } from './training.js';
+export { programmeSentences, CATEGORIES, OUTPUT_KINDS, type Category, type OutputKind, type ProgrammeCounts, type Sentences } from './programme-summary.js';

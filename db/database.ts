@@ -13,7 +13,9 @@ export interface ProjectTable {
   code: string;
   name: string;
   nameEn: string | null;
-  category: string | null;
+  category: ProjectCategory | null;
+  /** A free-text category from before categories were a closed list. */
+  categoryLabel: Generated<string | null>;
   leadOrganisation: string | null;
   partnerOrganisations: ColumnType<string[], string[] | undefined, string[]>;
   startsOn: DateOnly | null;
@@ -21,10 +23,71 @@ export interface ProjectTable {
   targetPersonTimes: number | null;
   targetDemoHouseholds: number | null;
   description: string | null;
+  programmeId: number | null;
+  newThisYear: Generated<boolean>;
+  prefecture: string | null;
+  county: string | null;
+  /** One of the 35 national poverty counties. */
+  povertyCounty: Generated<boolean>;
+  /** The supporting province or city (援疆省市). */
+  supportingProvince: string | null;
+  /** In 万元 (10,000 yuan). */
+  budget: Decimal | null;
+  status: ProjectStatus | null;
   isDemo: Generated<boolean>;
   version: Generated<number>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
+}
+
+export type ProjectCategory = 'prefecture' | 'poor_county' | 'industrialisation' | 'other';
+export type ProjectStatus = 'proposed' | 'approved' | 'in_progress' | 'awaiting_acceptance' | 'accepted' | 'rectifying';
+export type OutputKind = 'patent_utility' | 'patent_invention' | 'centre' | 'postdoc_station' | 'standard' | 'publication' | 'extension_material' | 'other';
+
+/** A programme (科技援疆计划 and the like) that groups projects. */
+export interface ProgrammeTable {
+  id: Generated<number>;
+  name: string;
+  nameEn: string | null;
+  year: number;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** An on-site acceptance inspection of a project by experts. */
+export interface InspectionTable {
+  id: Generated<number>;
+  projectId: number;
+  inspectedOn: DateOnly;
+  experts: ColumnType<string[], string[] | undefined, string[]>;
+  findings: string;
+  createdAt: Timestamp;
+}
+
+/** One rectification item an inspection asked for; open until closed with a date and a note. */
+export interface RectificationTable {
+  id: Generated<number>;
+  inspectionId: number;
+  position: number;
+  item: string;
+  dueOn: DateOnly | null;
+  closedOn: DateOnly | null;
+  closeNote: string | null;
+  version: Generated<number>;
+}
+
+/** Something a project produced: a patent, a centre, a standard, extension material ... */
+export interface OutputTable {
+  id: Generated<number>;
+  projectId: number;
+  kind: OutputKind;
+  title: string;
+  outputOn: DateOnly | null;
+  number: string | null;
+  count: number | null;
+  notes: string | null;
+  createdAt: Timestamp;
 }
 
 export type SiteKind = 'greenhouse' | 'production_line' | 'orchard' | 'field' | 'other';
@@ -357,6 +420,10 @@ export interface AuditLogTable {
 
 export interface Database {
   projects: ProjectTable;
+  programmes: ProgrammeTable;
+  inspections: InspectionTable;
+  rectifications: RectificationTable;
+  outputs: OutputTable;
   sites: SiteTable;
   variables: VariableTable;
   trials: TrialTable;
@@ -384,6 +451,13 @@ export interface Database {
 export type ProjectRow = Selectable<ProjectTable>;
 export type NewProjectRow = Insertable<ProjectTable>;
 export type ProjectUpdate = Updateable<ProjectTable>;
+export type ProgrammeRow = Selectable<ProgrammeTable>;
+export type InspectionRow = Selectable<InspectionTable>;
+export type NewInspectionRow = Insertable<InspectionTable>;
+export type RectificationRow = Selectable<RectificationTable>;
+export type OutputRow = Selectable<OutputTable>;
+export type NewOutputRow = Insertable<OutputTable>;
+export type NewProgrammeRow = Insertable<ProgrammeTable>;
 export type SiteRow = Selectable<SiteTable>;
 export type VariableRow = Selectable<VariableTable>;
 export type TrialRow = Selectable<TrialTable>;

@@ -6,6 +6,7 @@ import * as accounts from './migrations/2026-11-30T04-accounts.js';
 import * as trialDataVersions from './migrations/2026-11-30T05-trial-data-versions.js';
 import * as plotPosition from './migrations/2026-12-01T00-plot-position.js';
 import * as layouts from './migrations/2026-12-01T06-layouts.js';
+import * as programmes from './migrations/2026-12-01T03-programmes.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T05-trial-data-versions': trialDataVersions,
   '2026-12-01T00-plot-position': plotPosition,
   '2026-12-01T06-layouts': layouts,
+  '2026-12-01T03-programmes': programmes,
 };
 
 class StaticProvider implements MigrationProvider {

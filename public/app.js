@@ -10,6 +10,20 @@
     });
   });
 
+  // Copy a text (the programme summary) to the clipboard; the text stays selectable anyway.
+  document.querySelectorAll('[data-copy]').forEach(function (button) {
+    var source = document.querySelector(button.getAttribute('data-copy'));
+    if (!source || !navigator.clipboard) return;
+    button.hidden = false;
+    var label = button.textContent;
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        button.textContent = button.getAttribute('data-copied') || label;
+        setTimeout(function () { button.textContent = label; }, 2000);
+      });
+    });
+  });
+
   // Ask before a destructive form is sent.
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (event) {

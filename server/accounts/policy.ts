@@ -18,7 +18,7 @@ import { hasPermission, isMember, type Permission } from './access.js';
  * route, so a route added without a rule does not work at all; test/server/permissions tests
  * that every route of the app has exactly one rule.
  */
-export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import' | 'layout';
+export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import' | 'layout' | 'rectification';
 
 export interface Rule {
   /** Methods and the full path as the route declares it, e.g. `GET PATCH /api/trials/:id`. */
@@ -111,6 +111,19 @@ const API_RULES: Rule[] = [
   { route: 'GET /api/trials/:id/fieldbook/field.csv', allow: 'read', scope: 'trial' },
   { route: 'GET /api/trials/:id/fieldbook/traits.trt', allow: 'read', scope: 'trial' },
   { route: 'GET /api/projects/:id/training-sessions/export', allow: 'read', scope: 'project' },
+
+  // Programmes (any account reads a programme; its figures cover the projects the account
+  // may see), projects' acceptance inspections and outputs
+  { route: 'GET /api/programmes', allow: 'signedIn' },
+  { route: 'POST /api/programmes', allow: 'manage' },
+  { route: 'GET /api/programmes/:id', allow: 'signedIn' },
+  { route: 'GET /api/programmes/:id/summary', allow: 'signedIn' },
+  { route: 'GET /api/programmes/:id/export', allow: 'signedIn' },
+  { route: 'GET /api/projects/:id/inspections', allow: 'read', scope: 'project' },
+  { route: 'POST /api/projects/:id/inspections', allow: 'manage', scope: 'project' },
+  { route: 'POST /api/rectifications/:id/close', allow: 'manage', scope: 'rectification' },
+  { route: 'GET /api/projects/:id/outputs', allow: 'read', scope: 'project' },
+  { route: 'POST /api/projects/:id/outputs', allow: 'manage', scope: 'project' },
 ];
 
 /** Training imports are the lead's; observation and plot imports the agronomist's. */
@@ -124,6 +137,10 @@ const PAGE_RULES: Rule[] = [
   { route: 'GET /', allow: 'signedIn' },
   { route: 'GET POST /projects/new', allow: 'admin' },
   { route: 'GET /projects/:id', allow: 'read', scope: 'project' },
+  { route: 'GET /programmes', allow: 'signedIn' },
+  { route: 'GET /programmes/:id', allow: 'signedIn' },
+  { route: 'GET /programmes/:id/summary', allow: 'signedIn' },
+  { route: 'GET POST /rectifications/:id/close', allow: 'manage', scope: 'rectification' },
   { route: 'GET POST /projects/:id/edit', allow: 'manage', scope: 'project' },
   { route: 'GET POST /projects/:id/sites/new', allow: 'enterData', scope: 'project' },
   { route: 'GET POST /sites/:id/edit', allow: 'enterData', scope: 'site' },
@@ -185,6 +202,7 @@ const NOT_FOUND: Record<Scope, string> = {
   trainingSession: 'TrainingSessionNotFound',
   import: 'ImportNotFound',
   layout: 'LayoutNotFound',
+  rectification: 'RectificationNotFound',
 };
 
 const INTEGER_ID = /^\d{1,9}$/;
@@ -204,6 +222,7 @@ export async function resolveTarget(db: Kysely<Database>, scope: Scope, raw: str
     observation: sql`select t.project_id, t.id as trial_id, t.locked_at from observations o join plots p on p.id = o.plot_id join trials t on t.id = p.trial_id where o.id = ${id}`,
     layout: sql`select t.project_id, t.id as trial_id, t.locked_at from layouts l join trials t on t.id = l.trial_id where l.id = ${id}`,
     import: sql`select i.project_id, i.trial_id, t.locked_at, i.kind from imports i left join trials t on t.id = i.trial_id where i.id = ${id}`,
+    rectification: sql`select i.project_id, null::integer as trial_id, null::timestamptz as locked_at from rectifications r join inspections i on i.id = r.inspection_id where r.id = ${id}`,
   }[scope];
   const { rows } = await (query as ReturnType<typeof sql<Target>>).execute(db);
   return rows[0];

@@ -19,6 +19,12 @@ import { TrialInput } from '../trials/trials.schemas.js';
 import { PlotList } from '../plots/plots.schemas.js';
 import type { z } from 'zod';
 import { loadDemoAccounts } from '../accounts/bootstrap.js';
+import { createProgramme } from '../programmes/programmes.service.js';
+import { ProgrammeInput } from '../programmes/programmes.schemas.js';
+import { OutputInput } from '../outputs/outputs.schemas.js';
+import { createOutput } from '../outputs/outputs.service.js';
+import { CloseRectification, InspectionInput } from '../inspections/inspections.schemas.js';
+import { closeRectification, createInspection } from '../inspections/inspections.service.js';
 
 type In<S extends z.ZodType> = z.input<S>;
 
@@ -32,8 +38,10 @@ export async function loadDemoData(db: Kysely<Database>): Promise<boolean> {
   const any = await db.selectFrom('projects').select('id').limit(1).executeTakeFirst();
   if (any) return false;
   await ensureVariables(db, DEMO_VARIABLES);
-  await loadTacheng(db);
-  await loadAksu(db);
+  const programme = await createProgramme(db, ProgrammeInput.parse(DEMO_PROGRAMME));
+  const tacheng = await loadTacheng(db, programme.id);
+  const aksu = await loadAksu(db, programme.id);
+  await loadProgrammeRecords(db, programme.id, tacheng, aksu);
   const demoProjects = await db.selectFrom('projects').select('id').where('isDemo', '=', true).orderBy('id').execute();
   await loadDemoAccounts(db, demoProjects.map((p) => p.id));
   return true;
@@ -69,14 +77,20 @@ function harvests(totalTenths: number, shares: number[]): string[] {
   return parts.map((p) => (p / 10).toFixed(1));
 }
 
-async function loadTacheng(db: Kysely<Database>) {
+async function loadTacheng(db: Kysely<Database>, programmeId: number): Promise<number> {
   const project = await createProject(
     db,
     ProjectInput.parse({
       code: 'TC-STRAW-2017',
       name: '秸秆生物降解技术在塔城地区设施农业中的应用示范与推广',
       nameEn: 'Straw biodegradation in Tacheng greenhouse farming: demonstration and extension',
-      category: '科技援疆重点项目',
+      programmeId,
+      category: 'prefecture',
+      newThisYear: true,
+      prefecture: '塔城地区',
+      county: '塔城市',
+      supportingProvince: '辽宁省',
+      status: 'awaiting_acceptance',
       leadOrganisation: '塔城地区农业技术推广中心',
       partnerOrganisations: ['辽宁省农业技术推广总站'],
       startsOn: '2017-01-01',
@@ -141,6 +155,7 @@ async function loadTacheng(db: Kysely<Database>) {
     { heldOn: '2017-02-21', kind: 'training', topic: '秸秆生物反应堆建造操作规程培训', siteId: sites.ergong.id, trainer: '辽宁省农业技术推广总站', attendance: 24, women: 7 },
   ];
   await createSessions(db, project.id, TrainingSessionList.parse(fieldDays), true);
+  return project.id;
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '马', '周', '吴'];
@@ -149,14 +164,19 @@ const UYGHUR_M = ['艾买提', '买买提', '吐尔逊', '阿不都拉', '艾力
 const UYGHUR_F = ['阿依古丽', '古丽娜', '热依拉', '帕提古丽', '再努尔', '米热古丽'];
 const UYGHUR_FATHER = ['吐尔地', '艾山', '如孜', '司马义', '卡德尔', '依明'];
 
-async function loadAksu(db: Kysely<Database>) {
+async function loadAksu(db: Kysely<Database>, programmeId: number): Promise<number> {
   const project = await createProject(
     db,
     ProjectInput.parse({
       code: 'AKS-WMYY-2017',
       name: '阿克苏地区“万亩亿元”增收工程',
       nameEn: 'Aksu "10,000 mu, 100 million yuan" income programme',
-      category: '科技援疆重点项目',
+      programmeId,
+      category: 'prefecture',
+      newThisYear: true,
+      prefecture: '阿克苏地区',
+      supportingProvince: '浙江省',
+      status: 'in_progress',
       leadOrganisation: '浙江省农业科学院',
       partnerOrganisations: ['浙江省科学技术厅', '阿克苏地区科学技术局', '新疆生产建设兵团第一师'],
       startsOn: '2017-01-01',
@@ -259,4 +279,66 @@ async function loadAksu(db: Kysely<Database>) {
       sessions.push({ heldOn: `2017-${String(month).padStart(2, '0')}-${String(3 + (i % 25)).padStart(2, '0')}`, kind: 'hands_on', topic: '示范户手把手传帮带', village: f.village, trainer: '浙江省农科院驻村技术员', attendance: 1, women: f.gender === 'female' ? 1 : 0, attendees: [f.id] });
     });
   await createSessions(db, project.id, TrainingSessionList.parse(sessions), true);
+  return project.id;
+}
+
+export const DEMO_PROGRAMME: In<typeof ProgrammeInput> = {
+  name: '2017年度自治区区域协同创新专项（科技援疆计划）',
+  nameEn: '2017 regional collaborative innovation programme (science and technology aid to Xinjiang)',
+  year: 2017,
+};
+
+/**
+ * The programme's third key project and the records the report names: the outputs of each
+ * project (no number is given where the report gives none) and an acceptance inspection of
+ * the Tacheng project with one item still open. Categories, statuses, dates and the
+ * inspection are demonstration choices, not figures from the report.
+ */
+async function loadProgrammeRecords(db: Kysely<Database>, programmeId: number, tacheng: number, aksu: number) {
+  const slag = await createProject(
+    db,
+    ProjectInput.parse({
+      code: 'XR-SLAG-2017',
+      name: '燃煤锅炉高温炉渣处理装置立式冷渣机产业化',
+      nameEn: 'Industrialising a vertical slag cooler for hot slag from coal-fired boilers',
+      programmeId,
+      category: 'industrialisation',
+      newThisYear: true,
+      supportingProvince: '上海市',
+      status: 'in_progress',
+      leadOrganisation: '新疆旭日环保股份有限公司',
+      partnerOrganisations: ['同济大学环境科学与工程学院'],
+      startsOn: '2017-01-01',
+      endsOn: '2018-12-31',
+      description: '引进同济大学立式冷渣机技术，研发适用于流化床燃煤锅炉、满足零排放标准的安全节能立式冷渣机，解决高温炉渣无法运输及余热回收问题。（演示数据）',
+    }),
+    { isDemo: true },
+  );
+  const outputs: [number, In<typeof OutputInput>][] = [
+    [aksu, { kind: 'centre', title: '阿克苏地区“万亩亿元增收工程技术中心”' }],
+    [tacheng, { kind: 'extension_material', title: '秸秆生物降解技术宣传手册' }],
+    [tacheng, { kind: 'extension_material', title: '秸秆生物降解技术彩色挂图' }],
+    [tacheng, { kind: 'extension_material', title: '秸秆生物降解技术多媒体影像' }],
+    [tacheng, { kind: 'standard', title: '秸秆生物降解技术操作规程（标准、要点）' }],
+    [slag.id, { kind: 'patent_utility', title: '立式冷渣机实用新型专利（一）', notes: '报告未列出专利名称和专利号' }],
+    [slag.id, { kind: 'patent_utility', title: '立式冷渣机实用新型专利（二）', notes: '报告未列出专利名称和专利号' }],
+    [slag.id, { kind: 'centre', title: '新疆燃煤烟气脱硫脱硝工程技术研究中心' }],
+    [slag.id, { kind: 'postdoc_station', title: '高新区博士后科研工作站分站' }],
+  ];
+  for (const [projectId, output] of outputs) await createOutput(db, projectId, OutputInput.parse(output));
+
+  const inspection = await createInspection(
+    db,
+    tacheng,
+    InspectionInput.parse({
+      date: '2017-11-20',
+      experts: ['设施农业专家', '土壤肥料专家', '财务专家'],
+      findings: '示范棚4座运行正常，示范棚开花期、第一穗果成熟期提前，增产效果明显；观测原始记录和观摩会签到资料需整理归档。（演示数据）',
+      rectifications: [
+        { item: '补齐各示范棚定植、开花、采收观测原始记录并归档', dueOn: '2017-12-31' },
+        { item: '整理三次现场观摩会的签到名单', dueOn: '2018-01-31' },
+      ],
+    }),
+  );
+  await closeRectification(db, inspection.rectifications[0].id, CloseRectification.parse({ closedOn: '2017-12-20', note: '观测原始记录已补齐，随项目资料归档' }));
 }

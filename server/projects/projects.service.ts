@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, ProjectRow } from '../../db/database.js';
+import type { Database, ProjectCategory, ProjectRow, ProjectStatus } from '../../db/database.js';
 import { AppError, ValidationError } from '../errors.js';
 import { assertVersion, versionConflict } from '../http.js';
 import { visibleProjectIds } from '../accounts/access.js';
@@ -11,13 +11,22 @@ export interface ProjectDto {
   code: string;
   name: string;
   nameEn: string | null;
-  category: string | null;
+  category: ProjectCategory | null;
   leadOrganisation: string | null;
   partnerOrganisations: string[];
   startsOn: string | null;
   endsOn: string | null;
   targets: { personTimes: number | null; demoHouseholds: number | null };
   description: string | null;
+  programmeId: number | null;
+  newThisYear: boolean;
+  prefecture: string | null;
+  county: string | null;
+  povertyCounty: boolean;
+  supportingProvince: string | null;
+  /** In 万元, exact decimal text. */
+  budget: string | null;
+  status: ProjectStatus | null;
   isDemo: boolean;
   version: number;
   createdAt: Date;
@@ -37,6 +46,14 @@ export function projectDto(p: ProjectRow): ProjectDto {
     endsOn: p.endsOn,
     targets: { personTimes: p.targetPersonTimes, demoHouseholds: p.targetDemoHouseholds },
     description: p.description,
+    programmeId: p.programmeId,
+    newThisYear: p.newThisYear,
+    prefecture: p.prefecture,
+    county: p.county,
+    povertyCounty: p.povertyCounty,
+    supportingProvince: p.supportingProvince,
+    budget: p.budget,
+    status: p.status,
     isDemo: p.isDemo,
     version: p.version,
     createdAt: p.createdAt,
@@ -62,6 +79,7 @@ export async function createProject(db: Kysely<Database>, input: ProjectInput, o
     if (input.code && (await repo.findProjectByCode(tx, input.code))) {
       throw new ValidationError([{ path: 'code', key: 'v.duplicateCode', params: { value: input.code } }]);
     }
+    await assertProgrammeExists(tx, input.programmeId);
     const row = await repo.insertProject(tx, {
       code: input.code ?? `tmp-${process.pid}-${Date.now()}-${Math.random()}`,
       name: input.name,
@@ -74,6 +92,14 @@ export async function createProject(db: Kysely<Database>, input: ProjectInput, o
       targetPersonTimes: input.targets?.personTimes ?? null,
       targetDemoHouseholds: input.targets?.demoHouseholds ?? null,
       description: input.description,
+      programmeId: input.programmeId ?? null,
+      newThisYear: input.newThisYear ?? false,
+      prefecture: input.prefecture,
+      county: input.county,
+      povertyCounty: input.povertyCounty ?? false,
+      supportingProvince: input.supportingProvince,
+      budget: input.budget ?? null,
+      status: input.status ?? null,
       isDemo: opts.isDemo ?? false,
     });
     if (input.code) return row;
@@ -84,6 +110,8 @@ export async function createProject(db: Kysely<Database>, input: ProjectInput, o
 
 export async function patchProject(db: Kysely<Database>, id: number, patch: ProjectPatch): Promise<ProjectRow> {
   return db.transaction().execute(async (tx) => {
+    // Locked so that an inspection cannot add an open item between the check below and the update.
+    await tx.selectFrom('projects').select('id').where('id', '=', id).forUpdate().execute();
     const current = await getProject(tx, id);
     assertVersion(patch.version, current, projectDto(current));
     if (patch.code && patch.code !== current.code && (await repo.findProjectByCode(tx, patch.code))) {
@@ -94,6 +122,8 @@ export async function patchProject(db: Kysely<Database>, id: number, patch: Proj
     if (startsOn && endsOn && endsOn < startsOn) {
       throw new ValidationError([{ path: 'endsOn', key: 'v.endBeforeStart' }]);
     }
+    await assertProgrammeExists(tx, patch.programmeId);
+    if (patch.status === 'accepted' && current.status !== 'accepted') await assertNoOpenRectifications(tx, id);
     const { version: _v, targets, ...rest } = patch;
     const updated = await repo.updateProject(tx, id, current.version, {
       ...rest,
@@ -103,4 +133,33 @@ export async function patchProject(db: Kysely<Database>, id: number, patch: Proj
     if (!updated) throw versionConflict(projectDto(await getProject(tx, id)));
     return updated;
   });
+}
+
+async function assertProgrammeExists(db: Kysely<Database>, programmeId: number | null | undefined): Promise<void> {
+  if (programmeId === undefined || programmeId === null) return;
+  const found = await db.selectFrom('programmes').select('id').where('id', '=', programmeId).executeTakeFirst();
+  if (!found) throw new ValidationError([{ path: 'programmeId', key: 'v.unknownProgramme', params: { value: programmeId } }]);
+}
+
+/** A project is accepted only once every rectification item of its inspections is closed:
+ * otherwise 409 naming the open items. */
+async function assertNoOpenRectifications(db: Kysely<Database>, projectId: number): Promise<void> {
+  const open = await db
+    .selectFrom('rectifications as r')
+    .innerJoin('inspections as i', 'i.id', 'r.inspectionId')
+    .select(['r.id', 'r.item', 'r.dueOn', 'i.inspectedOn'])
+    .where('i.projectId', '=', projectId)
+    .where('r.closedOn', 'is', null)
+    .orderBy('i.inspectedOn')
+    .orderBy('r.position')
+    .execute();
+  if (open.length === 0) return;
+  throw new AppError(
+    409,
+    'OpenRectifications',
+    'error.OpenRectifications',
+    { count: open.length, itemsZh: open.map((o) => `“${o.item}”`).join('、'), itemsEn: open.map((o) => `"${o.item}"`).join('; ') },
+    [],
+    { openItems: open.map((o) => ({ id: o.id, item: o.item, dueOn: o.dueOn, inspectedOn: o.inspectedOn })) },
+  );
 }

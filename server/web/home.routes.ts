@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.js';
 import { listProjects, projectDto } from '../projects/projects.service.js';
 import { listSites } from '../sites/sites.repository.js';
 import { listTrials } from '../trials/trials.service.js';
-import { langOf, nameIn, otherName, period, tr } from './labels.js';
+import { enumLabel, langOf, nameIn, otherName, period, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 import { projectTraining, trialCards } from './summaries.js';
 
@@ -21,7 +21,7 @@ export function homePages(db: Kysely<Database>, renderer: Renderer): Router {
           id: p.id,
           name: nameIn(lang, p),
           otherName: otherName(lang, p),
-          category: p.category,
+          category: enumLabel(lang, 'category', p.category),
           leadOrganisation: p.leadOrganisation,
           period: period(p.startsOn, p.endsOn),
           isDemo: p.isDemo,

@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { Database, ProjectRow, SiteRow } from '../../db/database.js';
+import type { Database, ProgrammeRow, ProjectRow, SiteRow } from '../../db/database.js';
+import type { Lang } from '../i18n/i18n.js';
+import { getProgramme, listProgrammes } from '../programmes/programmes.service.js';
 import { paramId } from '../http.js';
-import { ProjectInput, ProjectPatch } from '../projects/projects.schemas.js';
+import { PROJECT_CATEGORIES, PROJECT_STATUSES, ProjectInput, ProjectPatch } from '../projects/projects.schemas.js';
 import * as projects from '../projects/projects.service.js';
 import { SITE_KINDS, SiteInput, SitePatch } from '../sites/sites.schemas.js';
 import * as sites from '../sites/sites.service.js';
@@ -18,7 +20,7 @@ export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
   const r = Router();
 
   mountForm(r, renderer, '/projects/new', {
-    load: async () => null,
+    load: async () => listProgrammes(db),
     initial: () => ({}),
     submit: async (_c, body) => {
       const code = read.optional(body.code);
@@ -26,20 +28,20 @@ export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
       return `/projects/${(await projects.createProject(db, input)).id}`;
     },
     rename: projectRename,
-    render: (_c, form) => projectForm(form, null),
+    render: (programmes, form) => projectForm(form, null, programmes),
   });
 
   mountForm(r, renderer, '/projects/:id/edit', {
-    load: async (req) => projects.getProject(db, paramId(req, 'ProjectNotFound')),
-    initial: (p) => projectValues(p),
-    submit: async (p, body) => {
+    load: async (req) => ({ p: await projects.getProject(db, paramId(req, 'ProjectNotFound')), programmes: await listProgrammes(db) }),
+    initial: ({ p }) => projectValues(p),
+    submit: async ({ p }, body) => {
       const code = read.optional(body.code);
       const patch = parseOrThrow(ProjectPatch, { ...projectFields(body), ...(code ? { code } : {}), version: Number(body.version) });
       await projects.patchProject(db, p.id, patch);
       return `/projects/${p.id}`;
     },
     rename: projectRename,
-    render: (p, form) => projectForm(form, p),
+    render: ({ p, programmes }, form) => projectForm(form, p, programmes),
   });
 
   mountForm(r, renderer, '/projects/:id/sites/new', {
@@ -69,6 +71,7 @@ export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
     const lang = langOf(res);
     const p = projects.projectDto(await projects.getProject(db, paramId(req, 'ProjectNotFound')));
     const [siteRows, trials, training] = await Promise.all([sites.listSites(db, p.id), listTrials(db, p.id), projectTraining(db, p.id, lang)]);
+    const programme = p.programmeId ? await getProgramme(db, p.programmeId) : null;
     sendPage(res, renderer, 'projects/show', {
       title: nameIn(lang, p),
       crumbs: [{ href: '/', label: tr(lang, 'nav.home') }],
@@ -78,6 +81,9 @@ export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
         otherName: otherName(lang, p),
         period: period(p.startsOn, p.endsOn),
         partners: p.partnerOrganisations.join(lang === 'zh' ? '、' : ', '),
+        category: enumLabel(lang, 'category', p.category),
+        statusLabel: enumLabel(lang, 'status', p.status),
+        programme: programme ? { id: programme.id, name: nameIn(lang, programme) } : null,
       },
       sites: siteRows.map((s) => ({
         id: s.id,
@@ -102,6 +108,14 @@ function projectFields(b: FormBody) {
     name: read.text(b.name),
     nameEn: read.optional(b.nameEn),
     category: read.optional(b.category),
+    programmeId: read.integer(b.programmeId),
+    newThisYear: read.checkbox(b.newThisYear),
+    prefecture: read.optional(b.prefecture),
+    county: read.optional(b.county),
+    povertyCounty: read.checkbox(b.povertyCounty),
+    supportingProvince: read.optional(b.supportingProvince),
+    budget: read.optional(b.budget),
+    status: read.optional(b.status),
     leadOrganisation: read.optional(b.leadOrganisation),
     partnerOrganisations: read.lines(b.partnerOrganisations),
     startsOn: read.optional(b.startsOn),
@@ -122,6 +136,14 @@ function projectValues(p: ProjectRow): FormBody {
     name: p.name,
     nameEn: asText(p.nameEn),
     category: asText(p.category),
+    programmeId: asText(p.programmeId),
+    newThisYear: p.newThisYear ? '1' : '',
+    prefecture: asText(p.prefecture),
+    county: asText(p.county),
+    povertyCounty: p.povertyCounty ? '1' : '',
+    supportingProvince: asText(p.supportingProvince),
+    budget: asText(p.budget),
+    status: asText(p.status),
     leadOrganisation: asText(p.leadOrganisation),
     partnerOrganisations: p.partnerOrganisations.join('\n'),
     startsOn: asText(p.startsOn),
@@ -133,11 +155,19 @@ function projectValues(p: ProjectRow): FormBody {
   };
 }
 
-const PROJECT_FIELDS: FieldSpec[] = [
+const projectFieldSpecs = (lang: Lang, programmes: ProgrammeRow[]): FieldSpec[] => [
   { name: 'name', label: 'project.name', required: true, wide: true },
   { name: 'nameEn', label: 'project.nameEn', wide: true },
   { name: 'code', label: 'project.code', hint: 'project.codeHint' },
-  { name: 'category', label: 'project.category' },
+  { name: 'programmeId', label: 'programme.partOf', type: 'select', options: [['', '—'], ...programmes.map((g) => [String(g.id), nameIn(lang, g)] as const)] },
+  { name: 'category', label: 'project.category', type: 'select', options: enumOptions(lang, 'category', PROJECT_CATEGORIES, 'status.none') },
+  { name: 'status', label: 'programme.status', type: 'select', options: enumOptions(lang, 'status', PROJECT_STATUSES, 'status.none') },
+  { name: 'newThisYear', label: 'programme.newThisYear', type: 'checkbox' },
+  { name: 'prefecture', label: 'programme.prefecture' },
+  { name: 'county', label: 'programme.county' },
+  { name: 'povertyCounty', label: 'programme.povertyCounty', type: 'checkbox' },
+  { name: 'supportingProvince', label: 'programme.supportingProvince' },
+  { name: 'budget', label: 'programme.budget', type: 'decimal' },
   { name: 'leadOrganisation', label: 'project.leadOrganisation' },
   { name: 'partnerOrganisations', label: 'project.partners', type: 'textarea', hint: 'form.onePerLine' },
   { name: 'startsOn', label: 'project.startsOn', type: 'date' },
@@ -147,7 +177,7 @@ const PROJECT_FIELDS: FieldSpec[] = [
   { name: 'description', label: 'project.description', type: 'textarea' },
 ];
 
-function projectForm(form: FormState, p: ProjectRow | null) {
+function projectForm(form: FormState, p: ProjectRow | null, programmes: ProgrammeRow[]) {
   const { lang } = form;
   return {
     view: 'forms/generic',
@@ -157,7 +187,7 @@ function projectForm(form: FormState, p: ProjectRow | null) {
       crumbs: [{ href: '/', label: tr(lang, 'nav.home') }, ...(p ? [{ href: `/projects/${p.id}`, label: nameIn(lang, p) }] : [])],
       action: p ? `/projects/${p.id}/edit` : '/projects/new',
       hidden: p ? [{ name: 'version', value: form.values.version ?? String(p.version) }] : [],
-      fields: PROJECT_FIELDS.map((f) => fieldView(lang, form.values, form.errors, f)),
+      fields: projectFieldSpecs(lang, programmes).map((f) => fieldView(lang, form.values, form.errors, f)),
       submitLabel: tr(lang, p ? 'form.save' : 'form.create'),
       cancelHref: p ? `/projects/${p.id}` : '/',
     },

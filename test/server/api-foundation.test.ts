@@ -64,7 +64,7 @@ describe('the JSON API of the trial data model', () => {
       name: '阿克苏万亩亿元',
       nameEn: 'Aksu programme',
       code: 'AKS-T',
-      category: '科技援疆',
+      category: 'prefecture',
       leadOrganisation: '浙江省农科院',
       partnerOrganisations: ['阿克苏地区科技局'],
       startsOn: '2017-01-01',

@@ -98,11 +98,27 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'GET /api/trials/:id/fieldbook/traits.trt': { who: ALL, member: true },
   'GET /api/projects/:id/training-sessions/export': { who: ALL, member: true },
 
+  'GET /api/programmes': { who: 'signedIn' },
+  'POST /api/programmes': { who: LEAD },
+  'GET /api/programmes/:id': { who: 'signedIn' },
+  'GET /api/programmes/:id/summary': { who: 'signedIn' },
+  'GET /api/programmes/:id/export': { who: 'signedIn' },
+  'GET /api/projects/:id/inspections': { who: ALL, member: true },
+  'POST /api/projects/:id/inspections': { who: LEAD, member: true },
+  'POST /api/rectifications/:id/close': { who: LEAD, member: true },
+  'GET /api/projects/:id/outputs': { who: ALL, member: true },
+  'POST /api/projects/:id/outputs': { who: LEAD, member: true },
+
   // Pages
   'GET /': { who: 'signedIn' },
   'GET /projects/new': { who: ADMIN },
   'POST /projects/new': { who: ADMIN },
   'GET /projects/:id': { who: ALL, member: true },
+  'GET /programmes': { who: 'signedIn' },
+  'GET /programmes/:id': { who: 'signedIn' },
+  'GET /programmes/:id/summary': { who: 'signedIn' },
+  'GET /rectifications/:id/close': { who: LEAD, member: true },
+  'POST /rectifications/:id/close': { who: LEAD, member: true },
   'GET /projects/:id/edit': { who: LEAD, member: true },
   'POST /projects/:id/edit': { who: LEAD, member: true },
   'GET /projects/:id/sites/new': { who: DATA, member: true },
@@ -178,7 +194,8 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
   const obs = await app.post(`/api/trials/${trial.body.id}/observations`, { plot: 'P1', variable: YIELD.code, value: 100 });
   const farmer = await app.post(`/api/projects/${project.id}/farmers`, { name: `${name} farmer`, gender: 'female' });
   const session = await app.post(`/api/projects/${project.id}/training-sessions`, { heldOn: '2017-05-01', kind: 'training', topic: 't', attendance: 3, attendees: [farmer.body.id] });
-  for (const r of [trial, plot, obs, farmer, session]) expect(r.status).toBe(201);
+  const inspection = await app.post(`/api/projects/${project.id}/inspections`, { date: '2017-11-01', experts: ['e'], findings: 'f', rectifications: [{ item: `${name} item` }] });
+  for (const r of [trial, plot, obs, farmer, session, inspection]) expect(r.status).toBe(201);
   const layout = await app.post(`/api/trials/${trial.body.id}/layouts`, { siteId: sites[0].id, design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: 'L{n}' });
   expect(layout.status).toBe(201);
   const csv = `plot,variable,value\nP1,${YIELD.code},120\n`;
@@ -194,6 +211,7 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
     observations: String(obs.body.id),
     farmers: String(farmer.body.id),
     'training-sessions': String(session.body.id),
+    rectifications: String(inspection.body.rectifications[0].id),
   };
 }
 
@@ -217,6 +235,9 @@ describe('the permission matrix: every route × every role × member or not', ()
     await ensureVariables(app, [YIELD]);
     member = await seedProject(app, 'A');
     other = await seedProject(app, 'B');
+    const programme = await app.post('/api/programmes', { name: 'P', year: 2017 });
+    expect(programme.status).toBe(201);
+    member.programmes = other.programmes = String(programme.body.id);
     for (const role of ALL) clients[role] = await app.as(role, role === 'admin' ? [] : [Number(member.projects)]);
     routes = listRoutes(createApp(app.config, app.database.handle));
   }, 120_000);

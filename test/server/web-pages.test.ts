@@ -43,7 +43,7 @@ async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<stri
   return { status: res.status, location: res.headers.get('location'), html, doc: document, text: document.body?.textContent?.replace(/\s+/g, ' ') ?? '' };
 }
 
-const UI_PREFIXES = /\b(?:nav|form|home|project|site|trial|arm|variable|plot|entry|obs|report|training|session|farmer|design|role|siteKind|variableKind|aggregation|trainingKind|gender|layout|map|labels)\.[a-z][A-Za-z]+\b/;
+const UI_PREFIXES = /\b(?:nav|form|home|project|site|trial|arm|variable|plot|entry|obs|report|training|session|farmer|design|role|siteKind|variableKind|aggregation|trainingKind|gender|layout|map|labels|programme|category|status|outputKind)\.[a-z][A-Za-z]+\b/;
 
 const PAGES = [
   '/',
@@ -70,6 +70,10 @@ const PAGES = [
   '/projects/2/farmers',
   '/projects/2/farmers/new',
   '/farmers/1/edit',
+  '/programmes',
+  '/programmes/1',
+  '/programmes/1/summary',
+  '/rectifications/2/close',
 ];
 
 describe('pages', () => {
@@ -247,12 +251,12 @@ describe('the entry grid', () => {
 
 describe('forms', () => {
   it('re-render a project with every field error and the typed values, then create it', async () => {
-    const bad = await page('/projects/new', { form: { name: '', code: '9x', 'targets.personTimes': 'many', category: '示范' } });
+    const bad = await page('/projects/new', { form: { name: '', code: '9x', 'targets.personTimes': 'many', category: 'poor_county' } });
     expect(bad.status).toBe(400);
     expect(bad.doc.querySelector('#f-name-error')!.textContent).toContain('不能为空');
     expect(bad.doc.querySelector('#f-code-error')).not.toBeNull();
     expect(bad.doc.querySelector('#f-targets-personTimes-error')).not.toBeNull();
-    expect(bad.doc.querySelector('#f-category')!.getAttribute('value')).toBe('示范');
+    expect(bad.doc.querySelector('#f-category option[selected]')!.getAttribute('value')).toBe('poor_county');
     const ok = await page('/projects/new', { form: { name: '新项目', code: 'NEW-1', 'targets.personTimes': '80' } });
     expect(ok.status).toBe(303);
     const shown = await page(ok.location!);
