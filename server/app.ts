@@ -45,7 +45,8 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   const { db, kind } = database;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
+  app.locals.limits = config.limits;
   app.use(
     helmet({
       contentSecurityPolicy: {
