@@ -4,4 +4,8 @@ export const securityMessages = {
   'sec.tooManyRows': { zh: '文件行数过多：每次导入最多 {max} 行', en: 'The file has too many rows: an import takes at most {max}' },
   'error.ImportTooManyRows': { zh: '文件行数过多', en: 'The file has too many rows' },
   'error.Starting': { zh: '服务正在启动，请稍候', en: 'Starting; please try again shortly' },
+  'error.ImportTooLarge': { zh: '文件解压后过大', en: 'The file is too large once unpacked' },
+  'sec.xlsx.inflated': { zh: 'XLSX 文件解压后超过 {limit} MB，已拒绝（可能是压缩炸弹；请拆分文件或另存为 CSV）', en: 'The XLSX file unpacks to more than {limit} MB and was refused (possibly a zip bomb; split the file or save it as CSV)' },
+  'sec.xlsx.sharedStrings': { zh: 'XLSX 文件中的不同文本超过 {limit} 个，已拒绝（请拆分文件或另存为 CSV）', en: 'The XLSX file holds more than {limit} distinct texts and was refused (split the file or save it as CSV)' },
+  'sec.xlsx.entries': { zh: 'XLSX 文件内含超过 {limit} 个部件，已拒绝', en: 'The XLSX file has more than {limit} parts and was refused' },
 } as const;
