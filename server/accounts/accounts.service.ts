@@ -4,7 +4,7 @@ import { AppError, ValidationError, type PendingIssue } from '../errors.js';
 import * as repo from './accounts.repository.js';
 import type { SignedIn } from './access.js';
 import type { UserInput, UserPatch } from './accounts.schemas.js';
-import { clearEndedWindows, clearFailures, recordFailure, secondsUntilAllowed } from './login-limits.js';
+import { admitAttempt, clearEndedWindows, recordSuccess } from './login-limits.js';
 import { hashPassword, randomSecret, sha256, verifyPassword } from './secrets.js';
 
 export function userDto(u: UserRow, projectIds: number[]) {
@@ -96,20 +96,22 @@ export async function patchUser(db: Kysely<Database>, id: number, patch: UserPat
 }
 
 /**
- * Checks an email and password, counting failures per email and per client address; past
- * the limit answers 429 without looking at the password. Unknown emails cost the same time
- * as wrong passwords and get the same answer.
+ * Checks an email and password under the sign-in limits (login-limits.ts): the attempt is
+ * counted before the password is looked at; past a limit answers 429 without looking at
+ * it; an account under attack answers after a bounded delay. Unknown emails cost the same
+ * time as wrong passwords and get the same answer.
  */
 export async function checkCredentials(db: Kysely<Database>, email: string, password: string, address: string): Promise<UserRow> {
-  const wait = await secondsUntilAllowed(db, email, address);
-  if (wait > 0) throw new AppError(429, 'TooManyAttempts', 'error.TooManyAttempts', { minutes: Math.ceil(wait / 60) }, [], {}, { 'Retry-After': String(wait) });
+  const admission = await admitAttempt(db, email, address);
+  if (!admission.allowed) {
+    const wait = admission.retryAfter;
+    throw new AppError(429, 'TooManyAttempts', 'error.TooManyAttempts', { minutes: Math.ceil(wait / 60) }, [], {}, { 'Retry-After': String(wait) });
+  }
+  if (admission.delayMs > 0) await new Promise((r) => setTimeout(r, admission.delayMs));
   const user = await repo.findUserByEmail(db, email);
   const ok = await verifyPassword(user?.passwordHash, password);
-  if (!user || !ok || !user.active) {
-    await recordFailure(db, email, address);
-    throw new AppError(401, 'InvalidCredentials');
-  }
-  await clearFailures(db, email);
+  if (!user || !ok || !user.active) throw new AppError(401, 'InvalidCredentials');
+  await recordSuccess(db, email, address);
   return user;
 }
 
