@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { shiftDecimal, isBlank, type Cell } from './cells.js';
 import { decimalText } from '../validation.js';
 import { withXlsxLimits } from './xlsx-limits.js';
+import { restore } from './formula-guard.js';
 
 /** One non-blank row of a sheet with its spreadsheet row number (the header is row 1). */
 export interface TableRow {
@@ -102,7 +103,7 @@ export async function* readCsv(text: AsyncIterable<string>): AsyncGenerator<Tabl
     for await (const record of piped as AsyncIterable<string[]>) {
       row++;
       if (record.every((c) => isBlank(c))) continue;
-      yield { row, cells: record };
+      yield { row, cells: record.map(restore) };
     }
   } catch (err) {
     if (err instanceof NotUtf8 || err instanceof AppError) throw err;
