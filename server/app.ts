@@ -31,6 +31,7 @@ import { accountsApi } from './accounts/accounts.routes.js';
 import { authenticate, requestContext } from './accounts/authenticate.js';
 import { authorize } from './accounts/policy.js';
 import { csrfProtection } from './accounts/csrf.js';
+import { noStoreWhenSignedIn } from './accounts/no-store.js';
 import { loginPages } from './accounts/login.pages.js';
 import { historyApi } from './audit/audit.routes.js';
 import { auditPages } from './audit/audit.pages.js';
@@ -80,6 +81,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   // then the body, the CSRF token, and the request's account and reason for the services
   // and the audit trail. Nothing below runs for a request the policy refused.
   app.use(authenticate(db, config.production));
+  app.use(noStoreWhenSignedIn());
   app.use(authorize(db));
   app.use('/api', express.json({ limit: '20mb', strict: false }));
   // Server-rendered pages' forms post urlencoded bodies; imports read their raw body themselves.

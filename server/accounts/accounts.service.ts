@@ -62,11 +62,13 @@ export async function createUser(db: Kysely<Database>, input: UserInput, opts: {
 }
 
 /**
- * Changes an account. A deactivated account loses its sessions and tokens at once; a new
- * password ends its web sessions. The last active admin cannot be demoted or deactivated.
+ * Changes an account. A deactivated account loses its sessions and tokens at once; so does
+ * one given a new password (a leaked password may have made tokens), and the answer says
+ * how many tokens were revoked. The last active admin cannot be demoted or deactivated.
  */
 export async function patchUser(db: Kysely<Database>, id: number, patch: UserPatch) {
   const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+  let revokedTokens = 0;
   await db.transaction().execute(async (tx) => {
     const current = await repo.findUser(tx, id);
     if (!current) throw AppError.notFound('UserNotFound', id);
@@ -85,14 +87,14 @@ export async function patchUser(db: Kysely<Database>, id: number, patch: UserPat
       throw new AppError(409, 'VersionConflict', 'error.VersionConflict', {}, [], { current: userDto(fresh, (await repo.listMemberships(tx, [id])).get(id) ?? []) });
     }
     if (projects) await repo.replaceMemberships(tx, id, projects);
-    if (patch.active === false) {
+    if (patch.active === false || passwordHash) {
       await repo.deleteUserSessions(tx, id);
-      await repo.revokeUserTokens(tx, id);
-    } else if (passwordHash) {
-      await repo.deleteUserSessions(tx, id);
+      const [revoked] = await repo.revokeUserTokens(tx, id);
+      revokedTokens = Number(revoked?.numUpdatedRows ?? 0);
     }
   });
-  return getUser(db, id);
+  const user = await getUser(db, id);
+  return passwordHash ? { ...user, revokedTokens } : user;
 }
 
 /**
