@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { passwordProblem } from './accounts/password-policy.js';
+import { translate } from './i18n/i18n.js';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -59,6 +61,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const e = parsed.data;
   if (!e.DEMOPLOT_ADMIN_EMAIL !== !e.DEMOPLOT_ADMIN_PASSWORD) {
     throw new Error('invalid configuration:\n  DEMOPLOT_ADMIN_EMAIL and DEMOPLOT_ADMIN_PASSWORD go together: set both or neither');
+  }
+  const weak = e.DEMOPLOT_ADMIN_PASSWORD && passwordProblem(e.DEMOPLOT_ADMIN_PASSWORD, { email: e.DEMOPLOT_ADMIN_EMAIL, name: 'Administrator' });
+  if (weak) {
+    // Never echo a password back, even a refused one.
+    throw new Error(`invalid configuration:\n  DEMOPLOT_ADMIN_PASSWORD: ${translate('en', weak)}`);
   }
   return Object.freeze({
     port: e.PORT,

@@ -15,7 +15,10 @@ export function issueFromZod(iss: z.core.$ZodIssue, rowBase?: number): PendingIs
   }
   const where = path.map(String).join('.');
   const base = { ...(row !== undefined ? { row } : {}), path: where };
-  if (iss.message.startsWith('v.')) return { ...base, key: iss.message, params: paramsOf(iss) };
+  // A schema's own key, except the type key (`z.string({ error: 'v.string' })`), which zod
+  // also puts on its length checks: those say "too long", not "must be text".
+  const typeKeyOnLength = iss.message === 'v.string' && (iss.code === 'too_big' || iss.code === 'too_small');
+  if (iss.message.startsWith('v.') && !typeKeyOnLength) return { ...base, key: iss.message, params: paramsOf(iss) };
   switch (iss.code) {
     case 'invalid_type': {
       if ((iss as { input?: unknown }).input === undefined) return { ...base, key: 'v.required' };

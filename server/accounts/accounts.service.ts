@@ -6,6 +6,7 @@ import type { SignedIn } from './access.js';
 import type { UserInput, UserPatch } from './accounts.schemas.js';
 import { admitAttempt, clearEndedWindows, recordSuccess } from './login-limits.js';
 import { hashPassword, randomSecret, sha256, verifyPassword } from './secrets.js';
+import { passwordProblem } from './password-policy.js';
 
 export function userDto(u: UserRow, projectIds: number[]) {
   return {
@@ -49,7 +50,14 @@ async function checkEmailFree(tx: Kysely<Database>, email: string, exceptId?: nu
   if (other && other.id !== exceptId) throw new ValidationError([{ path: 'email', key: 'v.duplicateEmail', params: { value: email } }]);
 }
 
+/** Refuses a password the account's own email or name makes guessable (password-policy.ts). */
+function checkPassword(password: string, account: { email: string; name: string }) {
+  const problem = passwordProblem(password, account);
+  if (problem) throw new ValidationError([{ path: 'password', key: problem }]);
+}
+
 export async function createUser(db: Kysely<Database>, input: UserInput, opts: { isDemo?: boolean } = {}) {
+  checkPassword(input.password, input);
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction().execute(async (tx) => {
     await checkEmailFree(tx, input.email);
@@ -67,6 +75,11 @@ export async function createUser(db: Kysely<Database>, input: UserInput, opts: {
  * how many tokens were revoked. The last active admin cannot be demoted or deactivated.
  */
 export async function patchUser(db: Kysely<Database>, id: number, patch: UserPatch) {
+  if (patch.password !== undefined) {
+    const before = await repo.findUser(db, id);
+    if (!before) throw AppError.notFound('UserNotFound', id);
+    checkPassword(patch.password, { email: patch.email ?? before.email, name: patch.name ?? before.name });
+  }
   const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
   let revokedTokens = 0;
   await db.transaction().execute(async (tx) => {

@@ -41,7 +41,7 @@ export const messages = {
   'v.boolean': { zh: '应为是或否（true/false）', en: 'must be true or false' },
   'v.array': { zh: '应为列表', en: 'must be a list' },
   'v.object': { zh: '应为对象', en: 'must be an object' },
-  'v.tooLong': { zh: '不能超过 {maximum} 个字符', en: 'must be at most {maximum} characters' },
+  'v.tooLong': { zh: '过长：不能超过 {maximum} 个字符', en: 'is too long: at most {maximum} characters' },
   'v.tooShort': { zh: '至少需要 {minimum} 项', en: 'needs at least {minimum} item(s)' },
   'v.min': { zh: '不能小于 {minimum}', en: 'must be at least {minimum}' },
   'v.max': { zh: '不能大于 {maximum}', en: 'must be at most {maximum}' },
