@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { Config } from './config.js';
 import { makeErrorHandler, notFoundHandler } from './errors.js';
+import { refuseNul, verifyJsonBody } from './input-guard.js';
 import { pickLang } from './i18n/i18n.js';
 import { healthApi } from './health/health.routes.js';
 import { projectsApi } from './projects/projects.routes.js';
@@ -83,9 +84,10 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(authenticate(db, config.production));
   app.use(noStoreWhenSignedIn());
   app.use(authorize(db));
-  app.use('/api', express.json({ limit: '20mb', strict: false }));
+  app.use('/api', express.json({ limit: '20mb', strict: false, verify: verifyJsonBody }));
   // Server-rendered pages' forms post urlencoded bodies; imports read their raw body themselves.
   app.use(express.urlencoded({ extended: true, limit: '2mb', parameterLimit: 50_000 }));
+  app.use(refuseNul());
   app.use(csrfProtection());
   app.use(requestContext());
 

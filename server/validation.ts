@@ -113,7 +113,8 @@ export const optionalText = (max = 2000) =>
     .max(max)
     .nullish()
     .transform((v) => (v === '' || v === undefined ? null : v));
-export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive();
+/** A row id: a positive integer that fits PostgreSQL's `integer` (ids, `?siteId=`). */
+export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive().max(2_147_483_647);
 
 /**
  * A body that is one object or a list of them: parsed with `one` or `list`, rows numbered
