@@ -57,7 +57,7 @@ describe.runIf(process.platform === 'linux')('an XLSX zip bomb', () => {
     expect(res.status).toBe(413);
     expect((await res.json()).error.message).toMatch(/unpacks to more than 64 MB/);
     // Generous bounds: the machine may be busy, but inflating 1 GB and keeping it would not fit.
-    expect(seconds).toBeLessThan(30);
+    expect(seconds).toBeLessThan(60);
     const peak = memoryMb(server.pid, 'VmHWM');
     console.log(`peak RSS before ${before} MB, after ${peak} MB, refused in ${seconds} s`);
     expect(peak - before).toBeLessThan(400);
