@@ -6,6 +6,7 @@ import { PGlitePool } from './pglite-pool.js';
 import type { Database } from './database.js';
 import { makeActorHook, SET_ACTOR_SQL } from './actor.js';
 import { registerCopyPool } from './copy.js';
+import { lockFolder } from './folder-lock.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -68,14 +69,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return { db, kind: 'postgresql', close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? './data';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, {
-    parsers: {
-      [pgliteTypes.DATE]: (v: string) => v,
-      [pgliteTypes.INT8]: (v: string) => Number(v),
-      [pgliteTypes.NUMERIC]: (v: string) => v,
-    },
-  });
+  // One process owns a folder: the lock is taken before PGlite opens it.
+  const unlock = dataDir.startsWith('memory://') ? () => undefined : lockFolder(dataDir);
+  let pglite: PGlite;
+  try {
+    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+    pglite = await PGlite.create(dataDir, {
+      parsers: {
+        [pgliteTypes.DATE]: (v: string) => v,
+        [pgliteTypes.INT8]: (v: string) => Number(v),
+        [pgliteTypes.NUMERIC]: (v: string) => v,
+      },
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const db = makeKysely(new PGlitePool(pglite));
   return {
     db,
@@ -83,6 +92,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     close: async () => {
       await db.destroy();
       await pglite.close();
+      unlock();
     },
   };
 }

@@ -296,7 +296,7 @@ export interface TrialDataVersionTable {
 
 export type ImportKind = 'observations' | 'plots' | 'training';
 export type ImportShape = 'long' | 'wide' | 'fieldbook' | 'table';
-export type ImportStatus = 'checking' | 'ready' | 'invalid' | 'committed' | 'expired';
+export type ImportStatus = 'checking' | 'ready' | 'invalid' | 'committed' | 'expired' | 'failed';
 export type ImportAction = 'pending' | 'create' | 'update' | 'unchanged' | 'error';
 
 /** An uploaded file being previewed or already committed. */
@@ -323,6 +323,8 @@ export interface ImportTable {
   expiresAt: Timestamp;
   createdAt: Timestamp;
   committedAt: NullableTimestamp;
+  /** `host:pid` of the process checking the file (set while `checking`). */
+  checkedBy: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One observation, plot or session an import would write, checked and classified. */

@@ -7,6 +7,7 @@ import * as trialDataVersions from './migrations/2026-11-30T05-trial-data-versio
 import * as plotPosition from './migrations/2026-12-01T00-plot-position.js';
 import * as layouts from './migrations/2026-12-01T06-layouts.js';
 import * as programmes from './migrations/2026-12-01T03-programmes.js';
+import * as hardening from './migrations/2026-12-01T04-hardening.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T00-plot-position': plotPosition,
   '2026-12-01T06-layouts': layouts,
   '2026-12-01T03-programmes': programmes,
+  '2026-12-01T04-hardening': hardening,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { Config } from './config.js';
 import { makeErrorHandler, notFoundHandler } from './errors.js';
+import { refuseNul, verifyJsonBody } from './input-guard.js';
 import { pickLang } from './i18n/i18n.js';
 import { healthApi } from './health/health.routes.js';
 import { projectsApi } from './projects/projects.routes.js';
@@ -37,6 +38,7 @@ import { accountsApi } from './accounts/accounts.routes.js';
 import { authenticate, requestContext } from './accounts/authenticate.js';
 import { authorize } from './accounts/policy.js';
 import { csrfProtection } from './accounts/csrf.js';
+import { noStoreWhenSignedIn } from './accounts/no-store.js';
 import { loginPages } from './accounts/login.pages.js';
 import { historyApi } from './audit/audit.routes.js';
 import { auditPages } from './audit/audit.pages.js';
@@ -53,7 +55,8 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.disable('x-powered-by');
   // Printed links (plot labels' QR codes, Field Book barcodes) start with this, when set.
   app.locals.publicUrl = config.publicUrl;
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
+  app.locals.limits = config.limits;
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -87,10 +90,12 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   // then the body, the CSRF token, and the request's account and reason for the services
   // and the audit trail. Nothing below runs for a request the policy refused.
   app.use(authenticate(db, config.production));
+  app.use(noStoreWhenSignedIn());
   app.use(authorize(db));
-  app.use('/api', express.json({ limit: '20mb', strict: false }));
+  app.use('/api', express.json({ limit: '20mb', strict: false, verify: verifyJsonBody }));
   // Server-rendered pages' forms post urlencoded bodies; imports read their raw body themselves.
   app.use(express.urlencoded({ extended: true, limit: '2mb', parameterLimit: 50_000 }));
+  app.use(refuseNul());
   app.use(csrfProtection());
   app.use(requestContext());
 

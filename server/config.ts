@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { passwordProblem } from './accounts/password-policy.js';
+import { translate } from './i18n/i18n.js';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -25,7 +27,15 @@ const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** The first admin, created at start when no account has this email yet. */
   DEMOPLOT_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
-  DEMOPLOT_ADMIN_PASSWORD: z.string().min(8).optional(),
+  DEMOPLOT_ADMIN_PASSWORD: z.string().optional(),
+  /** The largest import file accepted, in MB (1 MB = 1,048,576 bytes). */
+  DEMOPLOT_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** The most data rows one import file may hold. */
+  DEMOPLOT_MAX_IMPORT_ROWS: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
+  /** The proxies whose X-Forwarded-For is believed: express "trust proxy" values. */
+  DEMOPLOT_TRUST_PROXY: z.string().default('loopback'),
+  /** In production, demonstration accounts are created only when this is set. */
+  DEMOPLOT_DEMO_ACCOUNTS: flag.default(false),
 });
 
 /** Every environment variable the app reads (each is checked at start). */
@@ -44,6 +54,12 @@ export interface Config {
   poolSize: number;
   production: boolean;
   admin?: { email: string; password: string };
+  /** Largest upload in bytes and most rows per import file. */
+  limits: { uploadBytes: number; importRows: number };
+  /** Express "trust proxy": the addresses whose X-Forwarded-For names the client. */
+  trustProxy: string | boolean | number;
+  /** Whether the demonstration accounts (public passwords) may be created. */
+  demoAccounts: boolean;
 }
 
 /** Reads the environment once; a bad value stops the start with the variable's name. */
@@ -59,6 +75,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!e.DEMOPLOT_ADMIN_EMAIL !== !e.DEMOPLOT_ADMIN_PASSWORD) {
     throw new Error('invalid configuration:\n  DEMOPLOT_ADMIN_EMAIL and DEMOPLOT_ADMIN_PASSWORD go together: set both or neither');
   }
+  const weak = e.DEMOPLOT_ADMIN_PASSWORD && passwordProblem(e.DEMOPLOT_ADMIN_PASSWORD, { email: e.DEMOPLOT_ADMIN_EMAIL, name: 'Administrator' });
+  if (weak) {
+    // Never echo a password back, even a refused one.
+    throw new Error(`invalid configuration:\n  DEMOPLOT_ADMIN_PASSWORD: ${translate('en', weak)}`);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -70,6 +91,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     webConcurrency: e.WEB_CONCURRENCY,
     poolSize: e.DATABASE_POOL_SIZE,
     production: e.NODE_ENV === 'production',
+    limits: { uploadBytes: e.DEMOPLOT_MAX_UPLOAD_MB * 1024 * 1024, importRows: e.DEMOPLOT_MAX_IMPORT_ROWS },
+    trustProxy: parseTrustProxy(e.DEMOPLOT_TRUST_PROXY),
+    demoAccounts: e.NODE_ENV !== 'production' || e.DEMOPLOT_DEMO_ACCOUNTS,
     admin: e.DEMOPLOT_ADMIN_EMAIL && e.DEMOPLOT_ADMIN_PASSWORD ? { email: e.DEMOPLOT_ADMIN_EMAIL, password: e.DEMOPLOT_ADMIN_PASSWORD } : undefined,
   });
+}
+
+/**
+ * DEMOPLOT_TRUST_PROXY as express's "trust proxy": `false` (or `0`) believes no proxy, a
+ * number believes that many hops, anything else is a comma-separated list of addresses,
+ * subnets or the names `loopback`, `linklocal`, `uniquelocal`.
+ * @example parseTrustProxy('10.0.0.0/8, loopback') // => '10.0.0.0/8, loopback'
+ */
+export function parseTrustProxy(v: string): string | boolean | number {
+  const s = v.trim();
+  if (s === 'false' || s === '0' || s === 'off' || s === 'no') return false;
+  if (/^[1-9]\d?$/.test(s)) return Number(s);
+  return s;
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { translate, type Lang, type Params } from './i18n/i18n.js';
+import { databaseRefusal } from './database-errors.js';
 
 /** One failing field: `row` counts from 1 in a batch; `path` names the field. */
 export interface FieldIssue {
@@ -76,6 +77,10 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.too.large' || e?.status === 413) return new AppError(413, 'PayloadTooLarge');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(415, 'UnsupportedMediaType', 'error.UnsupportedMediaType', { type: '' });
   if (e?.code === '23505') return new AppError(409, 'Conflict');
+  const refused = databaseRefusal(err);
+  if (refused) return refused;
+  // Other body-parser failures (a malformed gzip or deflate body, a bad length): the client's.
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && (err as { expose?: boolean }).expose) return new AppError(400, 'MalformedBody', 'sec.malformedBody');
   // Raised by the database when a write touches a signed-off trial (see the accounts migration).
   if (e?.code === 'DP423') return new AppError(423, 'TrialLocked', 'error.TrialLocked', { id: (err as { detail?: string }).detail ?? '' });
   return new AppError(500, 'Internal');

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { createServer, type Server } from 'node:http';
 import { openDatabase, type DatabaseKind } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { withStartupLock } from '../db/startup-lock.js';
@@ -6,6 +7,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { loadDemoData } from './demo/demo-data.js';
 import { ensureFirstAdmin, hasActiveAdmin, hasActiveDemoAccount } from './accounts/bootstrap.js';
+import { recoverInterruptedImports } from './imports/recovery.js';
 
 const config = loadConfig();
 
@@ -15,11 +17,19 @@ const config = loadConfig();
  * it always runs one process.
  */
 async function primary() {
+  // The port first: when it is taken the process stops before any data is opened.
+  const single = !config.databaseUrl || config.webConcurrency === 1;
+  const server = await bind();
+  if (!single) await new Promise<void>((resolve) => server.close(() => resolve()));
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
   await withStartupLock(database, async () => {
     const applied = await migrateToLatest(database.db);
     if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
-    if (config.demo && (await loadDemoData(database.db))) console.log('demonstration data loaded, with one demonstration account per role (see README)');
+    const failed = await recoverInterruptedImports(database.db);
+    if (failed) console.warn(`${failed} import check(s) cut short by a previous stop marked failed`);
+    if (config.demo && (await loadDemoData(database.db, { accounts: config.demoAccounts }))) {
+      console.log(config.demoAccounts ? 'demonstration data loaded, with one demonstration account per role (see README)' : 'demonstration data loaded, without the demonstration accounts (production; DEMOPLOT_DEMO_ACCOUNTS=1 adds them)');
+    }
     if (await ensureFirstAdmin(database.db, config.admin)) console.log(`admin account ${config.admin!.email} created`);
   });
   if (config.production && (await hasActiveDemoAccount(database.db))) {
@@ -32,7 +42,8 @@ async function primary() {
   if (database.kind === 'pglite' && config.webConcurrency > 1) {
     console.warn('WEB_CONCURRENCY is ignored on the embedded PGlite database, which one process owns; set DATABASE_URL to run several.');
   }
-  if (workers === 1) return serve(database);
+  if (workers === 1) return serve(database, server);
+  if (single) await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();
   for (let i = 0; i < workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
@@ -51,14 +62,29 @@ async function openReplica(kind: DatabaseKind) {
   return openDatabase({ databaseUrl: config.replicaUrl, poolSize: config.poolSize });
 }
 
-async function serve(existing?: Awaited<ReturnType<typeof openDatabase>>) {
+/**
+ * Listens on the port, answering 503 until the app is attached; rejects (and so the process
+ * exits 1) when the port cannot be had.
+ */
+function bind(): Promise<Server> {
+  const server = createServer((_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' }).end('{"error":{"code":"Starting","message":"starting"}}');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`)));
+    server.listen(config.port, config.host, () => resolve(server));
+  });
+}
+
+async function serve(existing?: Awaited<ReturnType<typeof openDatabase>>, bound?: Server) {
+  const server = bound ?? (await bind());
   const database = existing ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize }));
   const replica = await openReplica(database.kind);
   const app = createApp(config, database, { replica });
-  const server = app.listen(config.port, config.host, () => {
-    const where = database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : replica ? 'PostgreSQL, reports from the replica' : 'PostgreSQL';
-    console.log(`Demoplot listening on http://localhost:${config.port} (${where}, pid ${process.pid})`);
-  });
+  server.removeAllListeners('request');
+  server.on('request', app);
+  const where = database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : replica ? 'PostgreSQL, reports from the replica' : 'PostgreSQL';
+  console.log(`Demoplot listening on http://localhost:${config.port} (${where}, pid ${process.pid})`);
   const stop = () => {
     server.close(() => void Promise.all([database.close(), replica?.close()]).then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();

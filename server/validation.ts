@@ -15,7 +15,10 @@ export function issueFromZod(iss: z.core.$ZodIssue, rowBase?: number): PendingIs
   }
   const where = path.map(String).join('.');
   const base = { ...(row !== undefined ? { row } : {}), path: where };
-  if (iss.message.startsWith('v.')) return { ...base, key: iss.message, params: paramsOf(iss) };
+  // A schema's own key, except the type key (`z.string({ error: 'v.string' })`), which zod
+  // also puts on its length checks: those say "too long", not "must be text".
+  const typeKeyOnLength = iss.message === 'v.string' && (iss.code === 'too_big' || iss.code === 'too_small');
+  if (iss.message.startsWith('v.') && !typeKeyOnLength) return { ...base, key: iss.message, params: paramsOf(iss) };
   switch (iss.code) {
     case 'invalid_type': {
       if ((iss as { input?: unknown }).input === undefined) return { ...base, key: 'v.required' };
@@ -110,7 +113,8 @@ export const optionalText = (max = 2000) =>
     .max(max)
     .nullish()
     .transform((v) => (v === '' || v === undefined ? null : v));
-export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive();
+/** A row id: a positive integer that fits PostgreSQL's `integer` (ids, `?siteId=`). */
+export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive().max(2_147_483_647);
 
 /**
  * A body that is one object or a list of them: parsed with `one` or `list`, rows numbered

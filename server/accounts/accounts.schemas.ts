@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, text } from '../validation.js';
+import { passwordProblem } from './password-policy.js';
 
 export const ROLES = ['admin', 'agronomist', 'lead', 'viewer'] as const;
 
@@ -8,8 +9,14 @@ const email = z
   .trim()
   .toLowerCase()
   .pipe(z.email({ error: 'v.email' }).max(200));
-/** At least 8 characters; long passphrases are welcome (argon2 takes any length). */
-const password = z.string({ error: 'v.string' }).min(8, { error: 'v.passwordTooShort' }).max(500);
+/** The rules of password-policy.ts (10 to 500 characters, not common, not the email, not
+ * one character repeated); long passphrases are welcome. */
+const password = z
+  .string({ error: 'v.string' })
+  .superRefine((p, ctx) => {
+    const problem = passwordProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: '' });
+  });
 const projects = z
   .array(id)
   .max(1000)

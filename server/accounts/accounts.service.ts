@@ -4,8 +4,9 @@ import { AppError, ValidationError, type PendingIssue } from '../errors.js';
 import * as repo from './accounts.repository.js';
 import type { SignedIn } from './access.js';
 import type { UserInput, UserPatch } from './accounts.schemas.js';
-import { clearEndedWindows, clearFailures, recordFailure, secondsUntilAllowed } from './login-limits.js';
+import { admitAttempt, clearEndedWindows, recordSuccess } from './login-limits.js';
 import { hashPassword, randomSecret, sha256, verifyPassword } from './secrets.js';
+import { passwordProblem } from './password-policy.js';
 
 export function userDto(u: UserRow, projectIds: number[]) {
   return {
@@ -49,7 +50,14 @@ async function checkEmailFree(tx: Kysely<Database>, email: string, exceptId?: nu
   if (other && other.id !== exceptId) throw new ValidationError([{ path: 'email', key: 'v.duplicateEmail', params: { value: email } }]);
 }
 
+/** Refuses a password the account's own email or name makes guessable (password-policy.ts). */
+function checkPassword(password: string, account: { email: string; name: string }) {
+  const problem = passwordProblem(password, account);
+  if (problem) throw new ValidationError([{ path: 'password', key: problem }]);
+}
+
 export async function createUser(db: Kysely<Database>, input: UserInput, opts: { isDemo?: boolean } = {}) {
+  checkPassword(input.password, input);
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction().execute(async (tx) => {
     await checkEmailFree(tx, input.email);
@@ -62,11 +70,18 @@ export async function createUser(db: Kysely<Database>, input: UserInput, opts: {
 }
 
 /**
- * Changes an account. A deactivated account loses its sessions and tokens at once; a new
- * password ends its web sessions. The last active admin cannot be demoted or deactivated.
+ * Changes an account. A deactivated account loses its sessions and tokens at once; so does
+ * one given a new password (a leaked password may have made tokens), and the answer says
+ * how many tokens were revoked. The last active admin cannot be demoted or deactivated.
  */
 export async function patchUser(db: Kysely<Database>, id: number, patch: UserPatch) {
+  if (patch.password !== undefined) {
+    const before = await repo.findUser(db, id);
+    if (!before) throw AppError.notFound('UserNotFound', id);
+    checkPassword(patch.password, { email: patch.email ?? before.email, name: patch.name ?? before.name });
+  }
   const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+  let revokedTokens = 0;
   await db.transaction().execute(async (tx) => {
     const current = await repo.findUser(tx, id);
     if (!current) throw AppError.notFound('UserNotFound', id);
@@ -85,31 +100,33 @@ export async function patchUser(db: Kysely<Database>, id: number, patch: UserPat
       throw new AppError(409, 'VersionConflict', 'error.VersionConflict', {}, [], { current: userDto(fresh, (await repo.listMemberships(tx, [id])).get(id) ?? []) });
     }
     if (projects) await repo.replaceMemberships(tx, id, projects);
-    if (patch.active === false) {
+    if (patch.active === false || passwordHash) {
       await repo.deleteUserSessions(tx, id);
-      await repo.revokeUserTokens(tx, id);
-    } else if (passwordHash) {
-      await repo.deleteUserSessions(tx, id);
+      const [revoked] = await repo.revokeUserTokens(tx, id);
+      revokedTokens = Number(revoked?.numUpdatedRows ?? 0);
     }
   });
-  return getUser(db, id);
+  const user = await getUser(db, id);
+  return passwordHash ? { ...user, revokedTokens } : user;
 }
 
 /**
- * Checks an email and password, counting failures per email and per client address; past
- * the limit answers 429 without looking at the password. Unknown emails cost the same time
- * as wrong passwords and get the same answer.
+ * Checks an email and password under the sign-in limits (login-limits.ts): the attempt is
+ * counted before the password is looked at; past a limit answers 429 without looking at
+ * it; an account under attack answers after a bounded delay. Unknown emails cost the same
+ * time as wrong passwords and get the same answer.
  */
 export async function checkCredentials(db: Kysely<Database>, email: string, password: string, address: string): Promise<UserRow> {
-  const wait = await secondsUntilAllowed(db, email, address);
-  if (wait > 0) throw new AppError(429, 'TooManyAttempts', 'error.TooManyAttempts', { minutes: Math.ceil(wait / 60) }, [], {}, { 'Retry-After': String(wait) });
+  const admission = await admitAttempt(db, email, address);
+  if (!admission.allowed) {
+    const wait = admission.retryAfter;
+    throw new AppError(429, 'TooManyAttempts', 'error.TooManyAttempts', { minutes: Math.ceil(wait / 60) }, [], {}, { 'Retry-After': String(wait) });
+  }
+  if (admission.delayMs > 0) await new Promise((r) => setTimeout(r, admission.delayMs));
   const user = await repo.findUserByEmail(db, email);
   const ok = await verifyPassword(user?.passwordHash, password);
-  if (!user || !ok || !user.active) {
-    await recordFailure(db, email, address);
-    throw new AppError(401, 'InvalidCredentials');
-  }
-  await clearFailures(db, email);
+  if (!user || !ok || !user.active) throw new AppError(401, 'InvalidCredentials');
+  await recordSuccess(db, email, address);
   return user;
 }
 

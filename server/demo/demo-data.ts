@@ -34,7 +34,8 @@ type In<S extends z.ZodType> = z.input<S>;
  * (and validation) as user input, only into a database that has no project yet. Every
  * project it creates is marked `isDemo`. Deterministic: the same figures every time.
  */
-export async function loadDemoData(db: Kysely<Database>): Promise<boolean> {
+/** `accounts: false` (production without DEMOPLOT_DEMO_ACCOUNTS=1) loads no demonstration accounts. */
+export async function loadDemoData(db: Kysely<Database>, opts: { accounts?: boolean } = {}): Promise<boolean> {
   const any = await db.selectFrom('projects').select('id').limit(1).executeTakeFirst();
   if (any) return false;
   await ensureVariables(db, DEMO_VARIABLES);
@@ -43,7 +44,7 @@ export async function loadDemoData(db: Kysely<Database>): Promise<boolean> {
   const aksu = await loadAksu(db, programme.id);
   await loadProgrammeRecords(db, programme.id, tacheng, aksu);
   const demoProjects = await db.selectFrom('projects').select('id').where('isDemo', '=', true).orderBy('id').execute();
-  await loadDemoAccounts(db, demoProjects.map((p) => p.id));
+  if (opts.accounts ?? true) await loadDemoAccounts(db, demoProjects.map((p) => p.id));
   return true;
 }
 

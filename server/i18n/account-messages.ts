@@ -51,7 +51,7 @@ export const accountMessages = {
   'error.LastAdmin': { zh: '不能停用或降级最后一位管理员', en: 'The last admin cannot be deactivated or given another role' },
 
   'v.email': { zh: '不是有效的电子邮箱', en: 'is not a valid email address' },
-  'v.passwordTooShort': { zh: '密码至少需要 8 个字符', en: 'a password needs at least 8 characters' },
+  'v.passwordTooShort': { zh: '密码至少需要 10 个字符', en: 'a password needs at least 10 characters' },
   'v.unknownProject': { zh: '没有项目 {value}', en: 'there is no project {value}' },
   'v.duplicateEmail': { zh: '邮箱“{value}”已被使用', en: 'email "{value}" is already in use' },
 } as const;

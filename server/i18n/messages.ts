@@ -8,6 +8,7 @@ import { importMessages } from './import-messages.js';
 import { accountMessages } from './account-messages.js';
 import { layoutMessages } from './layout-messages.js';
 import { programmeMessages } from './programme-messages.js';
+import { securityMessages } from './security-messages.js';
 
 export const messages = {
   ...uiMessages,
@@ -15,6 +16,7 @@ export const messages = {
   ...accountMessages,
   ...layoutMessages,
   ...programmeMessages,
+  ...securityMessages,
   // API errors
   'error.ValidationFailed': { zh: '提交的数据有误，未保存任何内容', en: 'The submitted data is invalid; nothing was saved' },
   'error.MalformedJson': { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
@@ -43,7 +45,7 @@ export const messages = {
   'v.boolean': { zh: '应为是或否（true/false）', en: 'must be true or false' },
   'v.array': { zh: '应为列表', en: 'must be a list' },
   'v.object': { zh: '应为对象', en: 'must be an object' },
-  'v.tooLong': { zh: '不能超过 {maximum} 个字符', en: 'must be at most {maximum} characters' },
+  'v.tooLong': { zh: '过长：不能超过 {maximum} 个字符', en: 'is too long: at most {maximum} characters' },
   'v.tooShort': { zh: '至少需要 {minimum} 项', en: 'needs at least {minimum} item(s)' },
   'v.min': { zh: '不能小于 {minimum}', en: 'must be at least {minimum}' },
   'v.max': { zh: '不能大于 {maximum}', en: 'must be at most {maximum}' },

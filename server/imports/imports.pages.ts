@@ -98,7 +98,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
   }
 
   async function acceptUpload(req: Request, res: Response, target: service.ImportTarget) {
-    const upload = await receiveUpload(req, req.headers);
+    const upload = await receiveUpload(req, req.headers, req.app.locals.limits);
     let shape: (typeof IMPORT_SHAPES)[number] | undefined;
     let kind = target.kind;
     try {

@@ -26,7 +26,7 @@ export function importsApi(db: Kysely<Database>): Router {
   r.post('/trials/:id/imports', async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
     const trial = await getTrial(db, trialId);
-    const upload = await receiveUpload(req, req.headers);
+    const upload = await receiveUpload(req, req.headers, req.app.locals.limits);
     let q;
     try {
       q = parseOrThrow(TrialImportQuery, options(req, upload.fields));
@@ -42,7 +42,7 @@ export function importsApi(db: Kysely<Database>): Router {
   r.post('/projects/:id/imports', async (req, res) => {
     const projectId = paramId(req, 'ProjectNotFound');
     await getProject(db, projectId);
-    const upload = await receiveUpload(req, req.headers);
+    const upload = await receiveUpload(req, req.headers, req.app.locals.limits);
     try {
       parseOrThrow(ProjectImportQuery, { kind: options(req, upload.fields).kind });
     } catch (err) {

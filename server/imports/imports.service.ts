@@ -14,6 +14,7 @@ import { Stager } from './stager.js';
 import { NotUtf8, decodeText, readCsv, readXlsx, sniff, type TextEncoding } from './table-reader.js';
 import { checkTrainingLedger } from './training-import.js';
 import type { Upload } from './upload.js';
+import { CHECKER, limitRows } from './recovery.js';
 
 /** How long a preview can be committed. */
 export const PREVIEW_TTL_MS = 60 * 60 * 1000;
@@ -51,6 +52,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     kind: target.kind,
     shape: target.kind === 'observations' ? (opts.shape ?? 'long') : 'table',
     status: 'checking',
+    checkedBy: CHECKER,
     fileName: upload.fileName?.slice(0, 300) ?? null,
     expiresAt: new Date(Date.now() + PREVIEW_TTL_MS),
   });
@@ -64,7 +66,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     const dataVersion = target.kind === 'observations' ? await repo.trialDataVersion(db, target.trialId!) : null;
     const run = async (source: Readable, enc: TextEncoding | null) => {
       stager = new Stager(db, id, { copy: target.kind === 'observations' });
-      const rows = (format === 'xlsx' ? readXlsx(source) : readCsv(decodeText(source, enc!)))[Symbol.asyncIterator]();
+      const rows = limitRows((format === 'xlsx' ? readXlsx(source) : readCsv(decodeText(source, enc!)))[Symbol.asyncIterator](), upload.maxRows);
       let shape: ImportShape = 'table';
       let options: ImportOptions = {};
       if (target.kind === 'observations') {
@@ -105,6 +107,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     const errors = out.stager.issueCount + (stored - out.stager.storedIssues);
     await repo.updateImport(db, id, {
       status: errors > 0 ? 'invalid' : 'ready',
+      checkedBy: null,
       shape: out.shape,
       fileFormat: format,
       encoding,

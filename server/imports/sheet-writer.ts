@@ -3,6 +3,7 @@ import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import type { Response } from 'express';
 import { decimalPlaces, fitsInDouble } from './cells.js';
+import { neutralise } from './formula-guard.js';
 
 /** A cell to write: text, an exact decimal number, or a calendar day. */
 export type OutCell = string | number | null | undefined | { number: string } | { date: string };
@@ -90,7 +91,7 @@ export async function sheetWriter(res: Response, header: string[], opts: WriterO
 
 function csvText(c: OutCell): string {
   if (c === null || c === undefined) return '';
-  if (typeof c === 'string') return c;
+  if (typeof c === 'string') return neutralise(c);
   if (typeof c === 'number') return String(c);
   return 'number' in c ? c.number : c.date;
 }

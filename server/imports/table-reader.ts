@@ -5,6 +5,8 @@ import { Readable, pipeline } from 'node:stream';
 import { AppError } from '../errors.js';
 import { shiftDecimal, isBlank, type Cell } from './cells.js';
 import { decimalText } from '../validation.js';
+import { withXlsxLimits } from './xlsx-limits.js';
+import { restore } from './formula-guard.js';
 
 /** One non-blank row of a sheet with its spreadsheet row number (the header is row 1). */
 export interface TableRow {
@@ -101,7 +103,7 @@ export async function* readCsv(text: AsyncIterable<string>): AsyncGenerator<Tabl
     for await (const record of piped as AsyncIterable<string[]>) {
       row++;
       if (record.every((c) => isBlank(c))) continue;
-      yield { row, cells: record };
+      yield { row, cells: record.map(restore) };
     }
   } catch (err) {
     if (err instanceof NotUtf8 || err instanceof AppError) throw err;
@@ -145,7 +147,7 @@ let utf8SafeReader: Promise<ReaderClass> | undefined;
  */
 function utf8SafeWorkbookReader(): Promise<ReaderClass> {
   utf8SafeReader ??= import('exceljs').then(({ default: Excel }) => {
-    const BaseReader = Excel.stream.xlsx.WorkbookReader as unknown as ReaderClass;
+    const BaseReader = withXlsxLimits(Excel.stream.xlsx.WorkbookReader as unknown as ReaderClass) as unknown as ReaderClass;
     return class Utf8SafeWorkbookReader extends BaseReader {
       override _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
         return super._parseWorksheet(utf8Chunks(iterator), sheetNo);

@@ -8,8 +8,14 @@ import { PassThrough, Writable, type Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppError } from '../errors.js';
 
-/** The largest upload accepted: a season's sheets are far smaller. */
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** The largest upload accepted unless DEMOPLOT_MAX_UPLOAD_MB says otherwise: a season's
+ * sheets are far smaller. */
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+/** The answer to an upload over the limit, naming the limit. */
+export function uploadTooLarge(maxBytes: number): AppError {
+  return new AppError(413, 'PayloadTooLarge', 'sec.uploadTooLarge', { mb: Math.floor(maxBytes / (1024 * 1024)) });
+}
 
 /**
  * Writes an upload to a temporary file as it arrives and hands the same bytes on to a live
@@ -32,6 +38,9 @@ export class Spool extends Writable {
     super({ highWaterMark: 256 * 1024 });
     this.#file = open(this.path, 'w');
     this.#file.catch(() => undefined);
+    // The reader sees a failure through its own reading; an 'error' event nobody listens to
+    // (the reader finished or has not started) must not end the process.
+    this.#live!.on('error', () => undefined);
   }
 
   /** The bytes as they arrive; null once detached. */
@@ -71,7 +80,7 @@ export class Spool extends Writable {
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
     void (async () => {
       this.bytes += chunk.length;
-      if (this.bytes > this.maxBytes) throw new AppError(413, 'PayloadTooLarge');
+      if (this.bytes > this.maxBytes) throw uploadTooLarge(this.maxBytes);
       if (this.#head.length < 8) {
         this.#head = Buffer.concat([this.#head, chunk.subarray(0, 64)]);
         if (this.#head.length >= 8) this.#settleHead();
@@ -134,7 +143,17 @@ export interface Upload {
   fields: Record<string, string>;
   /** Resolves when the whole upload is on disk; rejects on a broken or oversized upload. */
   done: Promise<void>;
+  /** The most data rows the file may hold (DEMOPLOT_MAX_IMPORT_ROWS). */
+  maxRows: number;
 }
+
+/** DEMOPLOT_MAX_UPLOAD_MB and DEMOPLOT_MAX_IMPORT_ROWS, as the app holds them. */
+export interface UploadLimits {
+  uploadBytes: number;
+  importRows: number;
+}
+
+export const MAX_IMPORT_ROWS = 1_000_000;
 
 const RAW_TYPES = [
   'text/csv',
@@ -157,21 +176,29 @@ export function isUploadType(contentType: string | undefined): boolean {
  * field of a multipart form. Resolves once the file's bytes start to arrive, with the
  * spool the file is written through.
  */
-export function receiveUpload(body: Readable, headers: IncomingHttpHeaders): Promise<Upload> {
+export function receiveUpload(body: Readable, headers: IncomingHttpHeaders, limits: Partial<UploadLimits> = {}): Promise<Upload> {
+  const maxBytes = limits.uploadBytes ?? MAX_UPLOAD_BYTES;
+  const maxRows = limits.importRows ?? MAX_IMPORT_ROWS;
+  // A declared length over the limit is refused before a byte is written.
+  const declared = Number(headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) {
+    body.resume();
+    return Promise.reject(uploadTooLarge(maxBytes));
+  }
   const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'multipart/form-data') {
     if (!RAW_TYPES.includes(type)) {
       return Promise.reject(new AppError(415, 'UnsupportedMediaType', 'error.UnsupportedMediaType', { type: type || '-' }));
     }
-    const spool = new Spool();
-    const done = pump(body, spool);
+    const spool = new Spool(maxBytes);
+    const done = handled(pump(body, spool));
     const name = headers['x-file-name'];
-    return Promise.resolve({ spool, fileName: typeof name === 'string' ? safeDecode(name) : null, fields: {}, done });
+    return Promise.resolve({ spool, fileName: typeof name === 'string' ? safeDecode(name) : null, fields: {}, done, maxRows });
   }
   return new Promise<Upload>((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers, limits: { files: 1, fileSize: MAX_UPLOAD_BYTES, fields: 20, fieldSize: 10_000 }, defParamCharset: 'utf8' });
+      bb = busboy({ headers, limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 10_000 }, defParamCharset: 'utf8' });
     } catch {
       reject(new AppError(400, 'ImportNoFile', 'imp.error.noFile'));
       return;
@@ -187,11 +214,13 @@ export function receiveUpload(body: Readable, headers: IncomingHttpHeaders): Pro
         return;
       }
       started = true;
-      const spool = new Spool();
+      const spool = new Spool(maxBytes);
+      // busboy stops a file at the limit and marks it truncated; the spool refuses it first.
+      file.on('limit', () => spool.destroy(uploadTooLarge(maxBytes)));
       const done = pump(file, spool).then(() => {
-        if ((file as Readable & { truncated?: boolean }).truncated) throw new AppError(413, 'PayloadTooLarge');
+        if ((file as Readable & { truncated?: boolean }).truncated) throw uploadTooLarge(maxBytes);
       });
-      resolve({ spool, fileName: info.filename ? info.filename : null, fields, done: Promise.all([done, finished]).then(() => undefined) });
+      resolve({ spool, fileName: info.filename ? info.filename : null, fields, maxRows, done: handled(Promise.all([done, finished]).then(() => undefined)) });
     });
     const finished = new Promise<void>((ok, fail) => {
       bb.on('close', () => {
@@ -204,17 +233,39 @@ export function receiveUpload(body: Readable, headers: IncomingHttpHeaders): Pro
       });
     });
     finished.catch(() => undefined);
+    // A client that goes away mid-upload ends the form with an error, not silence.
+    onPrematureClose(body, (err) => bb.destroy(err));
     body.pipe(bb);
+  });
+}
+
+/**
+ * A promise the process never reports as an unhandled rejection: the upload's `done` can
+ * fail (too large, aborted) long before the import awaits it, and an unhandled rejection
+ * ends a Node process.
+ */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/** Calls `fail` when the stream closes before its end (the client aborted the request). */
+function onPrematureClose(source: Readable, fail: (err: Error) => void): void {
+  source.on('close', () => {
+    if (!source.readableEnded) fail(new Error('the upload was aborted before its end'));
   });
 }
 
 /** Copies a stream into the spool; on a spool failure the rest of the body is discarded. */
 function pump(source: Readable, spool: Spool): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    source.on('error', (err) => {
-      spool.destroy(err);
-      reject(new AppError(400, 'ImportUnreadable', 'imp.error.unreadable', { detail: err.message }));
-    });
+    const broken = (err: Error) => {
+      const appErr = err instanceof AppError ? err : new AppError(400, 'ImportUnreadable', 'imp.error.unreadable', { detail: err.message });
+      spool.destroy(appErr);
+      reject(appErr);
+    };
+    source.on('error', broken);
+    onPrematureClose(source, broken);
     spool.on('error', (err) => {
       source.unpipe(spool);
       source.resume();

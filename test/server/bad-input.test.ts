@@ -1,0 +1,67 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/context.js';
+
+describe('bad input is a 400 naming the field, never a 500, and changes nothing', () => {
+  let app: TestApp;
+  let projectId: number;
+  let siteId: number;
+  let trialId: number;
+  const en = { 'accept-language': 'en' };
+  const raw = (path: string, body: Buffer | string, headers: Record<string, string> = {}) =>
+    fetch(app.baseUrl + path, { method: 'POST', headers: { authorization: `Bearer ${app.admin.token}`, 'content-type': 'application/json', accept: 'application/json', ...en, ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    projectId = (await app.post('/api/projects', { name: '输入', code: 'BAD1' })).body.id;
+    siteId = (await app.post(`/api/projects/${projectId}/sites`, { name: 'S' })).body.id;
+    await app.post('/api/variables', { code: 'yield', name: '产量', kind: 'number' });
+    trialId = (await app.post(`/api/projects/${projectId}/trials`, { name: 't', crop: 'c', design: 'crd', arms: [{ name: 'T', role: 'treatment' }, { name: 'C', role: 'control' }], variables: ['yield'] })).body.id;
+  });
+  afterAll(() => app?.close());
+
+  const plotCount = async () => (await app.get(`/api/trials/${trialId}/plots`)).body.length;
+
+  it('maps a database CHECK to its field: a negative area', async () => {
+    const before = await plotCount();
+    const res = await app.post(`/api/trials/${trialId}/plots`, { siteId, label: 'P1', arm: 'T', areaM2: '-1' }, en);
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0].path).toBe('areaM2');
+    expect(await plotCount()).toBe(before);
+  });
+
+  it('refuses NUL characters in any text field, naming it', async () => {
+    const res = await app.post(`/api/projects/${projectId}/farmers`, { name: 'a\u0000b' }, en);
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0]).toMatchObject({ path: 'name' });
+    expect(res.body.error.issues[0].message).toMatch(/NUL/);
+  });
+
+  it('refuses integers beyond the column and ids beyond integer, in the body and the query', async () => {
+    const session = await app.post(`/api/projects/${projectId}/training-sessions`, { heldOn: '2017-05-02', kind: 'training', topic: 't', attendance: 2 ** 31 }, en);
+    expect(session.status).toBe(400);
+    const target = await app.patch(`/api/projects/${projectId}`, { targets: { personTimes: 2 ** 31, demoHouseholds: 1 } }, en);
+    expect(target.status).toBe(400);
+    const query = await app.get(`/api/trials/${trialId}/observations?siteId=${2 ** 31}`, en);
+    expect(query.status).toBe(400);
+    expect(JSON.stringify(query.body)).toMatch(/siteId|out of range|at most/);
+    const path = await app.get(`/api/projects/${2 ** 31}`, en);
+    expect(path.status).toBeLessThan(500);
+  });
+
+  it('refuses numbers that underflow or overflow, invalid UTF-8 and a malformed gzip body', async () => {
+    const tiny = await raw(`/api/trials/${trialId}/plots`, `{"siteId":${siteId},"label":"P9","arm":"T","areaM2":1e-400}`);
+    expect(tiny.status).toBe(400);
+    expect((await tiny.json()).error.message).toMatch(/1e-400/);
+    const huge = await raw(`/api/trials/${trialId}/plots`, `{"siteId":${siteId},"label":"P9","arm":"T","areaM2":1e400}`);
+    expect(huge.status).toBe(400);
+    const latin1 = await raw(`/api/projects/${projectId}/farmers`, Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]));
+    expect(latin1.status).toBe(400);
+    expect((await latin1.json()).error.code).toBe('InvalidUtf8');
+    const gz = gzipSync(Buffer.from('{"name":"x"}')).subarray(0, 12);
+    const broken = await raw(`/api/projects/${projectId}/farmers`, gz, { 'content-encoding': 'gzip' });
+    expect(broken.status).toBe(400);
+    const farmers = (await app.get(`/api/projects/${projectId}/farmers`)).body;
+    expect(farmers).toEqual([]);
+  });
+});
