@@ -8,6 +8,8 @@ import * as plotPosition from './migrations/2026-12-01T00-plot-position.js';
 import * as layouts from './migrations/2026-12-01T06-layouts.js';
 import * as programmes from './migrations/2026-12-01T03-programmes.js';
 import * as hardening from './migrations/2026-12-01T04-hardening.js';
+import * as observationIdentity from './migrations/2026-12-01T01-observation-identity.js';
+import * as idempotencyKeys from './migrations/2026-12-01T01-b-idempotency-keys.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -23,6 +25,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T06-layouts': layouts,
   '2026-12-01T03-programmes': programmes,
   '2026-12-01T04-hardening': hardening,
+  '2026-12-01T01-observation-identity': observationIdentity,
+  '2026-12-01T01-b-idempotency-keys': idempotencyKeys,
 };
 
 class StaticProvider implements MigrationProvider {

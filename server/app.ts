@@ -42,6 +42,7 @@ import { noStoreWhenSignedIn } from './accounts/no-store.js';
 import { loginPages } from './accounts/login.pages.js';
 import { historyApi } from './audit/audit.routes.js';
 import { auditPages } from './audit/audit.pages.js';
+import { setTimeZone } from './observations/plausibility.js';
 
 export interface AppOptions {
   /** A read replica of the database, for reports; without one they read the primary. */
@@ -51,6 +52,7 @@ export interface AppOptions {
 /** The whole application, without listen(): tests and main.ts both start it. */
 export function createApp(config: Readonly<Config>, database: DatabaseHandle, options: AppOptions = {}): Express {
   const { db, kind } = database;
+  setTimeZone(config.timeZone);
   const app = express();
   app.disable('x-powered-by');
   // Printed links (plot labels' QR codes, Field Book barcodes) start with this, when set.

@@ -36,6 +36,18 @@ const ConfigSchema = z.object({
   DEMOPLOT_TRUST_PROXY: z.string().default('loopback'),
   /** In production, demonstration accounts are created only when this is set. */
   DEMOPLOT_DEMO_ACCOUNTS: flag.default(false),
+  /** The time zone whose calendar day is "today" for date plausibility checks. */
+  DEMOPLOT_TIMEZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
 });
 
 /** Every environment variable the app reads (each is checked at start). */
@@ -60,6 +72,8 @@ export interface Config {
   trustProxy: string | boolean | number;
   /** Whether the demonstration accounts (public passwords) may be created. */
   demoAccounts: boolean;
+  /** IANA time zone of "today" (DEMOPLOT_TIMEZONE). */
+  timeZone: string;
 }
 
 /** Reads the environment once; a bad value stops the start with the variable's name. */
@@ -95,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     trustProxy: parseTrustProxy(e.DEMOPLOT_TRUST_PROXY),
     demoAccounts: e.NODE_ENV !== 'production' || e.DEMOPLOT_DEMO_ACCOUNTS,
     admin: e.DEMOPLOT_ADMIN_EMAIL && e.DEMOPLOT_ADMIN_PASSWORD ? { email: e.DEMOPLOT_ADMIN_EMAIL, password: e.DEMOPLOT_ADMIN_PASSWORD } : undefined,
+    timeZone: e.DEMOPLOT_TIMEZONE,
   });
 }
 

@@ -1,0 +1,40 @@
+/** Messages of field capture: observation identity, idempotent requests, plausibility checks,
+ * the entry grid and role-aware pages, in Chinese and English. */
+export const captureMessages = {
+  'error.ObservationExists': {
+    zh: '有 {count} 条观测已存在且数值不同，未保存任何内容；请修改已有记录，或作为“再记一次”（新的读数序号）保存',
+    en: '{count} observation(s) already exist with a different value; nothing was saved. Correct the existing record, or save it as another reading (a new reading number)',
+  },
+  'error.IdempotencyKeyInvalid': { zh: 'Idempotency-Key 应为 1–200 个可见 ASCII 字符', en: 'Idempotency-Key must be 1–200 visible ASCII characters' },
+  'error.IdempotencyKeyReused': { zh: '该 Idempotency-Key 已用于另一内容不同的请求；每个新请求请用新的键', en: 'This Idempotency-Key was already used for a different request; use a new key for each new request' },
+  'error.IdempotencyKeyInProgress': { zh: '使用同一 Idempotency-Key 的请求仍在处理中，请稍后再试', en: 'A request with the same Idempotency-Key is still being processed; try again shortly' },
+  'v.observationExists': {
+    zh: '小区 {plot} 的 {variable}（{date}，第 {reading} 次读数）已记录为 {existing}（记录 #{id}），与提交的 {value} 不同',
+    en: '{variable} of plot {plot} ({date}, reading {reading}) is already recorded as {existing} (record #{id}), not {value}',
+  },
+  'v.duplicateInBatch': {
+    zh: '与第 {first} 行是同一观测（小区 {plot}、{variable}、{date}、第 {reading} 次读数）；若是再次测量，请填写不同的读数序号',
+    en: 'is the same observation as row {first} (plot {plot}, {variable}, {date}, reading {reading}); for a repeated measurement give another reading number',
+  },
+  'v.reading': { zh: '读数序号应为 ≥ 1 的整数', en: 'the reading must be a whole number of at least 1' },
+  'v.futureDate': { zh: '观测日期 {value} 晚于今天（{today}，{timezone}）', en: 'the observed-on date {value} is after today ({today}, {timezone})' },
+  'v.beforePlanting': {
+    zh: '{value} 早于小区 {plot} 的种植日期 {plantedOn}',
+    en: '{value} is before plot {plot}\'s planting date {plantedOn}',
+  },
+  'v.futureValueDate': { zh: '日期 {value} 晚于今天（{today}，{timezone}）', en: 'the date {value} is after today ({today}, {timezone})' },
+  'imp.col.reading': { zh: '读数', en: 'reading' },
+  'entry.savedNothingNew': { zh: '这些数值已经记录过，没有重复保存。', en: 'These values were already recorded; nothing was stored twice.' },
+  'entry.saving': { zh: '正在保存…', en: 'Saving…' },
+  'entry.readOnly': { zh: '你的角色只能查看这些数据，不能录入或更正。', en: 'Your role may view these data but not enter or correct them.' },
+  'entry.anotherReading': { zh: '再记一次', en: 'Another reading' },
+  'entry.anotherReadingLabel': { zh: '同一天的下一次读数', en: 'Next reading of the same day' },
+  'entry.readingN': { zh: '第 {reading} 次读数', en: 'reading {reading}' },
+  'entry.restored': { zh: '已恢复本机保存的、尚未确认保存的 {count} 个数值；请检查后点“保存全部”。', en: '{count} value(s) typed earlier and not yet confirmed by the server were restored; check them and press "Save all".' },
+  'error.page.forbiddenRole': { zh: '你的角色是“{role}”：{may}', en: 'Your role is "{role}": {may}' },
+  'role.may.admin': { zh: '可以做所有操作。', en: 'you may do everything.' },
+  'role.may.agronomist': { zh: '在你参与的项目中可以查看一切，录入和更正示范点、试验、小区、观测及其导入，新增指标；不能管理培训、农户、项目目标，也不能签字锁定试验。', en: 'in your projects you may read everything, enter and correct sites, trials, plots, observations and their imports, and add variables; not manage training, farmers or project targets, nor sign off trials.' },
+  'role.may.lead': { zh: '在你参与的项目中可以查看一切，管理项目目标、农户、培训及其导入，签字锁定和解锁试验；不能录入或更正试验数据。', en: 'in your projects you may read everything, manage project targets, farmers, training sessions and their imports, and sign off and unlock trials; not enter or correct trial data.' },
+  'role.may.viewer': { zh: '在你参与的项目中可以查看报告、导出、试验和培训；不能录入、导入、更正或锁定任何数据，也看不到农户个人信息和修改历史。', en: 'in your projects you may read reports, exports, trials and training; not enter, import, correct or lock anything, nor see farmers\' personal data or the history of changes.' },
+  'common.noDate': { zh: '无日期', en: 'no date' },
+} as const;
