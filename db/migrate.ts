@@ -5,6 +5,7 @@ import * as imports from './migrations/2026-11-30T03-imports.js';
 import * as accounts from './migrations/2026-11-30T04-accounts.js';
 import * as trialDataVersions from './migrations/2026-11-30T05-trial-data-versions.js';
 import * as plotPosition from './migrations/2026-12-01T00-plot-position.js';
+import * as photos from './migrations/2026-12-01T05-photos.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T04-accounts': accounts,
   '2026-11-30T05-trial-data-versions': trialDataVersions,
   '2026-12-01T00-plot-position': plotPosition,
+  '2026-12-01T05-photos': photos,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -34,6 +34,8 @@ import { csrfProtection } from './accounts/csrf.js';
 import { loginPages } from './accounts/login.pages.js';
 import { historyApi } from './audit/audit.routes.js';
 import { auditPages } from './audit/audit.pages.js';
+import { photoFiles, photosApi } from './photos/photos.routes.js';
+import { offlinePages } from './web/offline.pages.js';
 
 export interface AppOptions {
   /** A read replica of the database, for reports; without one they read the primary. */
@@ -98,6 +100,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   api.use(trialsApi(db));
   api.use(plotsApi(db));
   api.use(observationsApi(db));
+  api.use(photosApi(db));
   api.use(farmersApi(db));
   api.use(trainingApi(db));
   api.use(reportsApi(db, options.replica?.db));
@@ -109,6 +112,8 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(homePages(db, renderer));
   app.use(projectPages(db, renderer));
   app.use(trialPages(db, renderer));
+  app.use(photoFiles(db));
+  app.use(offlinePages(db));
   app.use(observationPages(db, renderer));
   app.use(variablePages(db, renderer));
   app.use(reportPages(db, renderer));
