@@ -127,6 +127,8 @@ export interface ObservationTable {
   valueDate: DateOnly | null;
   valueText: string | null;
   observedOn: DateOnly | null;
+  /** Which reading of the variable on this plot and day (1, 2 …): part of the identity. */
+  reading: Generated<number>;
   recordedBy: string | null;
   notes: string | null;
   version: Generated<number>;
@@ -238,6 +240,7 @@ export interface ImportRowTable {
   valueDate: DateOnly | null;
   valueText: string | null;
   observedOn: DateOnly | null;
+  reading: number | null;
   notes: string | null;
   recordedBy: string | null;
   payload: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
@@ -361,7 +364,20 @@ export interface Database {
   apiTokens: ApiTokenTable;
   loginFailures: LoginFailureTable;
   auditLog: AuditLogTable;
+  idempotencyKeys: IdempotencyKeyTable;
   photos: PhotoTable;
+}
+
+/** The first response to a POST with an Idempotency-Key (server/idempotency/). */
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  requestHash: string;
+  responseStatus: number | null;
+  responseHeaders: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  responseBody: string | null;
+  createdAt: Generated<Date>;
+  expiresAt: Date;
 }
 
 export type ProjectRow = Selectable<ProjectTable>;

@@ -5,6 +5,8 @@ import * as imports from './migrations/2026-11-30T03-imports.js';
 import * as accounts from './migrations/2026-11-30T04-accounts.js';
 import * as trialDataVersions from './migrations/2026-11-30T05-trial-data-versions.js';
 import * as plotPosition from './migrations/2026-12-01T00-plot-position.js';
+import * as observationIdentity from './migrations/2026-12-01T01-observation-identity.js';
+import * as idempotencyKeys from './migrations/2026-12-01T01-b-idempotency-keys.js';
 import * as photos from './migrations/2026-12-01T05-photos.js';
 
 /**
@@ -18,6 +20,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T04-accounts': accounts,
   '2026-11-30T05-trial-data-versions': trialDataVersions,
   '2026-12-01T00-plot-position': plotPosition,
+  '2026-12-01T01-observation-identity': observationIdentity,
+  '2026-12-01T01-b-idempotency-keys': idempotencyKeys,
   '2026-12-01T05-photos': photos,
 };
 

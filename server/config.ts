@@ -18,6 +18,18 @@ const ConfigSchema = z.object({
   /** The first admin, created at start when no account has this email yet. */
   DEMOPLOT_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
   DEMOPLOT_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** The time zone whose calendar day is "today" for date plausibility checks. */
+  DEMOPLOT_TIMEZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
 });
 
 export interface Config {
@@ -31,6 +43,8 @@ export interface Config {
   poolSize: number;
   production: boolean;
   admin?: { email: string; password: string };
+  /** IANA time zone of "today" (DEMOPLOT_TIMEZONE). */
+  timeZone: string;
 }
 
 /** Reads the environment once; a bad value stops the start with the variable's name. */
@@ -57,5 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     poolSize: e.DATABASE_POOL_SIZE,
     production: e.NODE_ENV === 'production',
     admin: e.DEMOPLOT_ADMIN_EMAIL && e.DEMOPLOT_ADMIN_PASSWORD ? { email: e.DEMOPLOT_ADMIN_EMAIL, password: e.DEMOPLOT_ADMIN_PASSWORD } : undefined,
+    timeZone: e.DEMOPLOT_TIMEZONE,
   });
 }

@@ -40,8 +40,16 @@ export interface PendingIssue {
 }
 
 export class ValidationError extends AppError {
-  constructor(readonly pending: PendingIssue[]) {
-    super(400, 'ValidationFailed');
+  /** 400 ValidationFailed unless another status and code are given (409 ObservationExists
+   * names its rows the same way, with the existing records in `extra`). */
+  constructor(
+    readonly pending: PendingIssue[],
+    status = 400,
+    code = 'ValidationFailed',
+    params: Params = {},
+    extra: Record<string, unknown> = {},
+  ) {
+    super(status, code, `error.${code}`, params, [], extra);
   }
   localizedIssues(lang: Lang): FieldIssue[] {
     return this.pending.map((p) => ({

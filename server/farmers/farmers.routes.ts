@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { getProject } from '../projects/projects.service.js';
 import { parseOneOrList, parseOrThrow } from '../validation.js';
 import { FarmerInput, FarmerList, FarmerPatch } from './farmers.schemas.js';
@@ -12,7 +13,7 @@ export function farmersApi(db: Kysely<Database>): Router {
   r.get('/projects/:id/farmers', async (req, res) => {
     res.json((await service.listFarmers(db, paramId(req, 'ProjectNotFound'))).map(service.farmerDto));
   });
-  r.post('/projects/:id/farmers', async (req, res) => {
+  r.post('/projects/:id/farmers', idempotent(db), async (req, res) => {
     const projectId = paramId(req, 'ProjectNotFound');
     await getProject(db, projectId);
     const { batch, inputs } = parseOneOrList(FarmerInput, FarmerList, req.body);

@@ -6,12 +6,14 @@
 import { uiMessages } from './ui-messages.js';
 import { importMessages } from './import-messages.js';
 import { accountMessages } from './account-messages.js';
+import { captureMessages } from './capture-messages.js';
 import { offlineMessages } from './offline-messages.js';
 
 export const messages = {
   ...uiMessages,
   ...importMessages,
   ...accountMessages,
+  ...captureMessages,
   ...offlineMessages,
   // API errors
   'error.ValidationFailed': { zh: '提交的数据有误，未保存任何内容', en: 'The submitted data is invalid; nothing was saved' },

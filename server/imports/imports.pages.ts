@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, toAppError } from '../errors.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { translate, type Lang } from '../i18n/i18n.js';
 import { getProject } from '../projects/projects.service.js';
 import { getTrial } from '../trials/trials.service.js';
@@ -206,7 +207,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
   r.get('/imports/:id', async (req, res) => {
     await previewPage(res, String(req.params.id));
   });
-  r.post('/imports/:id/commit', async (req, res) => {
+  r.post('/imports/:id/commit', idempotent(db), async (req, res) => {
     const id = String(req.params.id);
     try {
       await service.commitImport(db, id, langOf(res));

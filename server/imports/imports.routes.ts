@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { getProject } from '../projects/projects.service.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
@@ -57,7 +58,7 @@ export function importsApi(db: Kysely<Database>): Router {
   r.get('/imports/:id', async (req, res) => {
     res.json(await service.importView(db, String(req.params.id), res.locals.lang));
   });
-  r.post('/imports/:id/commit', async (req, res) => {
+  r.post('/imports/:id/commit', idempotent(db), async (req, res) => {
     res.json(await service.commitImport(db, String(req.params.id), res.locals.lang));
   });
   r.use(exportRoutes(db));

@@ -1,6 +1,6 @@
 import type { VariableRow } from '../../db/database.js';
 import type { PendingIssue } from '../errors.js';
-import { decimalText, isIsoDate } from '../validation.js';
+import { readDate, readDecimal } from '../imports/cells.js';
 
 export interface StoredValue {
   valueNumber: string | null;
@@ -12,8 +12,10 @@ type Variable = Pick<VariableRow, 'kind' | 'minimum' | 'maximum' | 'categories'>
 
 /**
  * Turns a submitted value into the typed column it is stored in, or says what is wrong.
- * Numbers keep their exact decimal text (no float rounding), dates must be real calendar
- * dates, counts whole and non-negative, categories one of the variable's list; numbers and
+ * One parser for the API, the entry grid and spreadsheet imports: numbers are read by
+ * readDecimal (full-width digits ６１２, thousands separators 5,427.1) and keep their exact
+ * decimal text (no float rounding); dates are read by readDate (2017-04-02, 2017/4/2,
+ * 2017年4月2日) and must be real calendar dates; counts whole and non-negative, categories one of the variable's list; numbers and
  * counts must lie within the variable's minimum and maximum.
  */
 export function toStoredValue(variable: Variable, raw: unknown): StoredValue | Omit<PendingIssue, 'path' | 'row'> {
@@ -22,8 +24,10 @@ export function toStoredValue(variable: Variable, raw: unknown): StoredValue | O
   switch (variable.kind) {
     case 'number':
     case 'count': {
-      const d = decimalText(raw);
-      if (d === undefined) return { key: 'v.decimal', params: { value: shown } };
+      if (typeof raw !== 'string' && typeof raw !== 'number') return { key: 'v.decimal', params: { value: shown } };
+      const read = readDecimal(raw);
+      if (!read.ok) return { key: read.key, params: read.params ?? { value: shown } };
+      const d = read.value;
       if (variable.kind === 'count' && !/^\d+$/.test(d)) return { key: 'v.count', params: { value: shown } };
       const n = Number(d);
       if (variable.minimum !== null && n < Number(variable.minimum)) return { key: 'v.belowMinimum', params: { value: d, minimum: variable.minimum } };
@@ -31,9 +35,10 @@ export function toStoredValue(variable: Variable, raw: unknown): StoredValue | O
       return { valueNumber: d, valueDate: null, valueText: null };
     }
     case 'date': {
-      const s = typeof raw === 'string' ? raw.trim() : '';
-      if (!isIsoDate(s)) return { key: 'v.date', params: { value: shown } };
-      return { valueNumber: null, valueDate: s, valueText: null };
+      if (typeof raw !== 'string' || raw.trim() === '') return { key: 'v.date', params: { value: shown } };
+      const read = readDate(raw);
+      if (!read.ok) return { key: 'v.date', params: { value: shown } };
+      return { valueNumber: null, valueDate: read.value, valueText: null };
     }
     case 'category': {
       const s = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';

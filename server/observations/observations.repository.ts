@@ -36,6 +36,27 @@ export function findObservation(db: Kysely<Database>, id: number) {
 
 const CHUNK = 1000;
 
+/** Live observations holding any of these identities (plot, variable, observed-on, reading);
+ * the caller matches them exactly. */
+export async function listByIdentity(db: Kysely<Database>, keys: { plotId: number; variableId: number }[]) {
+  if (!keys.length) return [];
+  const plotIds = [...new Set(keys.map((k) => k.plotId))];
+  const variableIds = [...new Set(keys.map((k) => k.variableId))];
+  const out = [];
+  for (let i = 0; i < plotIds.length; i += CHUNK) {
+    out.push(
+      ...(await db
+        .selectFrom('observations')
+        .select(['id', 'plotId', 'variableId', 'observedOn', 'reading', 'valueNumber', 'valueDate', 'valueText', 'version'])
+        .where('plotId', 'in', plotIds.slice(i, i + CHUNK))
+        .where('variableId', 'in', variableIds)
+        .where('deletedAt', 'is', null)
+        .execute()),
+    );
+  }
+  return out;
+}
+
 export async function listObservationsById(db: Kysely<Database>, ids: number[]) {
   const out = [];
   for (let i = 0; i < ids.length; i += CHUNK) {

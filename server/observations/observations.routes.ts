@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOneOrList, parseOrThrow } from '../validation.js';
 import { ObservationInput, ObservationList, ObservationPatch, ObservationQuery } from './observations.schemas.js';
@@ -16,12 +17,13 @@ export function observationsApi(db: Kysely<Database>): Router {
     if (rows.length === filter.limit) res.set('X-Next-After', String(rows.at(-1)!.id));
     res.json(rows.map(service.observationDto));
   });
-  r.post('/trials/:id/observations', async (req, res) => {
+  r.post('/trials/:id/observations', idempotent(db), async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
     await getTrial(db, trialId);
     const { batch, inputs } = parseOneOrList(ObservationInput, ObservationList, req.body);
-    const created = await service.createObservations(db, trialId, inputs, batch);
-    res.status(201).json(batch ? created.map(service.observationDto) : service.observationDto(created[0]));
+    const out = (await service.createObservations(db, trialId, inputs, batch)).map((o) => ({ ...service.observationDto(o), result: o.result }));
+    // 201 when anything was stored; 200 when every item was already there.
+    res.status(out.some((o) => o.result === 'created') ? 201 : 200).json(batch ? out : out[0]);
   });
   r.get('/observations/:id', async (req, res) => {
     res.json(service.observationDto(await service.getObservation(db, paramId(req, 'ObservationNotFound'))));

@@ -9,6 +9,8 @@ export const ObservationInput = z
     variable: label,
     value: z.unknown().refine((v) => v !== undefined, { error: 'v.required' }),
     observedOn: isoDate.nullish(),
+    /** Which reading of the variable on this plot and day; 1 unless given. */
+    reading: z.number({ error: 'v.reading' }).int({ error: 'v.reading' }).min(1, { error: 'v.reading' }).max(10_000, { error: 'v.reading' }).default(1),
     notes: optionalText(2000),
     recordedBy: optionalText(100),
   })
@@ -21,6 +23,7 @@ export const ObservationPatch = z
   .object({
     value: z.unknown(),
     observedOn: isoDate.nullable(),
+    reading: z.number({ error: 'v.reading' }).int({ error: 'v.reading' }).min(1, { error: 'v.reading' }).max(10_000, { error: 'v.reading' }),
     notes: optionalText(2000),
     recordedBy: optionalText(100),
     version: z.number().int(),

@@ -5,7 +5,10 @@ import { assertVersion, versionConflict } from '../http.js';
 import { listPlots } from '../plots/plots.repository.js';
 import { getTrial } from '../trials/trials.service.js';
 import { listVariablesByCode } from '../variables/variables.repository.js';
-import { exactValue, isStoredValue, toStoredValue, typedValue } from './observation-values.js';
+import { lockTrialDataVersion } from '../imports/imports.repository.js';
+import { sameDecimal } from '../imports/cells.js';
+import { exactValue, isStoredValue, toStoredValue, typedValue, type StoredValue } from './observation-values.js';
+import { implausible, todayInZone } from './plausibility.js';
 import * as repo from './observations.repository.js';
 import type { ObservationInput, ObservationPatch } from './observations.schemas.js';
 
@@ -20,6 +23,7 @@ export function observationDto(o: NonNullable<repo.ObservationView>) {
     value: typedValue(o),
     valueText: exactValue(o),
     observedOn: o.observedOn,
+    reading: o.reading,
     recordedBy: o.recordedBy,
     notes: o.notes,
     version: o.version,
@@ -48,17 +52,36 @@ export async function observationTargets(db: Kysely<Database>, trialId: number) 
   return { trial, plots, variables };
 }
 
+/** The identity of an observation: plot, variable, observed-on (a missing day is one value), reading. */
+export const identityKey = (o: { plotId: number; variableId: number; observedOn: string | null; reading: number }) =>
+  `${o.plotId}|${o.variableId}|${o.observedOn ?? ''}|${o.reading}`;
+
+/** Whether two stored values are the same value ("5427.1" and "5427.10" are). */
+export function sameStoredValue(a: StoredValue, b: StoredValue): boolean {
+  if (a.valueNumber !== null || b.valueNumber !== null) return a.valueNumber !== null && b.valueNumber !== null && sameDecimal(String(a.valueNumber), String(b.valueNumber));
+  return a.valueDate === b.valueDate && a.valueText === b.valueText;
+}
+
+export type CreateResult = 'created' | 'unchanged';
+
 /**
- * Checks every row (plot, variable, value, range) and writes all of them in one transaction,
- * or none: any problem throws a ValidationError listing each failing row and field.
+ * Checks every row (plot, variable, value, range, plausible dates, one identity per row) and
+ * writes all of them in one transaction, or none. An item whose identity (plot, variable,
+ * observed-on, reading) already holds the same value is "unchanged" and not stored again;
+ * one that holds a different value refuses the whole batch with 409 ObservationExists,
+ * naming the existing observations so the client can PATCH them. Writers to one trial are
+ * serialised on its data version row, so two identical batches at once store one copy.
  */
 export async function createObservations(db: Kysely<Database>, trialId: number, inputs: ObservationInput[], batch: boolean) {
   return db.transaction().execute(async (tx) => {
+    await lockTrialDataVersion(tx, trialId);
     const { plots, variables } = await observationTargets(tx, trialId);
     const unknownCodes = [...new Set(inputs.map((i) => i.variable).filter((c) => !variables.has(c)))];
     const existingElsewhere = new Set((await listVariablesByCode(tx, unknownCodes)).map((v) => v.code));
     const issues: PendingIssue[] = [];
-    const rows = [];
+    const rows: (StoredValue & { plotId: number; variableId: number; observedOn: string | null; reading: number; notes?: string | null; recordedBy?: string | null; index: number })[] = [];
+    const seen = new Map<string, number>();
+    const today = todayInZone();
     for (const [i, input] of inputs.entries()) {
       const row = batch ? { row: i + 1 } : {};
       const plot = plots.get(input.plot);
@@ -74,20 +97,63 @@ export async function createObservations(db: Kysely<Database>, trialId: number, 
         issues.push({ ...row, path: 'value', ...stored });
         continue;
       }
-      if (plot) {
-        rows.push({
-          plotId: plot.id,
-          variableId: variable.id,
-          ...stored,
-          observedOn: input.observedOn ?? null,
-          notes: input.notes,
-          recordedBy: input.recordedBy,
-        });
+      const observedOn = input.observedOn ?? null;
+      const reading = input.reading ?? 1;
+      if (!plot) continue;
+      const wrong = implausible({ observedOn, valueDate: stored.valueDate }, plot, today);
+      if (wrong.length) {
+        issues.push(...wrong.map((w) => ({ ...row, ...w })));
+        continue;
       }
+      const candidate = { plotId: plot.id, variableId: variable.id, ...stored, observedOn, reading, notes: input.notes, recordedBy: input.recordedBy, index: i };
+      const key = identityKey(candidate);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        issues.push({ ...row, path: 'reading', key: 'v.duplicateInBatch', params: { first: first + 1, plot: plot.label, variable: variable.code, date: observedOn ?? '-', reading } });
+        continue;
+      }
+      seen.set(key, i);
+      rows.push(candidate);
     }
     if (issues.length) throw new ValidationError(issues);
-    const ids = await repo.insertObservations(tx, rows);
-    return repo.listObservationsById(tx, ids);
+
+    const existing = new Map((await repo.listByIdentity(tx, rows)).map((o) => [identityKey(o), o]));
+    const conflicts: PendingIssue[] = [];
+    const existingOut: { id: number; value: number | string | null; version: number; row?: number }[] = [];
+    const unchanged = new Map<number, number>();
+    const creates: typeof rows = [];
+    for (const r of rows) {
+      const o = existing.get(identityKey(r));
+      if (!o) {
+        creates.push(r);
+        continue;
+      }
+      if (sameStoredValue(o, r)) {
+        unchanged.set(r.index, Number(o.id));
+        continue;
+      }
+      const row = batch ? { row: r.index + 1 } : {};
+      const input = inputs[r.index];
+      conflicts.push({
+        ...row,
+        path: 'value',
+        key: 'v.observationExists',
+        params: { plot: input.plot, variable: input.variable, date: r.observedOn ?? '-', reading: r.reading, existing: exactValue(o) ?? '', id: Number(o.id), value: exactValue(r) ?? '' },
+      });
+      existingOut.push({ id: Number(o.id), value: typedValue(o), version: o.version, ...row });
+    }
+    if (conflicts.length) throw new ValidationError(conflicts, 409, 'ObservationExists', { count: conflicts.length }, { existing: existingOut });
+
+    const ids = await repo.insertObservations(
+      tx,
+      creates.map(({ index: _i, ...r }) => r),
+    );
+    const createdAt = new Map(creates.map((r, k) => [r.index, ids[k]]));
+    const byId = new Map((await repo.listObservationsById(tx, [...ids, ...unchanged.values()])).map((o) => [Number(o.id), o]));
+    return inputs.map((_, i) => {
+      const id = createdAt.get(i) ?? unchanged.get(i)!;
+      return { ...byId.get(id)!, result: (createdAt.has(i) ? 'created' : 'unchanged') as CreateResult };
+    });
   });
 }
 

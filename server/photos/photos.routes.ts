@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, ValidationError } from '../errors.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { parseOrThrow } from '../validation.js';
 import { MAX_PHOTO_BYTES } from './images.js';
 import { PhotoFields } from './photos.schemas.js';
@@ -50,7 +51,8 @@ function readUpload(req: Request): Promise<Upload> {
   });
 }
 
-/** The key a client sent to make a create safe to repeat. */
+/** The key a client sent to make a create safe to repeat. Besides the shared middleware (24
+ * hours), the photo keeps it, so a photo queued offline for longer is still stored once. */
 function idempotencyKey(req: Request): string | undefined {
   const key = req.get('idempotency-key')?.trim();
   if (key === undefined || key === '') return undefined;
@@ -61,7 +63,7 @@ function idempotencyKey(req: Request): string | undefined {
 /** The photo API (under /api): upload, list, soft delete and restore. */
 export function photosApi(db: Kysely<Database>): Router {
   const r = Router();
-  r.post('/plots/:id/photos', async (req, res) => {
+  r.post('/plots/:id/photos', idempotent(db), async (req, res) => {
     const plotId = paramId(req, 'PlotNotFound');
     const key = idempotencyKey(req);
     const upload = await readUpload(req);

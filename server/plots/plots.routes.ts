@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOneOrList, parseOrThrow } from '../validation.js';
 import { PlotInput, PlotList, PlotPatch } from './plots.schemas.js';
@@ -12,7 +13,7 @@ export function plotsApi(db: Kysely<Database>): Router {
   r.get('/trials/:id/plots', async (req, res) => {
     res.json((await service.listPlots(db, paramId(req, 'TrialNotFound'))).map(service.plotDto));
   });
-  r.post('/trials/:id/plots', async (req, res) => {
+  r.post('/trials/:id/plots', idempotent(db), async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
     await getTrial(db, trialId);
     const { batch, inputs } = parseOneOrList(PlotInput, PlotList, req.body);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { parseOrThrow } from '../validation.js';
 import { ProjectInput, ProjectPatch } from './projects.schemas.js';
 import * as service from './projects.service.js';
@@ -11,7 +12,7 @@ export function projectsApi(db: Kysely<Database>): Router {
   r.get('/projects', async (_req, res) => {
     res.json((await service.listProjects(db)).map(service.projectDto));
   });
-  r.post('/projects', async (req, res) => {
+  r.post('/projects', idempotent(db), async (req, res) => {
     const input = parseOrThrow(ProjectInput, req.body);
     res.status(201).json(service.projectDto(await service.createProject(db, input)));
   });

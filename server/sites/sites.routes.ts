@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { parseOrThrow } from '../validation.js';
 import { SiteInput, SitePatch } from './sites.schemas.js';
 import * as service from './sites.service.js';
@@ -12,7 +13,7 @@ export function sitesApi(db: Kysely<Database>): Router {
   r.get('/projects/:id/sites', async (req, res) => {
     res.json((await service.listSites(db, paramId(req, 'ProjectNotFound'))).map(service.siteDto));
   });
-  r.post('/projects/:id/sites', async (req, res) => {
+  r.post('/projects/:id/sites', idempotent(db), async (req, res) => {
     const projectId = paramId(req, 'ProjectNotFound');
     await getProject(db, projectId);
     const input = parseOrThrow(SiteInput, req.body);

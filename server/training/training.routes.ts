@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { getProject } from '../projects/projects.service.js';
 import { parseOneOrList, parseOrThrow } from '../validation.js';
 import { TrainingSessionInput, TrainingSessionList, TrainingSessionPatch } from './training.schemas.js';
@@ -12,7 +13,7 @@ export function trainingApi(db: Kysely<Database>): Router {
   r.get('/projects/:id/training-sessions', async (req, res) => {
     res.json(await service.listSessions(db, paramId(req, 'ProjectNotFound')));
   });
-  r.post('/projects/:id/training-sessions', async (req, res) => {
+  r.post('/projects/:id/training-sessions', idempotent(db), async (req, res) => {
     const projectId = paramId(req, 'ProjectNotFound');
     await getProject(db, projectId);
     const { batch, inputs } = parseOneOrList(TrainingSessionInput, TrainingSessionList, req.body);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { getProject } from '../projects/projects.service.js';
 import { parseOrThrow } from '../validation.js';
 import { TrialInput, TrialPatch } from './trials.schemas.js';
@@ -12,7 +13,7 @@ export function trialsApi(db: Kysely<Database>): Router {
   r.get('/projects/:id/trials', async (req, res) => {
     res.json((await service.listTrials(db, paramId(req, 'ProjectNotFound'))).map(service.trialDto));
   });
-  r.post('/projects/:id/trials', async (req, res) => {
+  r.post('/projects/:id/trials', idempotent(db), async (req, res) => {
     const projectId = paramId(req, 'ProjectNotFound');
     await getProject(db, projectId);
     const input = parseOrThrow(TrialInput, req.body);

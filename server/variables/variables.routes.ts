@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { parseOrThrow } from '../validation.js';
 import { VariableInput } from './variables.schemas.js';
 import * as service from './variables.service.js';
@@ -11,7 +12,7 @@ export function variablesApi(db: Kysely<Database>): Router {
   r.get('/variables', async (_req, res) => {
     res.json((await service.listVariables(db)).map(service.variableDto));
   });
-  r.post('/variables', async (req, res) => {
+  r.post('/variables', idempotent(db), async (req, res) => {
     const input = parseOrThrow(VariableInput, req.body);
     res.status(201).json(service.variableDto(await service.createVariable(db, input)));
   });

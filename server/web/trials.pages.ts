@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, ProjectRow } from '../../db/database.js';
 import { AppError } from '../errors.js';
 import { paramId } from '../http.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { ObservationList } from '../observations/observations.schemas.js';
 import { createObservations } from '../observations/observations.service.js';
 import { PlotInput, PlotPatch } from '../plots/plots.schemas.js';
@@ -357,7 +358,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     });
   });
 
-  r.post('/trials/:id/observations', async (req, res) => {
+  r.post('/trials/:id/observations', idempotent(db), async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
     const body = formBody(req);
     const filter = { site: body.site || undefined, var: body.var || undefined, page: body.page || undefined };

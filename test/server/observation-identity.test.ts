@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { startTestApp, type Client, type TestApp } from '../support/context.js';
+import { ensureVariables, makeProject, FLOWERING, YIELD } from '../support/factories.js';
+
+describe('one observation identity: (plot, variable, observed-on, reading)', () => {
+  let app: TestApp;
+  let projectId: number;
+  let siteId: number;
+  let agronomist: Client;
+  let n = 0;
+
+  async function makeTrial() {
+    const trial = (
+      await agronomist.post(`/api/projects/${projectId}/trials`, {
+        name: `identity ${++n}`,
+        crop: 'tomato',
+        design: 'crd',
+        arms: [
+          { name: 'T', role: 'treatment' },
+          { name: 'C', role: 'control' },
+        ],
+        variables: [YIELD.code, FLOWERING.code],
+      })
+    ).body;
+    const plots = await agronomist.post(`/api/trials/${trial.id}/plots`, [
+      { siteId, label: 'T1', arm: 'T', plantedOn: '2017-03-01' },
+      { siteId, label: 'C1', arm: 'C', plantedOn: '2017-03-01' },
+    ]);
+    expect(plots.status).toBe(201);
+    return trial.id as number;
+  }
+
+  const count = async (trialId: number) => (await agronomist.get(`/api/trials/${trialId}/observations`)).body.length as number;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await ensureVariables(app, [YIELD, FLOWERING]);
+    const made = await makeProject(app, ['S']);
+    projectId = made.project.id;
+    siteId = made.sites[0].id;
+    agronomist = await app.as('agronomist', [projectId]);
+  });
+  afterAll(() => app?.close());
+
+  it('stores reading 1 by default and returns the reading with every observation', async () => {
+    const trialId = await makeTrial();
+    const res = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: YIELD.code, value: '5427.10', observedOn: '2017-07-01' }]);
+    expect(res.status).toBe(201);
+    expect(res.body[0]).toMatchObject({ reading: 1, result: 'created', valueText: '5427.10' });
+    const listed = (await agronomist.get(`/api/trials/${trialId}/observations`)).body;
+    expect(listed[0].reading).toBe(1);
+    expect((await agronomist.get(`/api/observations/${listed[0].id}`)).body.reading).toBe(1);
+  });
+
+  it('answers an item already stored with the same value as unchanged and stores nothing again', async () => {
+    const trialId = await makeTrial();
+    const item = { plot: 'T1', variable: YIELD.code, value: 612, observedOn: '2017-07-01' };
+    expect((await agronomist.post(`/api/trials/${trialId}/observations`, [item])).status).toBe(201);
+    const again = await agronomist.post(`/api/trials/${trialId}/observations`, [{ ...item, value: '612.0' }, { plot: 'C1', variable: YIELD.code, value: 500, observedOn: '2017-07-01' }]);
+    expect(again.status).toBe(201);
+    expect(again.body.map((o: { result: string }) => o.result)).toEqual(['unchanged', 'created']);
+    expect(await count(trialId)).toBe(2);
+    const third = await agronomist.post(`/api/trials/${trialId}/observations`, [item]);
+    expect(third.status).toBe(200);
+    expect(third.body[0].result).toBe('unchanged');
+    expect(await count(trialId)).toBe(2);
+  });
+
+  it('refuses the whole batch with 409 ObservationExists naming the existing observation when the value differs', async () => {
+    const trialId = await makeTrial();
+    const first = (await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: YIELD.code, value: 612, observedOn: '2017-07-01' }])).body[0];
+    const res = await agronomist.post(
+      `/api/trials/${trialId}/observations`,
+      [
+        { plot: 'C1', variable: YIELD.code, value: 500, observedOn: '2017-07-01' },
+        { plot: 'T1', variable: YIELD.code, value: 700, observedOn: '2017-07-01' },
+      ],
+      { 'accept-language': 'en' },
+    );
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('ObservationExists');
+    expect(res.body.error.issues).toEqual([{ row: 2, path: 'value', message: expect.stringContaining('612') }]);
+    expect(res.body.error.issues[0].message).toContain('T1');
+    expect(res.body.error.existing).toEqual([{ id: first.id, value: 612, version: first.version, row: 2 }]);
+    expect(await count(trialId)).toBe(1);
+    // The client can PATCH the existing observation with what it names.
+    const patched = await agronomist.patch(`/api/observations/${first.id}`, { value: 700, version: first.version });
+    expect(patched.status).toBe(200);
+  });
+
+  it('stores another reading of the same day under the next reading number, and a missing day is one value of the key', async () => {
+    const trialId = await makeTrial();
+    const res = await agronomist.post(`/api/trials/${trialId}/observations`, [
+      { plot: 'T1', variable: YIELD.code, value: 300 },
+      { plot: 'T1', variable: YIELD.code, value: 320, reading: 2 },
+    ]);
+    expect(res.status).toBe(201);
+    expect(res.body.map((o: { reading: number }) => o.reading)).toEqual([1, 2]);
+    const clash = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: YIELD.code, value: 999 }]);
+    expect(clash.status).toBe(409);
+    const dup = await agronomist.post(`/api/trials/${trialId}/observations`, [
+      { plot: 'C1', variable: YIELD.code, value: 1 },
+      { plot: 'C1', variable: YIELD.code, value: 2 },
+    ]);
+    expect(dup.status).toBe(400);
+    expect(dup.body.error.issues).toEqual([{ row: 2, path: 'reading', message: expect.any(String) }]);
+    expect(await count(trialId)).toBe(2);
+    // Harvests are summed over readings in the report, as before.
+    const report = (await agronomist.get(`/api/trials/${trialId}/report`)).body;
+    expect(JSON.stringify(report)).toContain('620');
+  });
+
+  it('refuses a reading that is not a whole number of at least 1', async () => {
+    const trialId = await makeTrial();
+    for (const reading of [0, 1.5, '2']) {
+      const res = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: YIELD.code, value: 1, reading }]);
+      expect(res.status).toBe(400);
+      expect(res.body.error.issues[0]).toMatchObject({ row: 1, path: 'reading' });
+    }
+  });
+
+  it('enforces the identity in the database itself', async () => {
+    const trialId = await makeTrial();
+    const o = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: 1 })).body;
+    await expect(
+      sql`insert into observations (plot_id, variable_id, value_number, reading) select plot_id, variable_id, 2, 1 from observations where id = ${o.id}`.execute(app.db),
+    ).rejects.toThrow(/observations_identity|duplicate/);
+  });
+
+  it('refuses values that cannot be true, naming both facts', async () => {
+    const trialId = await makeTrial();
+    const res = await agronomist.post(
+      `/api/trials/${trialId}/observations`,
+      [
+        { plot: 'T1', variable: FLOWERING.code, value: '2017-02-20' },
+        { plot: 'T1', variable: YIELD.code, value: 10, observedOn: `${new Date().getUTCFullYear() + 1}-01-01` },
+        { plot: 'C1', variable: FLOWERING.code, value: '2017-04-02' },
+      ],
+      { 'accept-language': 'en' },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues).toHaveLength(2);
+    expect(res.body.error.issues[0]).toMatchObject({ row: 1, path: 'value' });
+    expect(res.body.error.issues[0].message).toContain('2017-02-20');
+    expect(res.body.error.issues[0].message).toContain('2017-03-01');
+    expect(res.body.error.issues[1]).toMatchObject({ row: 2, path: 'observedOn' });
+    expect(res.body.error.issues[1].message).toContain('Asia/Shanghai');
+    expect(await count(trialId)).toBe(0);
+  });
+
+  it('reads full-width digits and thousands separators like the import does', async () => {
+    const trialId = await makeTrial();
+    const res = await agronomist.post(`/api/trials/${trialId}/observations`, [
+      { plot: 'T1', variable: YIELD.code, value: '６１２' },
+      { plot: 'C1', variable: YIELD.code, value: '5,427.10' },
+    ]);
+    expect(res.status).toBe(201);
+    expect(res.body.map((o: { valueText: string }) => o.valueText)).toEqual(['612', '5427.10']);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  let app: TestApp;
+  let projectId: number;
+  let siteId: number;
+  let agronomist: Client;
+  let trialId: number;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await ensureVariables(app, [YIELD]);
+    const made = await makeProject(app, ['S']);
+    projectId = made.project.id;
+    siteId = made.sites[0].id;
+    agronomist = await app.as('agronomist', [projectId]);
+    trialId = (
+      await agronomist.post(`/api/projects/${projectId}/trials`, {
+        name: 'idempotent',
+        crop: 'tomato',
+        design: 'crd',
+        arms: [
+          { name: 'T', role: 'treatment' },
+          { name: 'C', role: 'control' },
+        ],
+        variables: [YIELD.code],
+      })
+    ).body.id;
+    await agronomist.post(`/api/trials/${trialId}/plots`, [
+      { siteId, label: 'T1', arm: 'T' },
+      { siteId, label: 'C1', arm: 'C' },
+    ]);
+  });
+  afterAll(() => app?.close());
+
+  const observations = async () => (await agronomist.get(`/api/trials/${trialId}/observations`)).body as { id: number }[];
+
+  it('replays the first response and writes nothing for a repeat with the same key', async () => {
+    const before = (await observations()).length;
+    const body = [{ plot: 'T1', variable: YIELD.code, value: 100, reading: 7 }];
+    const first = await agronomist.post(`/api/trials/${trialId}/observations`, body, { 'idempotency-key': 'batch-1' });
+    expect(first.status).toBe(201);
+    const second = await agronomist.post(`/api/trials/${trialId}/observations`, body, { 'idempotency-key': 'batch-1' });
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect((await observations()).length).toBe(before + 1);
+    const audit = await sql<{ n: number }>`select count(*)::int as n from audit_log where entity = 'observation' and entity_id = ${first.body[0].id}`.execute(app.db);
+    expect(audit.rows[0].n).toBe(1);
+  });
+
+  it('refuses the same key with a different body, and frees a key whose request was refused', async () => {
+    const ok = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'C1', variable: YIELD.code, value: 5, reading: 3 }], { 'idempotency-key': 'batch-2' });
+    expect(ok.status).toBe(201);
+    const other = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'C1', variable: YIELD.code, value: 6, reading: 4 }], { 'idempotency-key': 'batch-2' });
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('IdempotencyKeyReused');
+    const bad = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'C1', variable: YIELD.code, value: 'x', reading: 9 }], { 'idempotency-key': 'batch-3' });
+    expect(bad.status).toBe(400);
+    const fixed = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'C1', variable: YIELD.code, value: 9, reading: 9 }], { 'idempotency-key': 'batch-3' });
+    expect(fixed.status).toBe(201);
+  });
+
+  it('writes once under 8 concurrent identical requests, and every one gets the same answer', async () => {
+    const before = (await observations()).length;
+    const body = [{ plot: 'T1', variable: YIELD.code, value: 250, reading: 20 }];
+    const answers = await Promise.all(Array.from({ length: 8 }, () => agronomist.post(`/api/trials/${trialId}/observations`, body, { 'idempotency-key': 'race-1' })));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+    for (const a of answers) expect(a.body).toEqual(answers[0].body);
+    expect((await observations()).length).toBe(before + 1);
+  });
+
+  it('guards plots, farmers and training sessions the same way', async () => {
+    const key = { 'idempotency-key': 'plot-1' };
+    const p1 = await agronomist.post(`/api/trials/${trialId}/plots`, { siteId, label: 'T9', arm: 'T' }, key);
+    const p2 = await agronomist.post(`/api/trials/${trialId}/plots`, { siteId, label: 'T9', arm: 'T' }, key);
+    expect(p1.status).toBe(201);
+    expect(p2.status).toBe(201);
+    expect(p2.body.id).toBe(p1.body.id);
+    const lead = await app.as('lead', [projectId]);
+    const f = await Promise.all(Array.from({ length: 8 }, () => lead.post(`/api/projects/${projectId}/farmers`, { name: '阿依古丽' }, { 'idempotency-key': 'farmer-1' })));
+    expect(new Set(f.map((a) => a.body.id)).size).toBe(1);
+    const farmers = (await lead.get(`/api/projects/${projectId}/farmers`)).body as { name: string }[];
+    expect(farmers.filter((x) => x.name === '阿依古丽')).toHaveLength(1);
+    const s = { heldOn: '2017-05-01', kind: 'training', topic: '栽培', attendance: 30 };
+    const s1 = await lead.post(`/api/projects/${projectId}/training-sessions`, s, { 'idempotency-key': 'ts-1' });
+    const s2 = await lead.post(`/api/projects/${projectId}/training-sessions`, s, { 'idempotency-key': 'ts-1' });
+    expect(s2.body.id).toBe(s1.body.id);
+    const sessions = (await lead.get(`/api/projects/${projectId}/training-sessions`)).body as unknown[];
+    expect(sessions).toHaveLength(1);
+  });
+
+  it('keeps keys in the database for at least 24 hours', async () => {
+    const r = await sql<{ hours: number }>`select min(extract(epoch from expires_at - created_at) / 3600)::float as hours from idempotency_keys`.execute(app.db);
+    expect(r.rows[0].hours).toBeGreaterThanOrEqual(24);
+  });
+
+  it('refuses a malformed key', async () => {
+    const res = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: YIELD.code, value: 1, reading: 99 }], { 'idempotency-key': 'x'.repeat(201) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('IdempotencyKeyInvalid');
+  });
+});
