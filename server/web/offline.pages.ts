@@ -1,13 +1,25 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import * as trials from '../trials/trials.service.js';
 import { langOf, nameIn, tr } from './labels.js';
 
-/** The built service worker (scripts/build-offline.ts writes it from client/sw.ts). */
-const SERVICE_WORKER = fileURLToPath(new URL('../../public/sw.js', import.meta.url));
+const PUBLIC = new URL('../../public/', import.meta.url);
+/** The page shell the service worker keeps: styles, scripts and icons, under /static/. */
+const SHELL = ['app.css', 'app.js', 'offline.js', 'icons/icon-192.png', 'icons/icon-512.png'];
+
+/**
+ * The service worker (built by scripts/build-offline.ts from client/sw.ts) with the list of
+ * shell files to precache, each with a hash of its content, put in front: when a file
+ * changes, so does the worker, and browsers fetch the new file.
+ */
+function serviceWorkerScript(): string {
+  const precache = SHELL.map((f) => ({ url: `/static/${f}`, revision: createHash('sha256').update(readFileSync(new URL(f, PUBLIC))).digest('hex').slice(0, 16) }));
+  return `self.__PRECACHE=${JSON.stringify(precache)};\n${readFileSync(new URL('sw.js', PUBLIC), 'utf8')}`;
+}
 
 /**
  * What makes a trial's page an installable app that opens offline: the service worker,
@@ -16,10 +28,11 @@ const SERVICE_WORKER = fileURLToPath(new URL('../../public/sw.js', import.meta.u
  */
 export function offlinePages(db: Kysely<Database>): Router {
   const r = Router();
+  const script = serviceWorkerScript();
   r.get('/sw.js', (_req, res) => {
     res.set('Cache-Control', 'no-cache');
     res.set('Service-Worker-Allowed', '/');
-    res.type('text/javascript').sendFile(SERVICE_WORKER);
+    res.type('text/javascript').send(script);
   });
   r.get('/trials/:id/manifest.webmanifest', async (req, res) => {
     const lang = langOf(res);
