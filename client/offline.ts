@@ -230,13 +230,14 @@ async function start(config: Config) {
   // ---- Sending ---------------------------------------------------------------------------
 
   let syncing = false;
-  let delay = 5000;
+  /** Retry delay: 3 s, growing by half each failure, at most a minute. */
+  let delay = 3000;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   function schedule() {
     clearTimeout(timer);
     timer = setTimeout(() => void sync(), delay);
-    delay = Math.min(delay * 2, 5 * 60_000);
+    delay = Math.min(delay * 1.5, 60_000);
   }
 
   type Outcome = 'done' | 'kept' | 'stop' | 'signIn';
@@ -336,7 +337,7 @@ async function start(config: Config) {
       if (sent > 0) {
         await db.put('meta', { key: 'lastSync', value: Date.now() });
         note(t('offline.synced', { count: sent }), 'ok');
-        delay = 5000;
+        delay = 3000;
       }
     } finally {
       syncing = false;
@@ -429,7 +430,7 @@ async function start(config: Config) {
   // ---- When to send ----------------------------------------------------------------------
 
   window.addEventListener('online', () => {
-    delay = 5000;
+    delay = 3000;
     void sync();
   });
   navigator.serviceWorker?.addEventListener('message', (event) => {
@@ -439,7 +440,7 @@ async function start(config: Config) {
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
   }
   status?.querySelector('[data-sync-now]')?.addEventListener('click', () => {
-    delay = 5000;
+    delay = 3000;
     void sync();
   });
   document.querySelectorAll<HTMLElement>('[data-photo]').forEach((el) => (el.hidden = false));
