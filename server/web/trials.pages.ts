@@ -351,6 +351,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     const variable = detail.variables.find((v) => v.code === req.query.variable);
     if (!variable) throw AppError.notFound('VariableNotFound', str(req.query.variable) ?? '');
     const [project, observations] = await Promise.all([getProject(db, detail.trial.projectId), grid.cellObservations(db, plot.id, variable.id)]);
+    const photos = await listPhotosOfPlots(db, [plot.id]);
     sendPage(res, renderer, 'trials/cell', {
       title: `${plot.label} · ${nameIn(lang, variable)}`,
       crumbs: [
@@ -361,7 +362,10 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
       plot: plot.label,
       variable: nameIn(lang, variable),
       unit: variable.unit,
-      history: observations.map((o) => historyItem(lang, variable, o, plot.plantedOn)),
+      history: observations.map((o) => ({
+        ...historyItem(lang, variable, o, plot.plantedOn),
+        photos: photos.filter((ph) => ph.observationId === o.id).map((ph) => photoView(lang, plot.label, ph)),
+      })),
       backHref: `/trials/${trialId}#plot-${plot.id}`,
     });
   });
