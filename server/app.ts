@@ -34,6 +34,7 @@ import { csrfProtection } from './accounts/csrf.js';
 import { loginPages } from './accounts/login.pages.js';
 import { historyApi } from './audit/audit.routes.js';
 import { auditPages } from './audit/audit.pages.js';
+import { setTimeZone } from './observations/plausibility.js';
 import { photoFiles, photosApi } from './photos/photos.routes.js';
 import { offlinePages } from './web/offline.pages.js';
 
@@ -45,6 +46,7 @@ export interface AppOptions {
 /** The whole application, without listen(): tests and main.ts both start it. */
 export function createApp(config: Readonly<Config>, database: DatabaseHandle, options: AppOptions = {}): Express {
   const { db, kind } = database;
+  setTimeZone(config.timeZone);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

@@ -1,3 +1,4 @@
+import { todayInZone } from '../observations/plausibility.js';
 import type { Lang } from '../i18n/i18n.js';
 
 const MINUS = '\u2212';
@@ -54,8 +55,8 @@ export function daysWords(delta: number | null | undefined, lang: Lang): string 
   return delta < 0 ? `${a} ${unit} earlier` : `${a} ${unit} later`;
 }
 
-/** Today's date in China Standard Time (the projects' official time, Xinjiang included) as
- * YYYY-MM-DD: the default day of a data-entry form. */
+/** Today's date in the configured time zone (DEMOPLOT_TIMEZONE, China Standard Time unless
+ * set) as YYYY-MM-DD: the default day of a data-entry form. */
 export function today(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return todayInZone(now);
 }
