@@ -203,6 +203,15 @@ async function start(config: Config) {
     return n;
   }
 
+  // Sent online, the form carries a key too, so a repeated submission stores nothing twice.
+  if (form && !form.querySelector('input[name="_idempotencyKey"]')) {
+    const key = document.createElement('input');
+    key.type = 'hidden';
+    key.name = '_idempotencyKey';
+    key.value = crypto.randomUUID();
+    form.append(key);
+  }
+
   form?.addEventListener('submit', async (event) => {
     if (form.dataset.online === 'yes') return;
     event.preventDefault();
