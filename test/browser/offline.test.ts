@@ -189,4 +189,27 @@ describe.skipIf(skipBrowser)('offline entry in Chromium', { timeout: 300_000 }, 
     await page.reload();
     await expect.poll(() => page.locator(`#plot-${plots.P2} .photo-strip img`).count(), SLOW).toBe(1);
   });
+
+  it('keeps the queue when the session has lapsed and sends it after signing in again', async () => {
+    proxy.down = true;
+    await page.reload();
+    // The day before, so it is a second observation of the cell rather than a conflict.
+    const day = await page.locator('input[name="observedOn"]').inputValue();
+    await page.locator('input[name="observedOn"]').fill(new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10));
+    await cell('P3', HEIGHT.code).fill('64');
+    await page.getByRole('button', { name: '保存全部' }).click();
+    await expect.poll(pending, SLOW).toBe('1');
+    const cookies = await context.cookies(proxy.baseUrl);
+    await context.clearCookies();
+    proxy.down = false;
+    await page.locator('[data-sync-now]').click();
+    await expect.poll(() => page.locator('[data-sync-note]').innerText(), SLOW).toContain('登录已过期');
+    expect(await page.locator('[data-sync-note] a').getAttribute('href')).toBe(`/login?next=${encodeURIComponent(`/trials/${trialId}`)}`);
+    expect(await pending()).toBe('1');
+    expect((await valuesOf(HEIGHT.code)).filter((o) => o.plot === 'P3').map((o) => Number(o.value))).toEqual([81.5]);
+    await context.addCookies(cookies.map((c) => ({ name: c.name, value: c.value, url: proxy.baseUrl })));
+    await page.reload();
+    await expect.poll(pending, SLOW).toBe('0');
+    expect((await valuesOf(HEIGHT.code)).filter((o) => o.plot === 'P3').map((o) => Number(o.value)).sort()).toEqual([64, 81.5]);
+  });
 });
