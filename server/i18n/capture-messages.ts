@@ -23,5 +23,6 @@ export const captureMessages = {
     en: '{value} is before plot {plot}\'s planting date {plantedOn}',
   },
   'v.futureValueDate': { zh: '日期 {value} 晚于今天（{today}，{timezone}）', en: 'the date {value} is after today ({today}, {timezone})' },
+  'imp.col.reading': { zh: '读数', en: 'reading' },
   'common.noDate': { zh: '无日期', en: 'no date' },
 } as const;

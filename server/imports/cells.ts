@@ -20,6 +20,17 @@ export function isBlank(cell: Cell | undefined): boolean {
   return cell === null || cell === undefined || (typeof cell === 'string' && cell.trim() === '');
 }
 
+const NOT_AVAILABLE = /^(?:NA|N\/A|#N\/A)$/i;
+
+/**
+ * True for a cell that holds no observation: empty, spaces only, or a spreadsheet's or R's
+ * marker for a missing value (`NA`, `N/A`, `#N/A`). Such a cell is never read as a value.
+ * @example isMissing('#N/A') // => true
+ */
+export function isMissing(cell: Cell | undefined): boolean {
+  return isBlank(cell) || (typeof cell === 'string' && NOT_AVAILABLE.test(cell.trim()));
+}
+
 /**
  * The cell as the text a person sees: trimmed text; a number's exact decimal text; a date
  * cell as YYYY-MM-DD. Used for labels, names, categories and free text.

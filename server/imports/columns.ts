@@ -2,7 +2,7 @@ import type { VariableRow } from '../../db/database.js';
 import { halfWidth } from './cells.js';
 
 /** The fields a column can stand for, by import kind. */
-export type ObservationField = 'plot' | 'plotId' | 'variable' | 'value' | 'observedOn' | 'notes' | 'recordedBy' | 'site' | 'arm' | 'block' | 'ignore';
+export type ObservationField = 'plot' | 'plotId' | 'variable' | 'value' | 'observedOn' | 'reading' | 'notes' | 'recordedBy' | 'site' | 'arm' | 'block' | 'ignore';
 export type PlotField = 'plot' | 'plotId' | 'site' | 'arm' | 'block' | 'area' | 'plantedOn' | 'notes' | 'ignore';
 export type TrainingField = 'heldOn' | 'kind' | 'topic' | 'site' | 'village' | 'trainer' | 'attendance' | 'women' | 'attendees' | 'notes' | 'ignore';
 
@@ -13,6 +13,9 @@ export type TrainingField = 'heldOn' | 'kind' | 'topic' | 'site' | 'village' | '
 export function headerKey(h: string): string {
   return halfWidth(h).toLowerCase().replace(/[\s_\-·]+/g, '');
 }
+
+/** Columns of Field Book's database export kept with each observation (in its notes). */
+export const FIELD_BOOK_EXTRAS = ['device_name', 'attached_photo', 'attached_video', 'attached_audio'];
 
 const INFO = ['序号', 'no', 'no.', '#', '单位', 'unit', 'location', 'number', 'rep', 'plot_number'];
 
@@ -36,13 +39,15 @@ export const OBSERVATION_COLUMNS = table<ObservationField>({
   variable: ['指标', '指标编码', '指标代码', '观测指标', 'variable', 'variable code', 'trait'],
   value: ['数值', '值', '观测值', 'value'],
   observedOn: ['观测日期', '日期', 'observed_on', 'date', 'timestamp'],
+  reading: ['读数', '读数序号', '第几次读数', 'reading'],
   notes: NOTES,
   recordedBy: ['记录人', '观测人', 'recorded_by', 'person'],
   site: SITE,
   arm: ARM,
   block: BLOCK,
-  // The plot's layout, shown beside its observations, is informational here.
-  ignore: [...INFO, ...AREA, ...PLANTED],
+  // The plot's layout, shown beside its observations, is informational here; Field Book's
+  // number, device and attachment columns are read by name in its shape.
+  ignore: [...INFO, ...AREA, ...PLANTED, ...FIELD_BOOK_EXTRAS],
 });
 
 export const PLOT_COLUMNS = table<PlotField>({

@@ -42,12 +42,13 @@ function observationsOf(db: Kysely<Database>, plotIds: number[]) {
     .selectFrom('observations as o')
     .innerJoin('trialVariables as tv', (j) => j.onRef('tv.variableId', '=', 'o.variableId'))
     .innerJoin('plots as p', (j) => j.onRef('p.id', '=', 'o.plotId').onRef('p.trialId', '=', 'tv.trialId'))
-    .select(['o.id', 'o.plotId', 'o.variableId', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.notes', 'o.recordedBy'])
+    .select(['o.id', 'o.plotId', 'o.variableId', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.reading', 'o.notes', 'o.recordedBy'])
     .where('o.plotId', 'in', plotIds)
     .where('o.deletedAt', 'is', null)
     .orderBy('o.plotId')
     .orderBy('tv.position')
     .orderBy(sql`o.observed_on asc nulls first`)
+    .orderBy('o.reading')
     .orderBy('o.id')
     .execute();
 }
@@ -75,7 +76,7 @@ const dateCell = (d: string | null): OutCell => (d === null ? null : { date: d }
 
 /**
  * A trial's observations as a sheet. Long: one row per observation (site, plot, arm, block,
- * variable, value, unit, observed-on, notes, recorded by). Wide: one row per plot and, per
+ * variable, value, unit, observed-on, reading, notes, recorded by). Wide: one row per plot and, per
  * variable, as many value columns as the plot with most observations of it needs
  * ("产量", "产量(第2次)" / "yield", "yield.2"), each followed by its own date column
  * ("产量 观测日期" / "yield observed_on"). Either imports back with no changes.
@@ -96,12 +97,12 @@ export async function observationsTable(db: Kysely<Database>, trialId: number, s
   if (shape === 'long') {
     return {
       name,
-      header: ['site', 'plot', 'arm', 'block', 'variable', 'value', 'unit', 'observedOn', 'notes', 'recordedBy'].map(h),
+      header: ['site', 'plot', 'arm', 'block', 'variable', 'value', 'unit', 'observedOn', 'reading', 'notes', 'recordedBy'].map(h),
       rows: (async function* () {
         for await (const [plot, list] of observationsByPlot(db, plots)) {
           for (const o of list) {
             const v = variables.get(o.variableId)!;
-            yield [siteName(plot), plot.label, plot.arm, plot.block, labels.get(v.id)!, valueCell(o), v.unit, dateCell(o.observedOn), o.notes, o.recordedBy];
+            yield [siteName(plot), plot.label, plot.arm, plot.block, labels.get(v.id)!, valueCell(o), v.unit, dateCell(o.observedOn), o.reading, o.notes, o.recordedBy];
           }
         }
       })(),

@@ -30,12 +30,12 @@ export function deleteImport(db: Kysely<Database>, id: string) {
 export async function insertRowBatch(db: Kysely<Database>, importId: string, rowsJson: string) {
   await sql`
     insert into import_rows (import_id, seq, row_number, column_name, action, target_id, plot_id, variable_id,
-      value_number, value_date, value_text, observed_on, notes, recorded_by, payload, shown)
+      value_number, value_date, value_text, observed_on, notes, recorded_by, payload, shown, reading)
     select ${importId}::uuid, r.seq, r.row_number, r.column_name, r.action, r.target_id, r.plot_id, r.variable_id,
-      r.value_number, r.value_date, r.value_text, r.observed_on, r.notes, r.recorded_by, r.payload, coalesce(r.shown, '{}')
+      r.value_number, r.value_date, r.value_text, r.observed_on, r.notes, r.recorded_by, r.payload, coalesce(r.shown, '{}'), r.reading
     from json_to_recordset(${rowsJson}::json) as r(seq integer, row_number integer, column_name text, action text,
       target_id bigint, plot_id integer, variable_id integer, value_number numeric, value_date date, value_text text,
-      observed_on date, notes text, recorded_by text, payload jsonb, shown jsonb)
+      observed_on date, notes text, recorded_by text, payload jsonb, shown jsonb, reading integer)
   `.execute(db);
 }
 
@@ -77,13 +77,13 @@ export async function expireImports(db: Kysely<Database>) {
 export async function flagDuplicateObservations(db: Kysely<Database>, id: string) {
   await sql`
     with ranked as (
-      select r.seq, r.row_number, r.column_name, r.plot_id, r.variable_id, r.observed_on,
+      select r.seq, r.row_number, r.column_name, r.plot_id, r.variable_id, r.observed_on, coalesce(r.reading, 1) as reading,
         first_value(r.row_number) over w as first_row,
         first_value(r.column_name) over w as first_column,
         row_number() over w as k
       from import_rows r
       where r.import_id = ${id} and r.action <> 'error'
-      window w as (partition by r.plot_id, r.variable_id, r.observed_on order by r.seq)
+      window w as (partition by r.plot_id, r.variable_id, r.observed_on, coalesce(r.reading, 1) order by r.seq)
     ), dup as (
       select * from ranked where k > 1
     ), base as (
@@ -93,7 +93,7 @@ export async function flagDuplicateObservations(db: Kysely<Database>, id: string
       select ${id}, base.s + row_number() over (order by d.seq), d.row_number, coalesce(d.column_name, ''),
         case when d.first_row = d.row_number then 'imp.duplicateInRow' else 'imp.duplicateRow' end,
         jsonb_build_object('first', d.first_row, 'firstColumn', d.first_column, 'plot', p.label, 'variable', v.code,
-          'date', coalesce(to_char(d.observed_on, 'YYYY-MM-DD'), '-'))
+          'date', coalesce(to_char(d.observed_on, 'YYYY-MM-DD'), '-'), 'reading', d.reading)
       from dup d cross join base
       join plots p on p.id = d.plot_id
       join variables v on v.id = d.variable_id
@@ -151,6 +151,7 @@ export async function classifyObservations(db: Kysely<Database>, id: string, opt
       ${opts.staged ? sql`join` : sql`left join`} observations o
         on o.plot_id = r.plot_id and o.variable_id = r.variable_id
         and coalesce(o.observed_on, 'infinity'::date) = coalesce(r.observed_on, 'infinity'::date)
+        and o.reading = coalesce(r.reading, 1)
         and o.deleted_at is null
       where r.import_id = ${id} and r.action <> 'error'
       order by r.seq, same desc nulls last, o.id
@@ -228,8 +229,8 @@ export function listStagedRows(db: Kysely<Database>, id: string) {
 /** Writes the checked observations: one INSERT … SELECT and one UPDATE … FROM, whatever the size. */
 export async function applyObservations(db: Kysely<Database>, id: string, opts: { notes: boolean; recordedBy: boolean }) {
   await sql`
-    insert into observations (plot_id, variable_id, value_number, value_date, value_text, observed_on, notes, recorded_by)
-    select plot_id, variable_id, value_number, value_date, value_text, observed_on, notes, recorded_by
+    insert into observations (plot_id, variable_id, value_number, value_date, value_text, observed_on, reading, notes, recorded_by)
+    select plot_id, variable_id, value_number, value_date, value_text, observed_on, coalesce(reading, 1), notes, recorded_by
     from import_rows where import_id = ${id} and action = 'create'
     order by seq
   `.execute(db);

@@ -33,6 +33,8 @@ interface ImportOptions {
   present?: string[];
   /** The trial's data version before its observations were checked (trial_data_versions). */
   dataVersion?: number | null;
+  /** Columns read past without being an error (Field Book's later additions). */
+  ignored?: string[];
 }
 
 /**
@@ -70,7 +72,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
       if (target.kind === 'observations') {
         const c = await checkObservations(db, target.trialId!, rows, stager, opts.shape);
         shape = c.shape;
-        options = { notes: c.notes, recordedBy: c.recordedBy, dataVersion };
+        options = { notes: c.notes, recordedBy: c.recordedBy, dataVersion, ignored: c.ignored };
         await stager.flush();
         return { stager, shape, options, columns: c.columns };
       }
@@ -164,6 +166,7 @@ export async function importView(db: Kysely<Database>, id: string, lang: Lang) {
     format: imp.fileFormat,
     encoding: imp.encoding,
     columns: imp.columns,
+    ignoredColumns: ((imp.options ?? {}) as ImportOptions).ignored ?? [],
     rows: imp.rowCount,
     summary: { create: imp.createCount, update: imp.updateCount, unchanged: imp.unchangedCount, errors: imp.errorCount },
     issues: issues.map((i) => ({ row: i.rowNumber, column: i.columnName, message: message(lang, i.key, i.params) })),

@@ -5,8 +5,9 @@ import { observationTargets } from '../observations/observations.service.js';
 import type { PlotView } from '../plots/plots.repository.js';
 import { listSites } from '../sites/sites.repository.js';
 import { listVariables } from '../variables/variables.repository.js';
-import { cellText, halfWidth, isBlank, readDate, readDecimal, type Cell, type Read } from './cells.js';
-import { OBSERVATION_COLUMNS, dateColumnBase, variableResolver, type ObservationField, type VariableResolver } from './columns.js';
+import { implausible, todayInZone } from '../observations/plausibility.js';
+import { cellText, halfWidth, isMissing, readDate, readDecimal, type Cell, type Read } from './cells.js';
+import { FIELD_BOOK_EXTRAS, OBSERVATION_COLUMNS, dateColumnBase, headerKey, variableResolver, type ObservationField, type VariableResolver } from './columns.js';
 import { RowProblems, cellAt, checkHeaderless, mapColumns, readHeader, type Header } from './sheet.js';
 import type { StagedRow, Stager } from './stager.js';
 import type { TableRow } from './table-reader.js';
@@ -19,6 +20,8 @@ export interface ObservationCheck {
   /** Whether notes / recorded-by columns exist (only then do they count as changes). */
   notes: boolean;
   recordedBy: boolean;
+  /** Columns read past without being an error (Field Book's later additions), by name. */
+  ignored: string[];
 }
 
 /** What a trial's rows are checked against: its plots, variables and sites. */
@@ -100,7 +103,7 @@ export async function checkObservations(
   const first = await rows.next();
   if (first.done) {
     await stager.issue(1, '', 'imp.empty');
-    return { shape: requestedShape ?? 'long', columns: [], notes: false, recordedBy: false };
+    return { shape: requestedShape ?? 'long', columns: [], notes: false, recordedBy: false, ignored: [] };
   }
   const header = readHeader(first.value);
   const t = await targets(db, trialId);
@@ -108,7 +111,18 @@ export async function checkObservations(
   const fieldBook = ['plotid', 'trait', 'value', 'timestamp'].every((k) => keys.has(k));
   const { fields, unmatched } = await mapColumns<ObservationField>(header, OBSERVATION_COLUMNS, stager, { plot: 'plotId' });
   const shape: ObservationShape = requestedShape ?? (fieldBook ? 'fieldbook' : fields.has('variable') && fields.has('value') ? 'long' : 'wide');
-  const base = { shape, columns: header.names, notes: fields.has('notes'), recordedBy: fields.has('recordedBy') };
+  // Field Book's `number` is the reading; its device and attachments go into the notes.
+  const extras: Extra[] = [];
+  if (shape === 'fieldbook') {
+    const number = header.keys.indexOf('number');
+    if (!fields.has('reading') && number >= 0) fields.set('reading', number);
+    for (const name of FIELD_BOOK_EXTRAS) {
+      const i = header.keys.indexOf(headerKey(name));
+      if (i >= 0) extras.push({ index: i, name });
+    }
+  }
+  const ignored = shape === 'fieldbook' ? unmatched.map((i) => header.names[i]) : [];
+  const base = { shape, columns: header.names, notes: fields.has('notes') || extras.length > 0, recordedBy: fields.has('recordedBy'), ignored };
 
   if (!fields.has('plot')) {
     await stager.issue(header.row, '', 'imp.missingColumn', { column: '小区 / plot' });
@@ -116,9 +130,10 @@ export async function checkObservations(
   if (shape !== 'wide') {
     if (!fields.has('variable')) await stager.issue(header.row, '', 'imp.missingColumn', { column: '指标 / variable' });
     if (!fields.has('value')) await stager.issue(header.row, '', 'imp.missingColumn', { column: '数值 / value' });
-    for (const i of unmatched) await stager.issue(header.row, header.label(i), 'imp.unknownColumn');
+    // Field Book adds columns in new versions: they are listed as ignored, not refused.
+    if (shape !== 'fieldbook') for (const i of unmatched) await stager.issue(header.row, header.label(i), 'imp.unknownColumn');
     if (!fields.has('plot') || !fields.has('variable') || !fields.has('value')) return drain(rows, stager, base);
-    const check = { header, fields, t, fieldBook: shape === 'fieldbook' };
+    const check = { header, fields, t, fieldBook: shape === 'fieldbook', extras };
     for (let r = await rows.next(); !r.done; r = await rows.next()) await longRow(r.value, check, stager);
     return base;
   }
@@ -171,8 +186,9 @@ function checkPlot(row: TableRow, header: Header, fields: Map<ObservationField, 
 }
 
 function optionalText(row: TableRow, header: Header, col: number | undefined, max: number, problems: RowProblems): string | null {
-  const s = cellText(cellAt(row, col));
-  if (!s) return null;
+  const cell = cellAt(row, col);
+  if (isMissing(cell)) return null;
+  const s = cellText(cell);
   if (s.length > max) {
     problems.add(header.label(col!), 'v.tooLong', { maximum: max });
     return null;
@@ -182,16 +198,41 @@ function optionalText(row: TableRow, header: Header, col: number | undefined, ma
 
 function observedOn(row: TableRow, header: Header, col: number | undefined, problems: RowProblems): string | null | undefined {
   const cell = cellAt(row, col);
-  if (col === undefined || isBlank(cell)) return null;
+  if (col === undefined || isMissing(cell)) return null;
   const d = readDate(cell);
   if (d.ok) return d.value;
   problems.add(header.label(col), d.key, d.params);
   return undefined;
 }
 
+interface Extra {
+  index: number;
+  name: string;
+}
+
+/** The reading number of a row: blank or NA is 1; otherwise a whole number ≥ 1. */
+function readingOf(row: TableRow, header: Header, col: number | undefined, problems: RowProblems): number | undefined {
+  const cell = cellAt(row, col);
+  if (col === undefined || isMissing(cell)) return 1;
+  const d = readDecimal(cell);
+  if (d.ok && /^\d+$/.test(d.value) && Number(d.value) >= 1 && Number(d.value) <= 10_000) return Number(d.value);
+  problems.add(header.label(col), 'v.reading');
+  return undefined;
+}
+
+/** Notes with Field Book's device and attachment file names kept in them ("device_name: Pixel 7"). */
+function withExtras(notes: string | null, row: TableRow, extras: Extra[]): string | null {
+  const parts = notes ? [notes] : [];
+  for (const e of extras) {
+    const cell = cellAt(row, e.index);
+    if (!isMissing(cell)) parts.push(`${e.name}: ${cellText(cell)}`);
+  }
+  return parts.length ? parts.join('; ').slice(0, 2000) : null;
+}
+
 async function longRow(
   row: TableRow,
-  c: { header: Header; fields: Map<ObservationField, number>; t: Targets; fieldBook: boolean },
+  c: { header: Header; fields: Map<ObservationField, number>; t: Targets; fieldBook: boolean; extras: Extra[] },
   stager: Stager,
 ) {
   const { header, fields, t } = c;
@@ -210,14 +251,17 @@ async function longRow(
     if ('variable' in m) variable = m.variable;
     else problems.add(header.label(varCol), m.key, m.params);
   }
-  const on = observedOn(row, header, fields.get('observedOn'), problems);
-  const notes = optionalText(row, header, fields.get('notes'), 2000, problems);
-  const recordedBy = optionalText(row, header, fields.get('recordedBy'), 100, problems);
   let cell = cellAt(row, valueCol);
   if (c.fieldBook) cell = unwrapFieldBook(cell);
+  // NA, N/A, #N/A or nothing: no observation in this row, never a value.
+  if (isMissing(cell) && !problems.any && plot && variable) return;
+  const on = observedOn(row, header, fields.get('observedOn'), problems);
+  const reading = readingOf(row, header, fields.get('reading'), problems);
+  const notes = withExtras(optionalText(row, header, fields.get('notes'), 2000, problems), row, c.extras);
+  const recordedBy = optionalText(row, header, fields.get('recordedBy'), 100, problems);
   let stored: StoredValue | undefined;
   if (variable) {
-    if (isBlank(cell)) problems.add(header.label(valueCol), 'v.required');
+    if (isMissing(cell)) problems.add(header.label(valueCol), 'v.required');
     else {
       const v = readValue(variable, cell);
       if (v.ok) stored = v.value;
@@ -229,8 +273,9 @@ async function longRow(
     variable: variable?.code ?? varText,
     value: stored ? shownValue(stored) : cellText(cell),
     observedOn: on ?? (on === null ? null : cellText(cellAt(row, fields.get('observedOn')))),
+    reading: reading ?? cellText(cellAt(row, fields.get('reading'))),
   };
-  const staging = stage(stager, row.row, header.label(valueCol), problems, plot, variable, stored, on, notes, recordedBy, shown);
+  const staging = stage(stager, row.row, header.label(valueCol), problems, plot, variable, stored, on, reading, notes, recordedBy, shown);
   if (staging) await staging;
 }
 
@@ -244,12 +289,16 @@ function stage(
   variable: VariableRow | undefined,
   stored: StoredValue | undefined,
   on: string | null | undefined,
+  reading: number | undefined,
   notes: string | null,
   recordedBy: string | null,
   shown: Record<string, unknown>,
   inherited: RowProblems['list'] = [],
 ): Promise<void> | undefined {
-  const error = problems.any || inherited.length > 0 || !plot || !variable || !stored || on === undefined;
+  if (plot && stored && on !== undefined) {
+    for (const w of implausible({ observedOn: on, valueDate: stored.valueDate }, plot, todayInZone())) problems.add(column, w.key, w.params);
+  }
+  const error = problems.any || inherited.length > 0 || !plot || !variable || !stored || on === undefined || reading === undefined;
   if (error) shown.problems = [...inherited, ...problems.list].map((p) => ({ column: p.column, key: p.key, params: p.params }));
   const staged: StagedRow = {
     rowNumber,
@@ -261,6 +310,7 @@ function stage(
     valueDate: stored?.valueDate ?? null,
     valueText: stored?.valueText ?? null,
     observedOn: on ?? null,
+    reading: reading ?? null,
     notes,
     recordedBy,
     shown,
@@ -335,20 +385,27 @@ async function wideRow(row: TableRow, header: Header, fields: Map<ObservationFie
   const inherited = [...rowProblems.list];
   const flushing = rowProblems.flush(stager, row.row);
   if (flushing) await flushing;
+  // Columns of one variable and day in a row are its readings 1, 2 … from left to right
+  // (two harvest columns without dates, five plants measured per plot).
+  const readings = new Map<string, number>();
   for (const col of plan) {
     const cell = cellAt(row, col.index);
-    if (isBlank(cell)) continue;
+    if (isMissing(cell)) continue;
     const problems = new RowProblems();
-    const own = col.dateIndex !== undefined && !isBlank(cellAt(row, col.dateIndex)) ? observedOn(row, header, col.dateIndex, problems) : shared;
+    const own = col.dateIndex !== undefined && !isMissing(cellAt(row, col.dateIndex)) ? observedOn(row, header, col.dateIndex, problems) : shared;
     const v = readValue(col.variable, cell);
     if (!v.ok) problems.add(header.label(col.index), v.key, v.params);
+    const readingKey = `${col.variable.id}|${own ?? ''}`;
+    const reading = (readings.get(readingKey) ?? 0) + 1;
+    readings.set(readingKey, reading);
     const shown = {
       plot: plot?.label ?? plotText,
       variable: col.variable.code,
       value: v.ok ? shownValue(v.value) : cellText(cell),
       observedOn: own ?? (own === null ? null : cellText(cellAt(row, col.dateIndex ?? fields.get('observedOn')))),
+      reading,
     };
-    const staging = stage(stager, row.row, header.label(col.index), problems, plot, col.variable, v.ok ? v.value : undefined, own, notes, recordedBy, shown, inherited);
+    const staging = stage(stager, row.row, header.label(col.index), problems, plot, col.variable, v.ok ? v.value : undefined, own, reading, notes, recordedBy, shown, inherited);
     if (staging) await staging;
   }
 }

@@ -12,13 +12,16 @@ export interface Header {
   keys: string[];
   /** Display name of column i: its header, or its letter for a column without one. */
   label(i: number): string;
+  /** The first column has no header but others do: R's `write.csv` row names (1, 2, 3 …),
+   * ignored while they are whole numbers. */
+  rowNames: boolean;
 }
 
 export function readHeader(row: TableRow): Header {
   const names = row.cells.map((c) => cellText(c));
   while (names.length && names[names.length - 1] === '') names.pop();
   const keys = names.map(headerKey);
-  return { row: row.row, names, keys, label: (i) => names[i] || columnLetter(i) };
+  return { row: row.row, names, keys, label: (i) => names[i] || columnLetter(i), rowNames: names.length > 1 && names[0] === '' };
 }
 
 /**
@@ -57,14 +60,21 @@ export async function mapColumns<F extends string>(header: Header, aliases: Map<
  */
 export function checkHeaderless(header: Header, row: TableRow, stager: Stager): Promise<void> | undefined {
   for (let i = 0; i < row.cells.length; i++) {
-    if ((i >= header.names.length || !header.names[i]) && !isBlank(row.cells[i])) return reportHeaderless(header, row, stager, i);
+    if (headerless(header, row, i)) return reportHeaderless(header, row, stager, i);
   }
   return undefined;
 }
 
+const ROW_NAME = /^\d{1,9}$/;
+
+function headerless(header: Header, row: TableRow, i: number): boolean {
+  if ((i < header.names.length && header.names[i]) || isBlank(row.cells[i])) return false;
+  return !(i === 0 && header.rowNames && ROW_NAME.test(cellText(row.cells[0])));
+}
+
 async function reportHeaderless(header: Header, row: TableRow, stager: Stager, from: number): Promise<void> {
   for (let i = from; i < row.cells.length; i++) {
-    if ((i >= header.names.length || !header.names[i]) && !isBlank(row.cells[i])) {
+    if (headerless(header, row, i)) {
       await stager.issue(row.row, header.label(i), 'imp.cellWithoutHeader', { value: cellText(row.cells[i]).slice(0, 50) });
     }
   }

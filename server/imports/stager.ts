@@ -20,6 +20,7 @@ export interface StagedRow {
   valueDate?: string | null;
   valueText?: string | null;
   observedOn?: string | null;
+  reading?: number | null;
   notes?: string | null;
   recordedBy?: string | null;
   payload?: Record<string, unknown> | null;
@@ -31,7 +32,7 @@ export const SHOWN_ROWS = 100;
 
 const COPY_COLUMNS = [
   'import_id', 'seq', 'row_number', 'column_name', 'action', 'target_id', 'plot_id', 'variable_id',
-  'value_number', 'value_date', 'value_text', 'observed_on', 'notes', 'recorded_by', 'payload', 'shown',
+  'value_number', 'value_date', 'value_text', 'observed_on', 'notes', 'recorded_by', 'payload', 'shown', 'reading',
 ];
 
 /**
@@ -99,6 +100,7 @@ export class Stager {
           copyField(r.recordedBy),
           r.payload ? copyField(JSON.stringify(r.payload)) : '\\N',
           shown ? copyField(JSON.stringify(shown)) : '{}',
+          copyField(r.reading),
         ].join('\t') + '\n',
       );
     } else {
@@ -119,6 +121,7 @@ export class Stager {
           recorded_by: r.recordedBy ?? null,
           payload: r.payload ?? null,
           shown,
+          reading: r.reading ?? null,
         }),
       );
     }

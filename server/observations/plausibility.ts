@@ -1,10 +1,16 @@
 import type { PendingIssue } from '../errors.js';
 
 let zone = 'Asia/Shanghai';
+let format = formatter(zone);
+
+function formatter(timeZone: string) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+}
 
 /** Sets the time zone whose calendar day is "today" (DEMOPLOT_TIMEZONE; createApp sets it). */
 export function setTimeZone(timeZone: string): void {
   zone = timeZone;
+  format = formatter(timeZone);
 }
 
 export function timeZone(): string {
@@ -13,7 +19,7 @@ export function timeZone(): string {
 
 /** Today's calendar day in the configured time zone, as YYYY-MM-DD. */
 export function todayInZone(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return format.format(now);
 }
 
 type Issue = Omit<PendingIssue, 'row'>;

@@ -231,7 +231,13 @@ describe('importing observations from a spreadsheet', () => {
       utf8Csv([['小区', '指标', '数值', '观测日期'], ['和布-示范1', '产量', '1', '2017-11-05'], ['和布-示范1', '产量', '2', '2017-11-06'], ['和布-示范1', '产量', '3', '2017-11-05']]),
       { lang: 'en' },
     );
-    expect(res.body.issues).toEqual([{ row: 4, column: '数值', message: 'repeats row 2: one plot, variable and observed-on date (和布-示范1 / yield_kg_per_mu / 2017-11-05) can have only one value' }]);
+    expect(res.body.issues).toEqual([
+      {
+        row: 4,
+        column: '数值',
+        message: 'repeats row 2: one plot, variable, observed-on date and reading (和布-示范1 / yield_kg_per_mu / 2017-11-05 / reading 1) can have only one value; for several readings of one day add a "reading" column',
+      },
+    ]);
   });
 
   it('imports the wide sheet agronomists keep, with two harvest columns each with its own date and a shared date', async () => {
@@ -256,16 +262,18 @@ describe('importing observations from a spreadsheet', () => {
     expect(again.body.summary).toEqual({ create: 0, update: 0, unchanged: 6, errors: 0 });
   });
 
-  it('refuses two harvest columns that share one date in a wide sheet', async () => {
+  it('reads two harvest columns that share one date in a wide sheet as readings 1 and 2 of that day', async () => {
     const res = await upload(
       app,
       `/api/trials/${TRIAL}/imports`,
       utf8Csv([['小区', '产量(第1次)', '产量(第2次)', '观测日期'], ['二工-示范2', '10', '20', '2017-12-30']]),
       { lang: 'en' },
     );
-    expect(res.body.issues).toHaveLength(1);
-    expect(res.body.issues[0]).toMatchObject({ row: 2, column: '产量(第2次)' });
-    expect(res.body.issues[0].message).toMatch(/repeats the column "产量\(第1次\)".*its own date column/);
+    expect(res.body.issues).toEqual([]);
+    expect(res.body.preview.map((p: { column: string; value: string; reading: number }) => [p.column, p.value, p.reading])).toEqual([
+      ['产量(第1次)', '10', 1],
+      ['产量(第2次)', '20', 2],
+    ]);
     const unknown = await upload(app, `/api/trials/${TRIAL}/imports`, utf8Csv([['小区', '株高(cm)'], ['二工-示范2', '10']]), { lang: 'en' });
     expect(unknown.body.issues).toEqual([
       { row: 1, column: '株高(cm)', message: 'this column is neither a variable of this trial (by code or name) nor a known column' },

@@ -45,9 +45,9 @@ describe('exports that import back unchanged', () => {
     expect(decodeURIComponent(disposition.split("UTF-8''")[1])).toBe('2017 番茄秸秆生物降解示范棚-观测数据.csv');
     const text = file.bytes.toString('utf8').slice(1);
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('示范点,小区,处理,区组,指标,数值,单位,观测日期,备注,记录人');
-    expect(text).toContain(',产量,0.12345678901234567890,kg/亩,2017-08-10,精确到 20 位,');
-    expect(text).toContain(',产量,5427.10,kg/亩,2017-08-10,,');
+    expect(lines[0]).toBe('示范点,小区,处理,区组,指标,数值,单位,观测日期,读数,备注,记录人');
+    expect(text).toContain(',产量,0.12345678901234567890,kg/亩,2017-08-10,1,精确到 20 位,');
+    expect(text).toContain(',产量,5427.10,kg/亩,2017-08-10,1,,');
   });
 
   it('writes XLSX numbers as number cells with the stored decimals and dates as date cells', async () => {
