@@ -77,7 +77,7 @@ async function start(config: Config) {
   // ---- Showing the queue -----------------------------------------------------------------
 
   function cellOf(plotId: number, variable: string): HTMLElement | null {
-    const input = document.querySelector(`[data-plot="${plotId}"][data-variable="${CSS.escape(variable)}"]`);
+    const input = document.querySelector(`[data-plot-id="${plotId}"][data-variable="${CSS.escape(variable)}"]:not([data-reading])`);
     return input ? input.closest('td') : null;
   }
 
@@ -176,7 +176,8 @@ async function start(config: Config) {
       const v = String(data.get(name) ?? '').trim();
       return v === '' ? null : v;
     };
-    const fields = f.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-plot][data-variable]');
+    // A further reading of a cell (data-reading) needs the server to number it: not queued.
+    const fields = f.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-plot-id][data-variable]:not([data-reading])');
     const tx = db.transaction('entries', 'readwrite');
     let n = 0;
     for (const input of fields) {
@@ -185,8 +186,8 @@ async function start(config: Config) {
       await tx.store.put({
         key: crypto.randomUUID(),
         trialId: config.trialId,
-        plotId: Number(input.dataset.plot),
-        plot: input.dataset.plotLabel ?? '',
+        plotId: Number(input.dataset.plotId),
+        plot: input.dataset.plot ?? '',
         variable: input.dataset.variable!,
         value,
         observedOn: common('observedOn'),
@@ -198,8 +199,13 @@ async function start(config: Config) {
       n += 1;
     }
     await tx.done;
-    // Cleared only once safely stored on the device.
-    for (const input of fields) if (input.value.trim() !== '') input.value = '';
+    // Cleared only once safely stored on the device; the input event tells the grid's own
+    // draft keeping (public/entry.js) that these values are taken care of.
+    for (const input of fields) {
+      if (input.value.trim() === '') continue;
+      input.value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
     return n;
   }
 
@@ -212,20 +218,38 @@ async function start(config: Config) {
     form.append(key);
   }
 
-  form?.addEventListener('submit', async (event) => {
-    if (form.dataset.online === 'yes') return;
-    event.preventDefault();
-    if (await reachable()) {
-      form.dataset.online = 'yes';
-      form.requestSubmit();
-      return;
-    }
-    const n = await queueForm(form);
-    note(t('offline.queued', { count: n }), 'warn');
-    await render();
-    await askBackgroundSync();
-    schedule();
-  });
+  /** Whether the server answered the last time it was asked (undefined: not asked yet). */
+  let reachableNow: boolean | undefined;
+  async function probe() {
+    reachableNow = await reachable();
+    return reachableNow;
+  }
+
+  // Before the grid's own handler (capture phase): with the server reachable the form is
+  // sent as usual; otherwise its values go into the queue.
+  document.addEventListener(
+    'submit',
+    async (event) => {
+      if (!form || event.target !== form) return;
+      if (reachableNow === true && navigator.onLine) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (reachableNow === undefined && (await probe())) {
+        form.requestSubmit();
+        return;
+      }
+      const n = await queueForm(form);
+      note(t('offline.queued', { count: n }), 'warn');
+      await render();
+      await askBackgroundSync();
+      schedule();
+    },
+    true,
+  );
+  window.addEventListener('offline', () => (reachableNow = false));
+  setInterval(() => {
+    if (reachableNow !== true) void probe();
+  }, 10_000);
 
   async function askBackgroundSync() {
     try {
@@ -328,6 +352,7 @@ async function start(config: Config) {
     syncing = true;
     try {
       const csrf = await session();
+      reachableNow = csrf !== 'unreachable';
       if (csrf === 'unreachable') return schedule();
       if (csrf === 'signIn') return signInNeeded();
       let sent = 0;
@@ -339,6 +364,7 @@ async function start(config: Config) {
           break;
         }
         if (outcome === 'stop') {
+          reachableNow = false;
           schedule();
           break;
         }
@@ -440,6 +466,7 @@ async function start(config: Config) {
 
   window.addEventListener('online', () => {
     delay = 3000;
+    void probe();
     void sync();
   });
   navigator.serviceWorker?.addEventListener('message', (event) => {
@@ -454,5 +481,6 @@ async function start(config: Config) {
   });
   document.querySelectorAll<HTMLElement>('[data-photo]').forEach((el) => (el.hidden = false));
   await render();
+  void probe();
   void sync();
 }

@@ -43,6 +43,20 @@ registerRoute(
   new NetworkFirst({ cacheName: PAGES, networkTimeoutSeconds: 6, plugins: [onlyTheTrialPage] }),
 );
 
+// The grid sent online while the server cannot be reached after all: back to the trial's
+// page (kept above), where the grid puts back what was typed and Save queues it.
+registerRoute(
+  ({ url, request }) => url.origin === self.location.origin && request.mode === 'navigate' && /^\/trials\/\d+\/observations$/.test(url.pathname),
+  async ({ request, url }) => {
+    try {
+      return await fetch(request);
+    } catch {
+      return Response.redirect(`${url.pathname.replace(/\/observations$/, '')}#entry`, 303);
+    }
+  },
+  'POST',
+);
+
 // Background Sync: ask the open trial pages to send their queue.
 self.addEventListener('sync', (event: Event & { tag?: string; waitUntil?(p: Promise<unknown>): void }) => {
   if (event.tag !== 'demoplot-queue') return;

@@ -221,10 +221,12 @@ export function parseRoute(route: string): { methods: string[]; path: string } {
 /** Marks the policy router so route listings can skip it. */
 export const POLICY_ROUTER = Symbol('policy router');
 
-function unauthenticated(req: Request, res: Response) {
+function unauthenticated(req: Request, res: Response, hasPage = false) {
   const wantsPage = !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
   if (wantsPage) {
-    const next = req.method === 'GET' ? req.originalUrl : '/';
+    // After signing in, a form sent with an expired session leads back to its page when the
+    // address is also a page (the entry grid's, which then puts back what was typed).
+    const next = req.method === 'GET' || hasPage ? req.originalUrl : '/';
     return res.redirect(303, `/login?next=${encodeURIComponent(next)}`);
   }
   const code = req.authError ?? 'Unauthenticated';
@@ -244,7 +246,7 @@ export function authorize(db: Kysely<Database>, rules: Rule[] = RULES): Router {
       r[method.toLowerCase() as 'get'](path, async (req: Request, res: Response, next: NextFunction) => {
         if (rule.allow === 'public') return next('router');
         const user = req.user;
-        if (!user) return unauthenticated(req, res);
+        if (!user) return unauthenticated(req, res, methods.includes('GET'));
         if (rule.allow === 'signedIn') return next('router');
         if (!hasPermission(user, rule.allow)) throw new AppError(403, 'Forbidden');
         if (rule.scope) {

@@ -85,11 +85,12 @@ export async function cellHistories(
       (eb) =>
         eb
           .selectFrom('observations as o')
-          .select(['o.id', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.recordedBy', 'o.notes', 'o.version'])
+          .select(['o.id', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.reading', 'o.recordedBy', 'o.notes', 'o.version'])
           .whereRef('o.plotId', '=', 'pv.plotId')
           .whereRef('o.variableId', '=', 'pv.variableId')
           .where('o.deletedAt', 'is', null)
           .orderBy(sql`o.observed_on desc nulls last`)
+          .orderBy('o.reading', 'desc')
           .orderBy('o.id', 'desc')
           .limit(limit)
           .as('h'),
@@ -112,12 +113,13 @@ export async function cellHistories(
       valueDate: r.valueDate,
       valueText: r.valueText,
       observedOn: r.observedOn,
+      reading: r.reading,
       recordedBy: r.recordedBy,
       notes: r.notes,
       version: r.version,
     });
   }
-  for (const cell of out.values()) cell.observations.sort((a, b) => (a.observedOn ?? '').localeCompare(b.observedOn ?? '') || a.id - b.id);
+  for (const cell of out.values()) cell.observations.sort((a, b) => (a.observedOn ?? '').localeCompare(b.observedOn ?? '') || a.reading - b.reading || a.id - b.id);
   return out;
 }
 
@@ -126,11 +128,12 @@ export async function cellHistories(
 export async function cellObservations(db: Kysely<Database>, plotId: number, variableId: number): Promise<GridObservation[]> {
   const rows = await db
     .selectFrom('observations as o')
-    .select(['o.id', 'o.plotId', 'o.variableId', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.recordedBy', 'o.notes', 'o.version'])
+    .select(['o.id', 'o.plotId', 'o.variableId', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.reading', 'o.recordedBy', 'o.notes', 'o.version'])
     .where('o.plotId', '=', plotId)
     .where('o.variableId', '=', variableId)
     .where('o.deletedAt', 'is', null)
     .orderBy(sql`o.observed_on asc nulls first`)
+    .orderBy('o.reading')
     .orderBy('o.id')
     .execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) }));

@@ -31,20 +31,23 @@ export interface GridObservation {
   valueDate: string | null;
   valueText: string | null;
   observedOn: string | null;
+  reading: number;
   recordedBy: string | null;
   notes: string | null;
   version: number;
 }
 
 export const cellName = (plotId: number, variableId: number) => `v.${plotId}.${variableId}`;
-const CELL = /^v\.(\d{1,9})\.(\d{1,9})$/;
+/** The "another reading" input of a cell: saved under the next reading number of its day. */
+export const anotherName = (plotId: number, variableId: number) => `n.${plotId}.${variableId}`;
+const CELL = /^([vn])\.(\d{1,9})\.(\d{1,9})$/;
 
 /** The plots a submitted grid has cells for. */
 export function cellPlotIds(body: FormBody): number[] {
   const ids = new Set<number>();
   for (const name of Object.keys(body)) {
     const m = CELL.exec(name);
-    if (m) ids.add(Number(m[1]));
+    if (m) ids.add(Number(m[2]));
   }
   return [...ids];
 }
@@ -62,14 +65,14 @@ export function collectEntries(body: FormBody, plots: readonly GridPlot[], varia
   const filled = Object.entries(body)
     .map(([name, value]) => {
       const m = CELL.exec(name);
-      return m && value.trim() !== '' ? { name, plotId: Number(m[1]), variableId: Number(m[2]), value } : null;
+      return m && value.trim() !== '' ? { name, plotId: Number(m[2]), variableId: Number(m[3]), value, next: m[1] === 'n' } : null;
     })
     .filter((c): c is NonNullable<typeof c> => c !== null)
     .sort(
       (a, b) =>
         (plotOrder.get(a.plotId) ?? Infinity) - (plotOrder.get(b.plotId) ?? Infinity) ||
         (varOrder.get(a.variableId) ?? Infinity) - (varOrder.get(b.variableId) ?? Infinity) ||
-        a.name.localeCompare(b.name),
+        Number(a.next) - Number(b.next),
     );
   const plotById = new Map(plots.map((p) => [p.id, p]));
   const varById = new Map(variables.map((v) => [v.id, v]));
@@ -86,6 +89,8 @@ export function collectEntries(body: FormBody, plots: readonly GridPlot[], varia
       ...common,
     })),
     cells: filled.map((c) => c.name),
+    /** Which inputs are "another reading" (the next reading number of their day). */
+    next: filled.map((c) => c.next),
   };
 }
 
@@ -152,6 +157,7 @@ export interface HistoryItem {
   id: number;
   value: string;
   observedOn: string | null;
+  reading: number;
   recordedBy: string | null;
   notes: string | null;
   corrected: boolean;
@@ -169,6 +175,8 @@ export interface CellView {
   historyCount: number;
   /** The latest of them; all of them are on the cell's own page, `/trials/:id/cells`. */
   latest: HistoryItem | null;
+  /** The cell's "another reading" input, once it has an observation (or one was typed). */
+  another: { name: string; id: string; value: string; error?: string; open: boolean } | null;
 }
 
 /** A cell's observations as the grid reads them: their count and the latest of them, oldest first. */
@@ -183,6 +191,7 @@ export function historyItem(lang: Lang, v: GridVariable, o: GridObservation, pla
     id: o.id,
     value: shownValue(lang, v, o, plantedOn),
     observedOn: o.observedOn,
+    reading: o.reading,
     recordedBy: o.recordedBy,
     notes: o.notes,
     corrected: o.version > 1,
@@ -227,6 +236,13 @@ export function gridRow(
             : undefined,
         historyCount: Math.max(cell?.count ?? 0, cell?.observations.length ?? 0),
         latest: last ? historyItem(lang, v, last, plot.plantedOn) : null,
+        another: (() => {
+          const n = anotherName(plot.id, v.id);
+          const typed = values[n] ?? '';
+          if (!last && !typed) return null;
+          const error = errors?.fields[n];
+          return { name: n, id: `n-${plot.id}-${v.id}`, value: typed, error, open: typed !== '' || !!error };
+        })(),
       };
     }),
   };

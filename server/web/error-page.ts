@@ -9,6 +9,9 @@ export function htmlErrorPage(renderer: Renderer) {
   return (err: AppError, _req: Request, res: Response) => {
     const lang = langOf(res);
     const heading = tr(lang, err.status === 404 ? 'error.page.notFound' : err.status >= 500 ? 'error.page.server' : 'error.page.request');
-    sendPage(res, renderer, 'errors/error', { title: heading, heading, status: err.status, message: translate(lang, err.messageKey, err.params) }, err.status);
+    // A refusal says what the person's role may do instead.
+    const role = res.locals.user?.role as 'admin' | 'agronomist' | 'lead' | 'viewer' | undefined;
+    const roleMay = err.status === 403 && role ? translate(lang, 'error.page.forbiddenRole', { role: translate(lang, `role.${role}`), may: translate(lang, `role.may.${role}`) }) : null;
+    sendPage(res, renderer, 'errors/error', { title: heading, heading, status: err.status, message: translate(lang, err.messageKey, err.params), roleMay }, err.status);
   };
 }

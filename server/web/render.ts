@@ -1,3 +1,4 @@
+import { controlsFor } from './role-controls.js';
 import Handlebars from 'handlebars';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -69,6 +70,7 @@ export function sendPage(res: Response, renderer: Renderer, name: string, contex
         isEn: lang === 'en',
         csrfToken: res.locals.csrfToken,
         user: res.locals.user,
+        can: controlsFor(res.locals.user?.role),
         path: res.req.originalUrl,
         switchLangHref: switchLangHref(res.req.originalUrl, lang === 'en' ? 'zh' : 'en'),
         ...context,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database, ProjectRow } from '../../db/database.js';
@@ -14,7 +15,7 @@ import { DESIGNS, ROLES, TrialInput, TrialPatch } from '../trials/trials.schemas
 import * as trials from '../trials/trials.service.js';
 import { listVariables } from '../variables/variables.service.js';
 import { parseOrThrow } from '../validation.js';
-import { cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow, historyItem } from './entry-grid.js';
+import { COMMON_FIELDS, cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow, historyItem } from './entry-grid.js';
 import * as grid from './entry-grid.repository.js';
 import { today } from './format.js';
 import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from './forms.js';
@@ -34,6 +35,12 @@ interface GridFilter {
   site?: string;
   var?: string;
   page?: string;
+  /** The shared fields of the last save, kept for the next plot. */
+  observedOn?: string;
+  recordedBy?: string;
+  notes?: string;
+  /** The form key of the save the server has just confirmed. */
+  savedKey?: string;
 }
 
 function trialHref(id: number, filter: GridFilter, extra: Record<string, string | number> = {}): string {
@@ -78,7 +85,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     // A large trial shows one site at a time: the first unless another (or all) is asked for.
     const siteFilter = requested ?? (large && !allSites ? usedSites[0]?.id : undefined);
     const variables = detail.variables.filter((v) => !filter.var || v.code === filter.var);
-    const values = form.values ?? { observedOn: today() };
+    const values = form.values ?? { observedOn: filter.observedOn ?? today(), recordedBy: filter.recordedBy ?? '', notes: filter.notes ?? '' };
 
     const shownPlots = counts.filter((c) => !siteFilter || c.siteId === siteFilter).reduce((n, c) => n + c.plots, 0);
     const pages = large ? Math.max(1, Math.ceil(shownPlots / GRID_PAGE_SIZE)) : 1;
@@ -178,6 +185,8 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         },
         canLock: res.locals.user?.role === 'admin' || res.locals.user?.role === 'lead',
         undoObservation: form.undo,
+        formKey: randomUUID(),
+        savedKey: filter.savedKey ?? '',
         filter: {
           site: filter.site ?? '',
           var: filter.var ?? '',
@@ -321,12 +330,22 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
   r.get('/trials/:id', async (req, res) => {
     const lang = langOf(res);
     const id = paramId(req, 'TrialNotFound');
-    const filter = { site: str(req.query.site), var: str(req.query.var), page: str(req.query.page) };
-    const saved = Number(req.query.saved);
+    const filter = {
+      site: str(req.query.site),
+      var: str(req.query.var),
+      page: str(req.query.page),
+      observedOn: str(req.query.observedOn),
+      recordedBy: str(req.query.recordedBy),
+      notes: str(req.query.notes),
+      savedKey: str(req.query.k),
+    };
+    const saved = req.query.saved === undefined ? NaN : Number(req.query.saved);
     const flash =
       Number.isInteger(saved) && saved > 0
         ? tr(lang, 'entry.saved', { count: saved })
-        : req.query.corrected
+        : saved === 0
+          ? tr(lang, 'entry.savedNothingNew')
+          : req.query.corrected
           ? tr(lang, 'entry.corrected')
           : req.query.deleted
             ? tr(lang, 'entry.deleted')
@@ -376,11 +395,17 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     const filter = { site: body.site || undefined, var: body.var || undefined, page: body.page || undefined };
     const detail = await trials.getTrial(db, trialId);
     const plotRows = await grid.findGridPlots(db, trialId, cellPlotIds(body));
-    const { inputs, cells } = collectEntries(body, plotRows, detail.variables);
+    const { inputs, cells, next } = collectEntries(body, plotRows, detail.variables);
     try {
       const list = parseOrThrow(ObservationList, inputs, { rowBase: 1 });
+      await nextReadings(db, trialId, list, next);
       const created = await createObservations(db, trialId, list, true);
-      res.redirect(303, `${trialHref(trialId, filter, { saved: created.length })}#entry`);
+      // The day, recorder and notes stay for the next plot (usually the same day); the form's
+      // key tells the page's script which typed values the server has confirmed.
+      const keep: Record<string, string | number> = { saved: created.filter((o) => o.result === 'created').length };
+      for (const f of COMMON_FIELDS) if (body[f]) keep[f] = body[f];
+      if (body._idempotencyKey) keep.k = body._idempotencyKey;
+      res.redirect(303, `${trialHref(trialId, filter, keep)}#entry`);
     } catch (err) {
       const errors = formErrors(err, langOf(res), cellRename(cells));
       if (!errors) throw err;
@@ -392,6 +417,37 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * Gives each "another reading" input of the grid the next reading number of its plot,
+ * variable and day (after those already stored and those earlier in the same batch).
+ */
+async function nextReadings(db: Kysely<Database>, trialId: number, list: { plot: string; variable: string; observedOn?: string | null; reading?: number }[], next: boolean[]) {
+  if (!next.some(Boolean)) return;
+  const taken = new Map<string, number>();
+  const key = (o: (typeof list)[number]) => `${o.plot}|${o.variable}|${o.observedOn ?? ''}`;
+  const rows = await db
+    .selectFrom('observations as o')
+    .innerJoin('plots as p', 'p.id', 'o.plotId')
+    .innerJoin('variables as v', 'v.id', 'o.variableId')
+    .select(['p.label', 'v.code', 'o.observedOn', (eb) => eb.fn.max('o.reading').as('last')])
+    .where('o.deletedAt', 'is', null)
+    .where('p.deletedAt', 'is', null)
+    .where('p.trialId', '=', trialId)
+    .where('p.label', 'in', [...new Set(list.map((o) => o.plot))])
+    .groupBy(['p.label', 'v.code', 'o.observedOn'])
+    .execute();
+  for (const r of rows) taken.set(`${r.label}|${r.code}|${r.observedOn ?? ''}`, Number(r.last));
+  list.forEach((o, i) => {
+    if (!next[i]) taken.set(key(o), Math.max(taken.get(key(o)) ?? 0, o.reading ?? 1));
+  });
+  list.forEach((o, i) => {
+    if (!next[i]) return;
+    const n = (taken.get(key(o)) ?? 0) + 1;
+    o.reading = n;
+    taken.set(key(o), n);
+  });
+}
 
 // ---- Trial form ------------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ describe.skipIf(skipBrowser)('offline entry in Chromium', { timeout: 300_000 }, 
 
   const api = <T = any>(method: string, path: string, body?: unknown) => server.request<T>(method, path, body);
   const pending = () => page.locator('[data-pending]').getAttribute('data-pending');
-  const cell = (plot: string, variable: string) => page.locator(`[data-plot="${plots[plot]}"][data-variable="${variable}"]`);
+  const cell = (plot: string, variable: string) => page.locator(`[data-plot-id="${plots[plot]}"][data-variable="${variable}"]:not([data-reading])`);
   const valuesOf = async (variable: string) => {
     const rows = (await api<{ plot: string; variable: string; value: unknown; id: number; version: number }[]>('GET', `/api/trials/${trialId}/observations?limit=1000`)).body;
     return rows.filter((r) => r.variable === variable);

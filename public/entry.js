@@ -1,0 +1,108 @@
+// The entry grid keeps every typed value in this browser until the server confirms it, so
+// an expired session, a refusal or a lost connection never loses what was typed. The page
+// works without this script; with it, nothing typed is lost and Save cannot be sent twice.
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-entry-form]');
+  if (!form) return;
+  var storeKey = 'demoplot.entry.' + form.getAttribute('data-trial');
+  var KEPT = /^(v|n)\.\d+\.\d+$/;
+  var button = form.querySelector('button[type="submit"]');
+  var status = form.querySelector('[data-save-status]');
+
+  function load() {
+    try {
+      return JSON.parse(window.localStorage.getItem(storeKey) || '{}') || {};
+    } catch (e) {
+      return {};
+    }
+  }
+  function save(state) {
+    try {
+      window.localStorage.setItem(storeKey, JSON.stringify(state));
+    } catch (e) {
+      /* storage full or refused: the form still posts */
+    }
+  }
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && KEPT.test(el.name);
+    });
+  }
+
+  var state = load();
+  state.values = state.values || {};
+
+  // The server confirmed a save: forget exactly the values that save carried.
+  var confirmed = form.getAttribute('data-saved-key');
+  if (confirmed && state.pending && state.pending.key === confirmed) {
+    Object.keys(state.pending.values).forEach(function (name) {
+      if (state.values[name] === state.pending.values[name]) delete state.values[name];
+    });
+    delete state.pending;
+    save(state);
+  }
+
+  // Put back what was typed and not yet confirmed (after signing in again, a 403, a lost
+  // connection); what the server sent back after a refusal stays as it is.
+  var restored = 0;
+  fields().forEach(function (el) {
+    var kept = state.values[el.name];
+    if (kept !== undefined && kept !== '' && el.value === '') {
+      el.value = kept;
+      restored += 1;
+      var details = el.closest('details');
+      if (details) details.open = true;
+    }
+  });
+  if (restored > 0 && status && form.getAttribute('data-restored-template')) {
+    status.textContent = form.getAttribute('data-restored-template').replace('{count}', String(restored));
+  }
+
+  form.addEventListener('input', function (event) {
+    var el = event.target;
+    if (!el.name || !KEPT.test(el.name)) return;
+    if (el.value === '') delete state.values[el.name];
+    else state.values[el.name] = el.value;
+    save(state);
+  });
+  form.addEventListener('change', function (event) {
+    var el = event.target;
+    if (!el.name || !KEPT.test(el.name)) return;
+    if (el.value === '') delete state.values[el.name];
+    else state.values[el.name] = el.value;
+    save(state);
+  });
+
+  var sending = false;
+  form.addEventListener('submit', function (event) {
+    if (sending) {
+      event.preventDefault();
+      return;
+    }
+    sending = true;
+    var values = {};
+    fields().forEach(function (el) {
+      if (el.value !== '') {
+        values[el.name] = el.value;
+        state.values[el.name] = el.value;
+      }
+    });
+    state.pending = { key: form.elements._idempotencyKey ? form.elements._idempotencyKey.value : '', values: values };
+    save(state);
+    if (button) {
+      button.disabled = true;
+      button.setAttribute('aria-busy', 'true');
+      button.textContent = button.getAttribute('data-saving-label') || button.textContent;
+    }
+  });
+
+  // Back from another page (the browser's cache): Save works again.
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted && button) {
+      sending = false;
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
+  });
+})();
