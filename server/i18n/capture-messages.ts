@@ -28,7 +28,7 @@ export const captureMessages = {
   'entry.saving': { zh: '正在保存…', en: 'Saving…' },
   'entry.readOnly': { zh: '你的角色只能查看这些数据，不能录入或更正。', en: 'Your role may view these data but not enter or correct them.' },
   'entry.anotherReading': { zh: '再记一次', en: 'Another reading' },
-  'entry.anotherReadingLabel': { zh: '{name}：同一天的下一次读数', en: '{name}: the next reading of the same day' },
+  'entry.anotherReadingLabel': { zh: '同一天的下一次读数', en: 'Next reading of the same day' },
   'entry.readingN': { zh: '第 {reading} 次读数', en: 'reading {reading}' },
   'entry.restored': { zh: '已恢复本机保存的、尚未确认保存的 {count} 个数值；请检查后点“保存全部”。', en: '{count} value(s) typed earlier and not yet confirmed by the server were restored; check them and press "Save all".' },
   'error.page.forbiddenRole': { zh: '你的角色是“{role}”：{may}', en: 'Your role is "{role}": {may}' },

@@ -250,6 +250,24 @@ describe('Idempotency-Key', () => {
     expect(sessions).toHaveLength(1);
   });
 
+  it("writes a resubmitted entry-grid form once: the form's one-time key", async () => {
+    const plots = (await agronomist.get(`/api/trials/${trialId}/plots`)).body as { id: number; label: string }[];
+    const variableId = (await agronomist.get('/api/variables')).body.find((v: { code: string }) => v.code === YIELD.code).id;
+    const user = await app.createUser({ role: 'agronomist', projects: [projectId] });
+    const web = await app.login(user.email, user.password);
+    const before = (await observations()).length;
+    const form = new URLSearchParams({ _csrf: web.csrfToken, _idempotencyKey: 'form-key-1', observedOn: '2017-08-01', [`v.${plots[0].id}.${variableId}`]: '444' }).toString();
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
+    const first = await web.request('POST', `/trials/${trialId}/observations`, form, headers);
+    const second = await web.request('POST', `/trials/${trialId}/observations`, form, headers);
+    expect(first.status).toBe(303);
+    expect(second.status).toBe(303);
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
+    expect(first.headers.get('location')).toContain('saved=1');
+    expect(first.headers.get('location')).toContain('observedOn=2017-08-01');
+    expect((await observations()).length).toBe(before + 1);
+  });
+
   it('keeps keys in the database for at least 24 hours', async () => {
     const r = await sql<{ hours: number }>`select min(extract(epoch from expires_at - created_at) / 3600)::float as hours from idempotency_keys`.execute(app.db);
     expect(r.rows[0].hours).toBeGreaterThanOrEqual(24);

@@ -198,10 +198,12 @@ describe('the entry grid', () => {
     const before = await count();
     const p = await page('/trials/1/observations', { form: { observedOn: '2017-07-10', site: '1', 'v.1.3': '10', 'v.2.3': '20.5' } });
     expect(p.status).toBe(303);
-    expect(p.location).toBe('/trials/1?site=1&saved=2#entry');
+    // The day stays for the next plot (usually the same day).
+    expect(p.location).toBe('/trials/1?site=1&saved=2&observedOn=2017-07-10#entry');
     expect(await count()).toBe(before + 2);
-    const grid = await page('/trials/1?site=1&saved=2');
+    const grid = await page('/trials/1?site=1&saved=2&observedOn=2017-07-10');
     expect(grid.text).toContain('已保存 2 条观测');
+    expect(grid.doc.querySelector<HTMLInputElement>('#f-observedOn')!.getAttribute('value')).toBe('2017-07-10');
     expect(grid.doc.querySelectorAll('tr.plot-row').length).toBe(4);
   });
 
