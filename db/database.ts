@@ -423,6 +423,27 @@ export interface AuditLogTable {
   reason: string | null;
 }
 
+/** A photo of a plot or of one of its observations (image and thumbnail as bytes). */
+export interface PhotoTable {
+  id: Generated<number>;
+  plotId: number;
+  observationId: number | null;
+  takenOn: DateOnly | null;
+  caption: string | null;
+  contentType: 'image/jpeg' | 'image/webp';
+  width: number;
+  height: number;
+  byteSize: number;
+  keepsLocation: Generated<boolean>;
+  bytes: Uint8Array;
+  thumbnail: Uint8Array;
+  idempotencyKey: string | null;
+  createdBy: number | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  deletedAt: NullableTimestamp;
+}
+
 export interface Database {
   projects: ProjectTable;
   programmes: ProgrammeTable;
@@ -452,6 +473,7 @@ export interface Database {
   loginFailures: LoginFailureTable;
   auditLog: AuditLogTable;
   idempotencyKeys: IdempotencyKeyTable;
+  photos: PhotoTable;
 }
 
 /** The first response to a POST with an Idempotency-Key (server/idempotency/). */

@@ -43,6 +43,8 @@ import { loginPages } from './accounts/login.pages.js';
 import { historyApi } from './audit/audit.routes.js';
 import { auditPages } from './audit/audit.pages.js';
 import { setTimeZone } from './observations/plausibility.js';
+import { photoFiles, photosApi } from './photos/photos.routes.js';
+import { offlinePages } from './web/offline.pages.js';
 
 export interface AppOptions {
   /** A read replica of the database, for reports; without one they read the primary. */
@@ -117,6 +119,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   api.use(plotsApi(db));
   api.use(layoutsApi(db));
   api.use(observationsApi(db));
+  api.use(photosApi(db));
   api.use(farmersApi(db));
   api.use(trainingApi(db));
   api.use(reportsApi(db, options.replica?.db));
@@ -130,6 +133,8 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(layoutPages(db, renderer));
   app.use(programmePages(db, renderer));
   app.use(trialPages(db, renderer));
+  app.use(photoFiles(db));
+  app.use(offlinePages(db));
   app.use(observationPages(db, renderer));
   app.use(variablePages(db, renderer));
   app.use(reportPages(db, renderer));

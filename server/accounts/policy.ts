@@ -18,7 +18,7 @@ import { hasPermission, isMember, type Permission } from './access.js';
  * route, so a route added without a rule does not work at all; test/server/permissions tests
  * that every route of the app has exactly one rule.
  */
-export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import' | 'layout' | 'rectification';
+export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import' | 'layout' | 'rectification' | 'photo';
 
 export interface Rule {
   /** Methods and the full path as the route declares it, e.g. `GET PATCH /api/trials/:id`. */
@@ -86,6 +86,12 @@ const API_RULES: Rule[] = [
   { route: 'POST /api/observations/:id/restore', allow: 'enterData', scope: 'observation' },
   { route: 'GET /api/observations/:id/history', allow: 'readInternal', scope: 'observation' },
 
+  // Photos of plots and observations
+  { route: 'GET /api/plots/:id/photos', allow: 'read', scope: 'plot' },
+  { route: 'POST /api/plots/:id/photos', allow: 'enterData', scope: 'plot' },
+  { route: 'DELETE /api/photos/:id', allow: 'enterData', scope: 'photo' },
+  { route: 'POST /api/photos/:id/restore', allow: 'enterData', scope: 'photo' },
+
   // Farmers and training
   { route: 'GET /api/projects/:id/farmers', allow: 'read', scope: 'project' },
   { route: 'POST /api/projects/:id/farmers', allow: 'manage', scope: 'project' },
@@ -148,6 +154,10 @@ const PAGE_RULES: Rule[] = [
   { route: 'GET POST /projects/:id/trials/new', allow: 'enterData', scope: 'project' },
   { route: 'GET /trials/:id', allow: 'read', scope: 'trial' },
   { route: 'GET /trials/:id/cells', allow: 'read', scope: 'trial' },
+  { route: 'GET /trials/:id/manifest.webmanifest', allow: 'read', scope: 'trial' },
+  { route: 'GET /sw.js', allow: 'public' },
+  { route: 'GET /photos/:id', allow: 'read', scope: 'photo' },
+  { route: 'GET /photos/:id/thumbnail', allow: 'read', scope: 'photo' },
   { route: 'GET POST /trials/:id/edit', allow: 'enterData', scope: 'trial' },
   { route: 'GET /trials/:id/report', allow: 'read', scope: 'trial' },
   { route: 'GET POST /trials/:id/plots/new', allow: 'enterData', scope: 'trial' },
@@ -198,6 +208,7 @@ const NOT_FOUND: Record<Scope, string> = {
   trial: 'TrialNotFound',
   plot: 'PlotNotFound',
   observation: 'ObservationNotFound',
+  photo: 'PhotoNotFound',
   farmer: 'FarmerNotFound',
   trainingSession: 'TrainingSessionNotFound',
   import: 'ImportNotFound',
@@ -221,6 +232,7 @@ export async function resolveTarget(db: Kysely<Database>, scope: Scope, raw: str
     plot: sql`select t.project_id, t.id as trial_id, t.locked_at from plots p join trials t on t.id = p.trial_id where p.id = ${id}`,
     observation: sql`select t.project_id, t.id as trial_id, t.locked_at from observations o join plots p on p.id = o.plot_id join trials t on t.id = p.trial_id where o.id = ${id}`,
     layout: sql`select t.project_id, t.id as trial_id, t.locked_at from layouts l join trials t on t.id = l.trial_id where l.id = ${id}`,
+    photo: sql`select t.project_id, t.id as trial_id, t.locked_at from photos ph join plots p on p.id = ph.plot_id join trials t on t.id = p.trial_id where ph.id = ${id}`,
     import: sql`select i.project_id, i.trial_id, t.locked_at, i.kind from imports i left join trials t on t.id = i.trial_id where i.id = ${id}`,
     rectification: sql`select i.project_id, null::integer as trial_id, null::timestamptz as locked_at from rectifications r join inspections i on i.id = r.inspection_id where r.id = ${id}`,
   }[scope];
@@ -256,7 +268,7 @@ function unauthenticated(req: Request, res: Response, hasPage = false) {
   throw new AppError(401, code);
 }
 
-const LOCKABLE: Scope[] = ['trial', 'plot', 'observation', 'import', 'layout'];
+const LOCKABLE: Scope[] = ['trial', 'plot', 'observation', 'photo', 'import', 'layout'];
 
 /** The rules as one router in front of the app: each matched request is checked, then
  * passed on to the real routes; anything unmatched stops here. */

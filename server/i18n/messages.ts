@@ -10,6 +10,7 @@ import { layoutMessages } from './layout-messages.js';
 import { programmeMessages } from './programme-messages.js';
 import { securityMessages } from './security-messages.js';
 import { captureMessages } from './capture-messages.js';
+import { offlineMessages } from './offline-messages.js';
 
 export const messages = {
   ...uiMessages,
@@ -19,6 +20,7 @@ export const messages = {
   ...programmeMessages,
   ...securityMessages,
   ...captureMessages,
+  ...offlineMessages,
   // API errors
   'error.ValidationFailed': { zh: '提交的数据有误，未保存任何内容', en: 'The submitted data is invalid; nothing was saved' },
   'error.MalformedJson': { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },

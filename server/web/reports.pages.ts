@@ -1,3 +1,5 @@
+import { listPhotosOfPlots } from '../photos/photos.repository.js';
+import { photoView } from './offline-view.js';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
@@ -27,6 +29,7 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
     const [project, plots] = await Promise.all([getProject(db, report.trial.projectId), listPlots(db, id)]);
     const siteNames = new Map(report.sites.map((s) => [s.id, nameIn(lang, s)]));
     const plotLabels = new Map(plots.map((p) => [p.id, p.label]));
+    const photos = await listPhotosOfPlots(db, plots.map((p) => p.id));
     const t = report.trial;
     sendPage(res, renderer, 'reports/trial', {
       title: `${tr(lang, 'report.title')} · ${nameIn(lang, t)}`,
@@ -53,6 +56,10 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
       severalArms: new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1,
       exportCsv: `/api/trials/${t.id}/report/export?format=csv`,
       exportXlsx: `/api/trials/${t.id}/report/export?format=xlsx`,
+      photos: photos.map((ph) => {
+        const plot = plotLabels.get(ph.plotId) ?? '';
+        return { ...photoView(lang, plot, ph), plot };
+      }),
     });
   });
   return r;

@@ -22,6 +22,8 @@ import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpe
 import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from './labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
+import { listPhotosOfPlots } from '../photos/photos.repository.js';
+import { offlineConfig, photoView } from './offline-view.js';
 
 /** Above this many plots the grid shows one site at a time (unless all sites are asked for)
  * and pages its plots; smaller trials show every plot at once. */
@@ -102,12 +104,15 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
       1,
     );
 
+    const photos = await listPhotosOfPlots(db, gridPlots.map((p) => p.id));
     const gridSites = usedSites
       .filter((s) => gridPlots.some((p) => p.siteId === s.id))
       .map((s) => ({
         id: s.id,
         name: siteName.get(s.id),
-        rows: gridPlots.filter((p) => p.siteId === s.id).map((p) => gridRow(lang, p, variables, cells, values, form.errors)),
+        rows: gridPlots
+          .filter((p) => p.siteId === s.id)
+          .map((p) => ({ ...gridRow(lang, p, variables, cells, values, form.errors), photos: photos.filter((ph) => ph.plotId === p.id).map((ph) => photoView(lang, p.label, ph)) })),
       }));
     const pageFilter = { site: filter.site ?? (large && siteFilter ? String(siteFilter) : undefined), var: filter.var };
     const pageHref = (n: number) => `${trialHref(trialId, { ...pageFilter, page: String(n) })}#entry`;
@@ -211,6 +216,9 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         formErrors: form.errors?.form ?? [],
         hasErrors: !!form.errors,
         errorCount: form.errors ? Object.keys(form.errors.fields).length + form.errors.form.length : 0,
+        canEnter: res.locals.user?.role === 'admin' || res.locals.user?.role === 'agronomist',
+        manifest: `/trials/${trialId}/manifest.webmanifest`,
+        offline: offlineConfig(lang, trialId, res.req.originalUrl),
       },
       form.errors ? 400 : 200,
     );
@@ -362,6 +370,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     const variable = detail.variables.find((v) => v.code === req.query.variable);
     if (!variable) throw AppError.notFound('VariableNotFound', str(req.query.variable) ?? '');
     const [project, observations] = await Promise.all([getProject(db, detail.trial.projectId), grid.cellObservations(db, plot.id, variable.id)]);
+    const photos = await listPhotosOfPlots(db, [plot.id]);
     sendPage(res, renderer, 'trials/cell', {
       title: `${plot.label} · ${nameIn(lang, variable)}`,
       crumbs: [
@@ -372,7 +381,10 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
       plot: plot.label,
       variable: nameIn(lang, variable),
       unit: variable.unit,
-      history: observations.map((o) => historyItem(lang, variable, o, plot.plantedOn)),
+      history: observations.map((o) => ({
+        ...historyItem(lang, variable, o, plot.plantedOn),
+        photos: photos.filter((ph) => ph.observationId === o.id).map((ph) => photoView(lang, plot.label, ph)),
+      })),
       backHref: `/trials/${trialId}#plot-${plot.id}`,
     });
   });

@@ -72,6 +72,10 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'DELETE /api/observations/:id': { who: DATA, member: true },
   'POST /api/observations/:id/restore': { who: DATA, member: true },
   'GET /api/observations/:id/history': { who: STAFF, member: true },
+  'GET /api/plots/:id/photos': { who: ALL, member: true },
+  'POST /api/plots/:id/photos': { who: DATA, member: true },
+  'DELETE /api/photos/:id': { who: DATA, member: true },
+  'POST /api/photos/:id/restore': { who: DATA, member: true },
   'GET /api/projects/:id/farmers': { who: ALL, member: true },
   'POST /api/projects/:id/farmers': { who: LEAD, member: true },
   'GET /api/farmers/:id': { who: ALL, member: true },
@@ -131,6 +135,10 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'POST /projects/:id/trials/new': { who: DATA, member: true },
   'GET /trials/:id': { who: ALL, member: true },
   'GET /trials/:id/cells': { who: ALL, member: true },
+  'GET /trials/:id/manifest.webmanifest': { who: ALL, member: true },
+  'GET /sw.js': { who: 'public' },
+  'GET /photos/:id': { who: ALL, member: true },
+  'GET /photos/:id/thumbnail': { who: ALL, member: true },
   'GET /trials/:id/edit': { who: DATA, member: true },
   'POST /trials/:id/edit': { who: DATA, member: true },
   'GET /trials/:id/report': { who: ALL, member: true },
@@ -175,6 +183,9 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'POST /imports/:id/commit': { who: DATA, member: true },
 };
 
+/** The smallest PNG: one transparent pixel. */
+const PNG_1PX = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
+
 /** The records of one project that `:id` is replaced with, by the path's first segment. */
 type Ids = Record<string, string>;
 
@@ -198,6 +209,12 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
   for (const r of [trial, plot, obs, farmer, session, inspection]) expect(r.status).toBe(201);
   const layout = await app.post(`/api/trials/${trial.body.id}/layouts`, { siteId: sites[0].id, design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: 'L{n}' });
   expect(layout.status).toBe(201);
+  for (const r of [trial, plot, obs, farmer, session]) expect(r.status).toBe(201);
+  const form = new FormData();
+  form.set('file', new Blob([PNG_1PX], { type: 'image/png' }), 'p.png');
+  const photo = await fetch(`${app.baseUrl}/api/plots/${plot.body.id}/photos`, { method: 'POST', body: form, headers: { authorization: `Bearer ${app.admin.token}` } });
+  expect(photo.status).toBe(201);
+  const photoId = ((await photo.json()) as { id: number }).id;
   const csv = `plot,variable,value\nP1,${YIELD.code},120\n`;
   const preview = await app.post(`/api/trials/${trial.body.id}/imports?kind=observations&shape=long`, csv, { 'content-type': 'text/csv' });
   expect(preview.status, JSON.stringify(preview.body)).toBe(201);
@@ -212,6 +229,7 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
     farmers: String(farmer.body.id),
     'training-sessions': String(session.body.id),
     rectifications: String(inspection.body.rectifications[0].id),
+    photos: String(photoId),
   };
 }
 
