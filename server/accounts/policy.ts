@@ -105,6 +105,9 @@ const API_RULES: Rule[] = [
   { route: 'GET /api/trials/:id/fieldbook/field.csv', allow: 'read', scope: 'trial' },
   { route: 'GET /api/trials/:id/fieldbook/traits.trt', allow: 'read', scope: 'trial' },
   { route: 'GET /api/projects/:id/training-sessions/export', allow: 'read', scope: 'project' },
+
+  // Search: every account, over the projects it is a member of (search.service.ts filters).
+  { route: 'GET /api/search', allow: 'signedIn' },
 ];
 
 /** Training imports are the lead's; observation and plot imports the agronomist's. */
@@ -148,6 +151,7 @@ const PAGE_RULES: Rule[] = [
   { route: 'GET POST /projects/:id/training/import', allow: 'manage', scope: 'project' },
   { route: 'GET /imports/:id', allow: 'readInternal', scope: 'import' },
   { route: 'POST /imports/:id/commit', allow: 'enterData', scope: 'import', allowFor: importPermission },
+  { route: 'GET /search', allow: 'signedIn' },
 ];
 
 export const RULES: Rule[] = [...API_RULES, ...PAGE_RULES];
