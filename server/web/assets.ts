@@ -82,7 +82,7 @@ export function loadAssets() {
         const etag = `"${asset.hash}"`;
         res.set({ 'Cache-Control': cache, ETag: etag, 'Content-Type': asset.type, Vary: 'Accept-Encoding' });
         if (req.get('if-none-match') === etag) return res.status(304).end();
-        const encoding = asset.br ? req.acceptsEncodings('br', 'gzip', 'identity') : 'identity';
+        const encoding = asset.br ? preferredEncoding(req) : 'identity';
         const body = encoding === 'br' ? asset.br! : encoding === 'gzip' ? asset.gzip! : asset.raw;
         if (encoding === 'br' || encoding === 'gzip') res.set('Content-Encoding', encoding);
         res.set('Content-Length', String(body.length));
@@ -101,8 +101,16 @@ export type Assets = ReturnType<typeof loadAssets>;
  */
 export function compressFor(req: Request, body: string): { body: Buffer | string; encoding?: 'br' | 'gzip' } {
   if (Buffer.byteLength(body) < 1024) return { body };
-  const encoding = req.acceptsEncodings('br', 'gzip', 'identity');
+  const encoding = preferredEncoding(req);
   if (encoding === 'br') return { body: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }), encoding };
   if (encoding === 'gzip') return { body: gzipSync(body, { level: 6 }), encoding };
   return { body };
+}
+
+/** Brotli when the client takes it, else gzip, else none: ours to choose among equals. */
+function preferredEncoding(req: Request): 'br' | 'gzip' | 'identity' {
+  const accepted = req.acceptsEncodings();
+  if (accepted.includes('br')) return 'br';
+  if (accepted.includes('gzip')) return 'gzip';
+  return 'identity';
 }
