@@ -70,6 +70,11 @@ export const pageMessages = {
   'search.goToPlot': { zh: '转到小区', en: 'Go to plot' },
   'search.plotLabel': { zh: '小区编号', en: 'Plot label' },
 
+  // Print
+  'print.pageOf': { zh: '第 {page} / {pages} 页', en: 'Page {page} of {pages}' },
+  'print.printedOn': { zh: '打印于 {date}', en: 'Printed {date}' },
+  'print.cover': { zh: '主要结果', en: 'Headlines' },
+
   // Errors
   'error.page.forbidden': { zh: '没有权限', en: 'Not allowed' },
   'error.page.unauthorized': { zh: '请先登录', en: 'Please sign in' },

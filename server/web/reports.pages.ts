@@ -12,6 +12,7 @@ import { daysWords, interval, num, pValue, signed, today } from './format.js';
 import { enumLabel, langOf, nameIn, otherName, tr } from './labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
+import { printMargins } from './print.js';
 
 type Comparison = TrialReport['comparisons'][number];
 type Interval = readonly [number, number] | null;
@@ -48,6 +49,7 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
       },
       project: { id: project.id, name: nameIn(lang, project), lead: project.leadOrganisation },
       generatedOn: today(),
+      printStyle: printMargins(lang, { top: `${nameIn(lang, t)} · ${nameIn(lang, project)}`, printedOn: today() }),
       method: tr(lang, t.design === 'crd' ? 'report.methodCrd' : 'report.methodPaired'),
       comparisons: report.comparisons.map((c, i) => comparisonView(lang, c, i, siteNames, plotLabels)),
       severalArms: new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1,
