@@ -70,6 +70,22 @@ export const pageMessages = {
   'search.goToPlot': { zh: '转到小区', en: 'Go to plot' },
   'search.plotLabel': { zh: '小区编号', en: 'Plot label' },
 
+  // Import preview and result
+  'imp.page.col.changes': { zh: '变化（原 → 新）', en: 'Changes (before → after)' },
+  'imp.page.noChange': { zh: '与已有数据相同', en: 'same as stored' },
+  'imp.result.title': { zh: '导入结果', en: 'Import result' },
+  'imp.result.summary': { zh: '已导入：新增 {created}，更新 {updated}，未变 {unchanged}', en: 'Imported: {created} new, {updated} updated, {unchanged} unchanged' },
+  'imp.result.rows': { zh: '已写入的内容', en: 'What was written' },
+  'imp.result.action.create': { zh: '已新增', en: 'Added' },
+  'imp.result.action.update': { zh: '已更新', en: 'Updated' },
+  'imp.result.action.unchanged': { zh: '未变', en: 'Unchanged' },
+  'imp.result.action.error': { zh: '有问题', en: 'Problem' },
+  'imp.result.action.pending': { zh: '待定', en: 'Pending' },
+  'imp.result.toGrid': { zh: '到数据录入表', en: 'Open the entry grid' },
+  'imp.result.toReport': { zh: '查看报告', en: 'Open the report' },
+  'imp.result.toTraining': { zh: '查看培训台账', en: 'Open the training ledger' },
+  'imp.page.nothingToWrite': { zh: '没有需要写入的内容', en: 'Nothing to write' },
+
   // Print
   'print.pageOf': { zh: '第 {page} / {pages} 页', en: 'Page {page} of {pages}' },
   'print.printedOn': { zh: '打印于 {date}', en: 'Printed {date}' },
