@@ -111,6 +111,8 @@ export const pageMessages = {
   'list.sort.sessions': { zh: '参加次数', en: 'Sessions attended' },
   'farmer.number': { zh: '编号', en: 'No.' },
 
+  'report.percentagePoints': { zh: '个百分点', en: 'percentage points' },
+
   // Print
   'print.pageOf': { zh: '第 {page} / {pages} 页', en: 'Page {page} of {pages}' },
   'print.printedOn': { zh: '打印于 {date}', en: 'Printed {date}' },

@@ -56,3 +56,23 @@ describe('long lists', () => {
     expect(counts[0]).toBe(Math.max(...sessions.map((s) => s.attendance)));
   });
 });
+
+describe('report tables in the reader’s words', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ demo: true });
+  });
+  afterAll(() => app?.close());
+
+  it('lists categories in the variable’s order and writes a difference of percentages in percentage points', async () => {
+    const zh = parseHTML(await (await fetch(`${app.baseUrl}/trials/1/report`, { headers: { accept: 'text/html', authorization: `Bearer ${app.admin.token}` } })).text()).document;
+    const levels = [...zh.querySelectorAll('table.categories thead th.num')].map((th) => th.textContent).filter((x) => x !== 'n');
+    expect(levels).toEqual(['旺', '中', '弱']);
+    const res = await fetch(`${app.baseUrl}/trials/2/report`, { headers: { accept: 'text/html', authorization: `Bearer ${app.admin.token}`, cookie: 'lang=en' } });
+    const en = parseHTML(await res.text()).document;
+    const contamination = [...en.querySelectorAll('section.comparison')].find((s) => s.querySelector('h2')!.textContent!.includes('%'))!;
+    const delta = contamination.querySelector('tfoot td[data-label="Difference"], tbody td[data-label="Difference"]')!.textContent!;
+    expect(delta).toContain('percentage points');
+    expect(delta).not.toMatch(/\d %/);
+  });
+});
