@@ -12,7 +12,7 @@ import { registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import type { WorkboxPlugin } from 'workbox-core/types.js';
 
-declare const self: ServiceWorkerGlobalScope & { __PRECACHE?: { url: string; revision: string }[] };
+declare const self: ServiceWorkerGlobalScope & { __PRECACHE?: { url: string; revision: string | null }[] };
 
 self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));

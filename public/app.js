@@ -63,8 +63,11 @@
         roster.querySelectorAll('li[data-name]').forEach(function (li) {
           li.hidden = q !== '' && li.getAttribute('data-name').toLowerCase().indexOf(q) < 0;
         });
+        // A village with no match is hidden, not just closed; clearing the search shows all.
         roster.querySelectorAll('details.village').forEach(function (d) {
-          if (q !== '') d.open = d.querySelector('li[data-name]:not([hidden])') !== null;
+          var any = d.querySelector('li[data-name]:not([hidden])') !== null;
+          d.hidden = q !== '' && !any;
+          if (q !== '') d.open = any;
         });
       });
     }

@@ -11,17 +11,23 @@ import { createApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { loadDemoData } from '../server/demo/demo-data.js';
 import { launchChromium } from '../test/support/browser.js';
+import { ensureFirstAdmin } from '../server/accounts/bootstrap.js';
+import { loginThroughForm, TEST_ADMIN } from '../test/support/context.js';
 
 const OUT = new URL('../docs/screenshots/', import.meta.url);
 
 const database = await openDatabase({ dataDir: 'memory://' });
 await migrateToLatest(database.db);
 await loadDemoData(database.db);
-const app = createApp(loadConfig({ NODE_ENV: 'test', DEMOPLOT_DEMO: '0' }), database);
+const config = loadConfig({ NODE_ENV: 'test', DEMOPLOT_DEMO: '0', DEMOPLOT_ADMIN_EMAIL: TEST_ADMIN.email, DEMOPLOT_ADMIN_PASSWORD: TEST_ADMIN.password });
+await ensureFirstAdmin(database.db, config.admin);
+const app = createApp(config, database);
 const server = app.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 mkdirSync(OUT, { recursive: true });
+// Every page needs an account: the screenshots are taken signed in as the admin.
+const session = [{ name: 'demoplot_session', value: await loginThroughForm(base, TEST_ADMIN.email, TEST_ADMIN.password), url: base }];
 
 const shots: { file: string; path: string; width: number; lang?: 'en'; full?: boolean; height?: number }[] = [
   { file: 'home.png', path: '/', width: 1280 },
@@ -34,12 +40,16 @@ const shots: { file: string; path: string; width: number; lang?: 'en'; full?: bo
   { file: 'report-phone.png', path: '/trials/1/report', width: 390 },
   { file: 'training.png', path: '/projects/2/training', width: 1280, height: 2000 },
   { file: 'training-session-form.png', path: '/training-sessions/5/edit', width: 1280 },
+  { file: 'training-en-phone.png', path: '/projects/2/training', width: 390, lang: 'en', height: 1600 },
+  { file: 'farmers.png', path: '/projects/2/farmers', width: 1280, height: 1100 },
+  { file: 'search-phone.png', path: '/search?q=%E7%A4%BA%E8%8C%83', width: 390, height: 844 },
 ];
 
 const browser = await launchChromium();
 try {
   for (const s of shots) {
     const context = await browser.newContext({ viewport: { width: s.width, height: s.height ?? 900 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+    await context.addCookies(session);
     if (s.lang) await context.addCookies([{ name: 'lang', value: s.lang, url: base }]);
     const page = await context.newPage();
     await page.goto(base + s.path, { waitUntil: 'load' });
@@ -49,6 +59,7 @@ try {
   }
   // A refused entry on a phone: the error stands under its cell, the typed values stay.
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+  await context.addCookies(session);
   const page = await context.newPage();
   await page.goto(`${base}/trials/1?site=3`);
   await page.fill('#f-observedOn', '2017-07-15');

@@ -1,7 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import cookieParser from 'cookie-parser';
-import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { Config } from './config.js';
 import { makeErrorHandler, notFoundHandler } from './errors.js';
@@ -24,6 +23,7 @@ import { reportsApi } from './reports/reports.routes.js';
 import { importsApi } from './imports/imports.routes.js';
 import { importPages } from './imports/imports.pages.js';
 import { createRenderer } from './web/render.js';
+import { loadAssets } from './web/assets.js';
 import { htmlErrorPage } from './web/error-page.js';
 import { homePages } from './web/home.routes.js';
 import { projectPages } from './web/projects.pages.js';
@@ -45,6 +45,8 @@ import { auditPages } from './audit/audit.pages.js';
 import { setTimeZone } from './observations/plausibility.js';
 import { photoFiles, photosApi } from './photos/photos.routes.js';
 import { offlinePages } from './web/offline.pages.js';
+import { searchApi } from './search/search.routes.js';
+import { searchPages } from './web/search.pages.js';
 
 export interface AppOptions {
   /** A read replica of the database, for reports; without one they read the primary. */
@@ -88,7 +90,9 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
     }
     next();
   });
-  app.use('/static', express.static(fileURLToPath(new URL('../public/', import.meta.url)), { maxAge: config.production ? '1d' : 0 }));
+  // Styles, scripts and icons: fingerprinted, compressed once, cached for a year.
+  const assets = loadAssets();
+  app.use(assets.router());
 
   // Who is asking, whether they may (server/accounts/policy.ts has a rule for every route),
   // then the body, the CSRF token, and the request's account and reason for the services
@@ -103,7 +107,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(csrfProtection());
   app.use(requestContext());
 
-  const renderer = createRenderer();
+  const renderer = createRenderer(assets);
   const api = express.Router();
   api.use(importsApi(db));
   api.use(healthApi(db, kind));
@@ -123,6 +127,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   api.use(farmersApi(db));
   api.use(trainingApi(db));
   api.use(reportsApi(db, options.replica?.db));
+  api.use(searchApi(db));
   app.use('/api', api);
 
   // Server-rendered pages.
@@ -134,12 +139,13 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(programmePages(db, renderer));
   app.use(trialPages(db, renderer));
   app.use(photoFiles(db));
-  app.use(offlinePages(db));
+  app.use(offlinePages(db, assets));
   app.use(observationPages(db, renderer));
   app.use(variablePages(db, renderer));
   app.use(reportPages(db, renderer));
   app.use(trainingPages(db, renderer));
   app.use(importPages(db, renderer));
+  app.use(searchPages(db, renderer));
 
   app.use(notFoundHandler);
   app.use(makeErrorHandler(htmlErrorPage(renderer)));

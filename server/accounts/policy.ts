@@ -130,6 +130,8 @@ const API_RULES: Rule[] = [
   { route: 'POST /api/rectifications/:id/close', allow: 'manage', scope: 'rectification' },
   { route: 'GET /api/projects/:id/outputs', allow: 'read', scope: 'project' },
   { route: 'POST /api/projects/:id/outputs', allow: 'manage', scope: 'project' },
+  // Search: every account, over the projects it is a member of (search.service.ts filters).
+  { route: 'GET /api/search', allow: 'signedIn' },
 ];
 
 /** Training imports are the lead's; observation and plot imports the agronomist's. */
@@ -188,6 +190,7 @@ const PAGE_RULES: Rule[] = [
   { route: 'GET POST /projects/:id/training/import', allow: 'manage', scope: 'project' },
   { route: 'GET /imports/:id', allow: 'readInternal', scope: 'import' },
   { route: 'POST /imports/:id/commit', allow: 'enterData', scope: 'import', allowFor: importPermission },
+  { route: 'GET /search', allow: 'signedIn' },
 ];
 
 export const RULES: Rule[] = [...API_RULES, ...PAGE_RULES];

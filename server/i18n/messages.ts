@@ -11,6 +11,7 @@ import { programmeMessages } from './programme-messages.js';
 import { securityMessages } from './security-messages.js';
 import { captureMessages } from './capture-messages.js';
 import { offlineMessages } from './offline-messages.js';
+import { pageMessages } from './page-messages.js';
 
 export const messages = {
   ...uiMessages,
@@ -21,6 +22,7 @@ export const messages = {
   ...securityMessages,
   ...captureMessages,
   ...offlineMessages,
+  ...pageMessages,
   // API errors
   'error.ValidationFailed': { zh: '提交的数据有误，未保存任何内容', en: 'The submitted data is invalid; nothing was saved' },
   'error.MalformedJson': { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },

@@ -4,7 +4,9 @@ import type { Database } from '../../db/database.js';
 import { AppError, toAppError } from '../errors.js';
 import { paramId } from '../http.js';
 import { idempotent } from '../idempotency/idempotency.js';
-import { translate, type Lang } from '../i18n/i18n.js';
+import { isMessageKey, translate, type Lang } from '../i18n/i18n.js';
+import { fieldLabel } from '../audit/audit.view.js';
+import { listVariables } from '../variables/variables.repository.js';
 import { getProject } from '../projects/projects.service.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
@@ -164,24 +166,49 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
     }
     const again = view.kind === 'training' ? `/projects/${view.projectId}/training/import` : `/trials/${view.trialId}/import${view.kind === 'plots' ? '?kind=plots' : ''}`;
     const columns = PREVIEW_COLUMNS[view.kind].map((c) => ({ key: c, label: t(lang, `imp.page.col.${c}`) }));
+    const variableNames = new Map(view.kind === 'observations' ? (await listVariables(db)).map((v) => [v.code, nameIn(lang, v)]) : []);
+    const committed = view.status === 'committed';
+    /** A cell in words: a variable by its name, a training kind by its label. */
+    const cell = (c: string, v: unknown) => {
+      if (c === 'variable' && typeof v === 'string') return variableNames.get(v) ?? v;
+      if (c === 'kind' && typeof v === 'string' && isMessageKey(`trainingKind.${v}`)) return translate(lang, `trainingKind.${v}`);
+      return show(v);
+    };
     const rows = view.preview.map((p) => {
       const record = p as Record<string, unknown>;
+      const changes = (record.changes as service.FieldChange[] | undefined)?.map((ch) => ({
+        field: fieldLabel(lang, ch.field),
+        before: ch.field === 'kind' && ch.before && isMessageKey(`trainingKind.${ch.before}`) ? translate(lang, `trainingKind.${ch.before}`) : (ch.before ?? '—'),
+        after: ch.field === 'kind' && ch.after && isMessageKey(`trainingKind.${ch.after}`) ? translate(lang, `trainingKind.${ch.after}`) : (ch.after ?? '—'),
+      }));
       return {
         row: p.row,
         column: record.column,
         action: p.action,
-        actionLabel: t(lang, `imp.page.action.${p.action}`),
+        actionLabel: t(lang, committed ? `imp.result.action.${p.action}` : `imp.page.action.${p.action}`),
         isError: p.action === 'error',
-        cells: PREVIEW_COLUMNS[view.kind].map((c) => show(c === 'previous' ? record.previous : record[c])),
+        cells: PREVIEW_COLUMNS[view.kind].map((c) => cell(c, record[c])),
+        changes,
+        unchanged: p.action === 'unchanged',
         problems: (record.problems as { column: string; message: string }[] | undefined)?.map((x) => (x.column ? `${x.column}: ${x.message}` : x.message)),
       };
     });
+    const links = view.trialId
+      ? [
+          { href: `/trials/${view.trialId}#entry`, label: t(lang, 'imp.result.toGrid') },
+          { href: `/trials/${view.trialId}/report`, label: t(lang, 'imp.result.toReport') },
+        ]
+      : [{ href: `/projects/${view.projectId}/training`, label: t(lang, 'imp.result.toTraining') }];
     sendPage(
       res,
       renderer,
       'imports/preview',
       {
-        title: t(lang, 'imp.page.previewTitle'),
+        title: t(lang, committed ? 'imp.result.title' : 'imp.page.previewTitle'),
+        resultSummary: committed ? t(lang, 'imp.result.summary', { created: view.created ?? 0, updated: view.updated ?? 0, unchanged: view.unchanged ?? 0 }) : null,
+        resultLinks: links,
+        rowsCaption: t(lang, committed ? 'imp.result.rows' : 'imp.page.previewRows'),
+        changesLabel: t(lang, 'imp.page.col.changes'),
         bodyClass: 'import-page',
         crumbs,
         view,
@@ -189,7 +216,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         shapeLabel: view.kind === 'observations' ? t(lang, `imp.page.shape.${view.shape}`) : null,
         ready: view.status === 'ready',
         invalid: view.status === 'invalid',
-        committed: view.status === 'committed',
+        committed,
         nothingToDo: view.status === 'ready' && view.summary.create + view.summary.update === 0,
         issuesTruncated: view.summary.errors > view.issuesListed,
         rowsTruncated: view.preview.length < view.summary.create + view.summary.update + view.summary.unchanged,
@@ -220,11 +247,12 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
   return r;
 }
 
-/** The columns of the preview table per kind (keys of a preview row). */
+/** The columns of the preview table per kind (keys of a preview row); each update's changes,
+ * field by field with before → after, follow in a column of their own. */
 const PREVIEW_COLUMNS: Record<string, string[]> = {
-  observations: ['plot', 'variable', 'value', 'observedOn', 'previous'],
-  plots: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn', 'previous'],
-  training: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees', 'previous'],
+  observations: ['plot', 'variable', 'value', 'observedOn'],
+  plots: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn'],
+  training: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees'],
 };
 
 function show(v: unknown): string {

@@ -177,12 +177,14 @@ export async function importView(db: Kysely<Database>, id: string, lang: Lang) {
     preview: rows.map((r) => {
       const { problems, previous, ...shown } = r.shown as { problems?: { column: string; key: string; params?: Params }[]; previous?: unknown };
       const prior = imp.kind === 'observations' ? (r.action === 'update' ? exactValue(r) : undefined) : previous;
+      const changes = r.action !== 'update' ? undefined : imp.kind === 'observations' ? observationChanges(r, (imp.options ?? {}) as ImportOptions) : recordChanges(shown, previous);
       return {
         row: r.rowNumber,
         ...(r.columnName ? { column: r.columnName } : {}),
         action: r.action,
         ...shown,
         ...(prior !== undefined ? { previous: prior } : {}),
+        ...(changes ? { changes } : {}),
         ...(problems?.length ? { problems: problems.map((p) => ({ column: p.column, message: message(lang, p.key, p.params) })) } : {}),
       };
     }),
@@ -191,6 +193,45 @@ export async function importView(db: Kysely<Database>, id: string, lang: Lang) {
   };
 }
 export type ImportView = Awaited<ReturnType<typeof importView>>;
+
+/** One field an update changes: its name (`value`, `observedOn`, `recordedBy`, `notes`, …), before and after. */
+export interface FieldChange {
+  field: string;
+  before: string | null;
+  after: string | null;
+}
+
+type PreviewRow = Awaited<ReturnType<typeof repo.listPreviewRows>>[number];
+
+/**
+ * What an observation update writes over the stored one, field by field, as commit would
+ * (notes and recorder only when the file has those columns). An update whose value is the
+ * same still changes the recorder or the notes, and this says which.
+ */
+function observationChanges(r: PreviewRow, options: ImportOptions): FieldChange[] {
+  const out: FieldChange[] = [];
+  const after = exactValue({ valueNumber: r.newValueNumber, valueDate: r.newValueDate, valueText: r.newValueText });
+  if (!r.sameValue) out.push({ field: 'value', before: exactValue(r) ?? null, after: after ?? null });
+  if ((r.storedObservedOn ?? null) !== (r.newObservedOn ?? null)) out.push({ field: 'observedOn', before: r.storedObservedOn ?? null, after: r.newObservedOn ?? null });
+  if (options.recordedBy && (r.storedRecordedBy ?? null) !== (r.newRecordedBy ?? null)) out.push({ field: 'recordedBy', before: r.storedRecordedBy ?? null, after: r.newRecordedBy ?? null });
+  if (options.notes && (r.storedNotes ?? null) !== (r.newNotes ?? null)) out.push({ field: 'notes', before: r.storedNotes ?? null, after: r.newNotes ?? null });
+  return out;
+}
+
+/** The fields of a plot or training session that differ from the stored record. */
+function recordChanges(shown: Record<string, unknown>, previous: unknown): FieldChange[] {
+  if (!previous || typeof previous !== 'object') return [];
+  const text = (v: unknown) => (v === null || v === undefined || v === '' ? null : Array.isArray(v) ? String(v.length) : String(v));
+  const out: FieldChange[] = [];
+  const same = (a: string | null, b: string | null) => a === b || (a !== null && b !== null && a.trim() !== '' && Number(a) === Number(b));
+  for (const [field, before] of Object.entries(previous as Record<string, unknown>)) {
+    if (!(field in shown) && field !== 'roster') continue;
+    // A roster is compared by its size: the file names farmers as "name#number; …".
+    const now = field === 'roster' ? (typeof shown.attendees === 'string' ? String(shown.attendees.split(/[;；,，、\n]/).filter((x) => x.trim()).length) : null) : text(shown[field]);
+    if (!same(text(before), now)) out.push({ field: field === 'roster' ? 'attendees' : field, before: text(before), after: now });
+  }
+  return out;
+}
 
 const commitResult = (imp: { id: string; created: number | null; updated: number | null; unchanged: number | null }) => ({
   id: imp.id,

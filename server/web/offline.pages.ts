@@ -1,23 +1,24 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import * as trials from '../trials/trials.service.js';
 import { langOf, nameIn, tr } from './labels.js';
+import type { Assets } from './assets.js';
 
 const PUBLIC = new URL('../../public/', import.meta.url);
-/** The page shell the service worker keeps: styles, scripts and icons, under /static/. */
-const SHELL = ['app.css', 'app.js', 'offline.js', 'icons/icon-192.png', 'icons/icon-512.png'];
+/** The page shell the service worker keeps: the styles, scripts and icons a trial page links. */
+const SHELL = ['app.css', 'app.js', 'offline.js', 'entry.js', 'plot-link.js', 'icon.svg', 'apple-touch-icon.png', 'icons/icon-192.png', 'icons/icon-512.png'];
 
 /**
  * The service worker (built by scripts/build-offline.ts from client/sw.ts) with the list of
- * shell files to precache, each with a hash of its content, put in front: when a file
- * changes, so does the worker, and browsers fetch the new file.
+ * shell files to precache put in front: their fingerprinted addresses, the ones the pages
+ * link, which change with their content; so when a file changes, so does the worker, and
+ * browsers fetch the new file.
  */
-function serviceWorkerScript(): string {
-  const precache = SHELL.map((f) => ({ url: `/static/${f}`, revision: createHash('sha256').update(readFileSync(new URL(f, PUBLIC))).digest('hex').slice(0, 16) }));
+function serviceWorkerScript(assets: Assets): string {
+  const precache = SHELL.map((f) => ({ url: assets.url(f), revision: null }));
   return `self.__PRECACHE=${JSON.stringify(precache)};\n${readFileSync(new URL('sw.js', PUBLIC), 'utf8')}`;
 }
 
@@ -26,9 +27,9 @@ function serviceWorkerScript(): string {
  * served from the root so that it may control every page, and a web app manifest per trial
  * whose start URL is the trial's page.
  */
-export function offlinePages(db: Kysely<Database>): Router {
+export function offlinePages(db: Kysely<Database>, assets: Assets): Router {
   const r = Router();
-  const script = serviceWorkerScript();
+  const script = serviceWorkerScript(assets);
   r.get('/sw.js', (_req, res) => {
     res.set('Cache-Control', 'no-cache');
     res.set('Service-Worker-Allowed', '/');

@@ -5,6 +5,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Response } from 'express';
 import { translate, type Lang } from '../i18n/i18n.js';
+import { compressFor, type Assets } from './assets.js';
 
 const VIEWS = fileURLToPath(new URL('../../views/', import.meta.url));
 
@@ -13,7 +14,7 @@ const VIEWS = fileURLToPath(new URL('../../views/', import.meta.url));
  * the files under views/partials/ (named by their path, e.g. `csrf`, `report/table`), and a
  * page is rendered into views/layouts/<layout>.hbs as `{{{body}}}`.
  */
-export function createRenderer() {
+export function createRenderer(assets?: Assets) {
   const hb = Handlebars.create();
   const templates = new Map<string, Handlebars.TemplateDelegate>();
   for (const file of walk(VIEWS)) {
@@ -23,6 +24,8 @@ export function createRenderer() {
     else templates.set(name, hb.compile(source));
   }
   registerHelpers(hb);
+  /** {{asset "app.css"}}: the file's fingerprinted address (long-cached). */
+  hb.registerHelper('asset', (name: string) => (assets ? assets.url(name) : `/static/${name}`));
   return {
     render(name: string, context: Record<string, unknown>, layout = 'layouts/main'): string {
       const page = templates.get(name);
@@ -61,21 +64,20 @@ function registerHelpers(hb: typeof Handlebars) {
 /** Renders a page with the common context (language, path, csrf token when there is one). */
 export function sendPage(res: Response, renderer: Renderer, name: string, context: Record<string, unknown>, status = 200) {
   const lang: Lang = res.locals.lang ?? 'zh';
-  res
-    .status(status)
-    .type('html')
-    .send(
-      renderer.render(name, {
-        lang,
-        isEn: lang === 'en',
-        csrfToken: res.locals.csrfToken,
-        user: res.locals.user,
-        can: controlsFor(res.locals.user?.role),
-        path: res.req.originalUrl,
-        switchLangHref: switchLangHref(res.req.originalUrl, lang === 'en' ? 'zh' : 'en'),
-        ...context,
-      }),
-    );
+  const html = renderer.render(name, {
+    lang,
+    isEn: lang === 'en',
+    csrfToken: res.locals.csrfToken,
+    user: res.locals.user,
+    can: controlsFor(res.locals.user?.role),
+    path: res.req.originalUrl,
+    switchLangHref: switchLangHref(res.req.originalUrl, lang === 'en' ? 'zh' : 'en'),
+    ...context,
+  });
+  const { body, encoding } = compressFor(res.req, html);
+  res.status(status).type('html').vary('Accept-Encoding');
+  if (encoding) res.set('Content-Encoding', encoding);
+  res.send(body);
 }
 
 /** The same address in the other language; a form's address (after a failed POST) is

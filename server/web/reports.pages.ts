@@ -14,6 +14,8 @@ import { daysWords, interval, num, pValue, signed, today } from './format.js';
 import { enumLabel, langOf, nameIn, otherName, tr } from './labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
+import { printMargins } from './print.js';
+import { listVariables } from '../variables/variables.repository.js';
 
 type Comparison = TrialReport['comparisons'][number];
 type Interval = readonly [number, number] | null;
@@ -26,7 +28,8 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
     const lang = langOf(res);
     const id = paramId(req, 'TrialNotFound');
     const report = await trialReport(db, id);
-    const [project, plots] = await Promise.all([getProject(db, report.trial.projectId), listPlots(db, id)]);
+    const [project, plots, variables] = await Promise.all([getProject(db, report.trial.projectId), listPlots(db, id), listVariables(db)]);
+    const categoryOrder = new Map(variables.map((v) => [v.code, v.categories ?? []]));
     const siteNames = new Map(report.sites.map((s) => [s.id, nameIn(lang, s)]));
     const plotLabels = new Map(plots.map((p) => [p.id, p.label]));
     const photos = await listPhotosOfPlots(db, plots.map((p) => p.id));
@@ -51,8 +54,9 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
       },
       project: { id: project.id, name: nameIn(lang, project), lead: project.leadOrganisation },
       generatedOn: today(),
+      printStyle: printMargins(lang, { top: `${nameIn(lang, t)} · ${nameIn(lang, project)}`, printedOn: today() }),
       method: tr(lang, t.design === 'crd' ? 'report.methodCrd' : 'report.methodPaired'),
-      comparisons: report.comparisons.map((c, i) => comparisonView(lang, c, i, siteNames, plotLabels)),
+      comparisons: report.comparisons.map((c, i) => comparisonView(lang, c, i, siteNames, plotLabels, categoryOrder)),
       severalArms: new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1,
       exportCsv: `/api/trials/${t.id}/report/export?format=csv`,
       exportXlsx: `/api/trials/${t.id}/report/export?format=xlsx`,
@@ -83,11 +87,12 @@ function flagText(lang: Lang, code: string): string {
   return flagMessages[code]?.[lang] ?? code;
 }
 
-function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map<number, string>, plotLabels: Map<number, string>) {
+function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map<number, string>, plotLabels: Map<number, string>, categoryOrder: Map<string, string[]>) {
   const v = c.variable;
   const isDate = v.kind === 'date';
   const numeric = v.kind === 'date' || v.kind === 'number' || v.kind === 'count';
-  const unit = isDate ? tr(lang, 'report.days') : (v.unit ?? '');
+  // A difference of two percentages is in percentage points (个百分点), not per cent.
+  const unit = isDate ? tr(lang, 'report.days') : v.unit === '%' ? tr(lang, 'report.percentagePoints') : (v.unit ?? '');
   const notes: string[] = [];
   const ref = (codes: readonly string[]) =>
     codes.map((code) => {
@@ -152,14 +157,22 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
         }
       : null;
 
+  // Categories in the variable's own order (旺 中 弱), then any others as recorded.
+  const declared = categoryOrder.get(v.code) ?? [];
+  const rank = (level: string) => {
+    const i = declared.indexOf(level);
+    return i < 0 ? declared.length : i;
+  };
+  const inOrder = <T extends { level: string }>(xs: T[]) => [...xs].sort((a, b) => rank(a.level) - rank(b.level));
+  const ordered = <A extends { counts: { level: string; count: number; proportion: number | null }[] }>(a: A): A => ({ ...a, counts: inOrder(a.counts) });
   const categories = c.categories
     ? {
-        levels: c.categories.levels,
+        levels: inOrder(c.categories.levels.map((level) => ({ level }))).map((x) => x.level),
         rows: [
           ...c.categories.sites.flatMap((s) =>
-            s.arms.map((a, i) => ({ site: i === 0 ? (siteNames.get(s.siteId) ?? s.siteName) : '', firstOfSite: i === 0, span: s.arms.length, ...armCells(lang, a) })),
+            s.arms.map((a, i) => ({ site: i === 0 ? (siteNames.get(s.siteId) ?? s.siteName) : '', firstOfSite: i === 0, span: s.arms.length, ...armCells(lang, ordered(a)) })),
           ),
-          ...c.categories.overall.map((a, i) => ({ site: i === 0 ? tr(lang, 'report.allSites') : '', firstOfSite: i === 0, span: c.categories!.overall.length, isOverall: true, ...armCells(lang, a) })),
+          ...c.categories.overall.map((a, i) => ({ site: i === 0 ? tr(lang, 'report.allSites') : '', firstOfSite: i === 0, span: c.categories!.overall.length, isOverall: true, ...armCells(lang, ordered(a)) })),
         ],
       }
     : null;

@@ -16,6 +16,8 @@ import { num, share } from './format.js';
 import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
 import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
+import { matches, pageOf, param, withQuery } from './list-page.js';
+import type { MessageKey } from '../i18n/messages.js';
 import { trainingGlance } from './summaries.js';
 
 /** The training ledger of a project (figures, chart and sessions), the session forms with a
@@ -39,6 +41,38 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
     const monthLabel = (m: string) => (lang === 'zh' ? `${m.slice(0, 4)}年${Number(m.slice(5))}月` : m);
     const chartData = summary.byMonth.map((m) => ({ month: m.month, personTimes: m.personTimes, women: m.women }));
     const chartLabel = (m: string) => (lang === 'zh' ? `${Number(m.slice(5))}月` : new Date(`${m}-01T00:00:00Z`).toLocaleString('en', { month: 'short', timeZone: 'UTC' }));
+    // The sessions: filtered by kind, month, village and text, sorted, 50 a page.
+    const filter = { kind: param(req.query.kind), month: param(req.query.month), village: param(req.query.village), q: param(req.query.q), sort: param(req.query.sort) };
+    type S = (typeof sessions)[number];
+    const SORTS: Record<string, (a: S, b: S) => number> = {
+      date: (a, b) => b.heldOn.localeCompare(a.heldOn) || b.id - a.id,
+      dateAsc: (a, b) => a.heldOn.localeCompare(b.heldOn) || a.id - b.id,
+      attendance: (a, b) => b.attendance - a.attendance || b.heldOn.localeCompare(a.heldOn),
+      topic: (a, b) => a.topic.localeCompare(b.topic, 'zh') || b.heldOn.localeCompare(a.heldOn),
+    };
+    const sort = filter.sort in SORTS ? filter.sort : 'date';
+    const placeOf = (x: S) => [x.siteId !== null ? siteName.get(x.siteId) : null, x.village].filter(Boolean).join(' · ');
+    const chosen = sessions
+      .filter((x) => !filter.kind || x.kind === filter.kind)
+      .filter((x) => !filter.month || x.heldOn.startsWith(filter.month))
+      .filter((x) => !filter.village || x.village === filter.village)
+      .filter((x) => !filter.q || matches(filter.q, x.topic, x.trainer, placeOf(x)))
+      .sort(SORTS[sort]);
+    const base = `/projects/${project.id}/training`;
+    const paged = pageOf(chosen, param(req.query.page), (n) => withQuery(base, { ...filter, page: n }, '#sessions'), lang);
+    const months = [...new Set(sessions.map((x) => x.heldOn.slice(0, 7)))].sort().reverse();
+    const sessionVillages = [...new Set(sessions.map((x) => x.village).filter((v): v is string => !!v))].sort((a, b) => a.localeCompare(b, 'zh'));
+    const sessionList = {
+      rows: paged.rows,
+      filter,
+      filtered: !!(filter.kind || filter.month || filter.village || filter.q),
+      clearHref: `${base}#sessions`,
+      pager: paged.pager,
+      kindOptions: TRAINING_KINDS.map((k) => ({ value: k, label: enumLabel(lang, 'trainingKind', k), selected: k === filter.kind })),
+      monthOptions: months.map((m) => ({ value: m, label: monthLabel(m), selected: m === filter.month })),
+      villageOptions: sessionVillages.map((v) => ({ value: v, label: v, selected: v === filter.village })),
+      sortOptions: Object.keys(SORTS).map((k) => ({ value: k, label: tr(lang, `list.sort.${k}` as MessageKey), selected: k === sort })),
+    };
     sendPage(res, renderer, 'training/index', {
       title: `${tr(lang, 'training.title')} · ${nameIn(lang, project)}`,
       crumbs: [
@@ -67,7 +101,8 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
         ...figures(s),
       })),
       flags: summary.flags.filter((f) => f !== 'noTarget' && f !== 'noDemoHouseholdTarget').map((f) => flagMessages[f]?.[lang] ?? f),
-      sessions: [...sessions].reverse().map((s) => ({
+      ...sessionList,
+      sessions: sessionList.rows.map((s) => ({
         id: s.id,
         heldOn: s.heldOn,
         kind: enumLabel(lang, 'trainingKind', s.kind),
@@ -177,7 +212,30 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
     const [rows, sessions] = await Promise.all([farmers.listFarmers(db, project.id), training.listSessions(db, project.id)]);
     const attended = new Map<number, number>();
     for (const s of sessions) for (const f of s.attendees ?? []) attended.set(f, (attended.get(f) ?? 0) + 1);
+    // Filtered by village and text, sorted by village then household unless asked otherwise, 50 a page.
+    const filter = { village: param(req.query.village), q: param(req.query.q), sort: param(req.query.sort) };
+    const villages = [...new Set(rows.map((f) => f.village).filter((v): v is string => !!v))].sort((a, b) => a.localeCompare(b, 'zh'));
+    const SORTS: Record<string, (a: FarmerRow, b: FarmerRow) => number> = {
+      village: (a, b) => (a.village ?? '').localeCompare(b.village ?? '', 'zh') || (a.household ?? '').localeCompare(b.household ?? '', 'zh', { numeric: true }) || a.id - b.id,
+      name: (a, b) => a.name.localeCompare(b.name, 'zh') || a.id - b.id,
+      number: (a, b) => a.id - b.id,
+      sessions: (a, b) => (attended.get(b.id) ?? 0) - (attended.get(a.id) ?? 0) || a.id - b.id,
+    };
+    const sort = filter.sort in SORTS ? filter.sort : 'village';
+    const chosen = rows
+      .filter((f) => !filter.village || f.village === filter.village)
+      .filter((f) => !filter.q || matches(filter.q.replace(/^#/, ''), f.name, f.village, f.household, String(f.id)))
+      .sort(SORTS[sort]);
+    const base = `/projects/${project.id}/farmers`;
+    const paged = pageOf(chosen, param(req.query.page), (n) => withQuery(base, { ...filter, page: n }), lang);
     sendPage(res, renderer, 'farmers/index', {
+      filter,
+      filtered: !!(filter.village || filter.q),
+      clearHref: base,
+      villageOptions: villages.map((v) => ({ value: v, label: v, selected: v === filter.village })),
+      sortOptions: Object.keys(SORTS).map((k) => ({ value: k, label: tr(lang, `list.sort.${k}` as MessageKey), selected: k === sort })),
+      pager: paged.pager,
+      shownCount: chosen.length,
       title: `${tr(lang, 'farmer.list')} · ${nameIn(lang, project)}`,
       crumbs: [
         { href: '/', label: tr(lang, 'nav.home') },
@@ -187,8 +245,9 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
       count: rows.length,
       demoCount: rows.filter((f) => f.demoHousehold).length,
       womenCount: rows.filter((f) => f.gender === 'female').length,
-      farmers: rows.map((f) => ({
+      farmers: paged.rows.map((f) => ({
         id: f.id,
+        number: `#${f.id}`,
         name: f.name,
         gender: enumLabel(lang, 'gender', f.gender),
         village: f.village,

@@ -58,7 +58,7 @@ describe.skipIf(skipBrowser)('the import page in Chromium', { timeout: 90_000 },
       page.click('form.import-commit button[type=submit]'),
     ]);
     await page.waitForSelector('.alert-ok');
-    expect(await page.locator('.alert-ok').innerText()).toContain('已导入：新增 2，更新 0，不变 0。');
+    expect(await page.locator('.alert-ok').innerText()).toContain('已导入：新增 2，更新 0，未变 0');
     expect((await observations(app, 1)).length).toBe(before + 2);
     expect(page.errors).toEqual([]);
   });

@@ -152,6 +152,10 @@ describe.skipIf(skipBrowser)('the web interface in Chromium', { timeout: 90_000 
     const visible = page.locator('li[data-name]:visible');
     expect(await visible.count()).toBeGreaterThan(0);
     for (const name of await visible.allInnerTexts()) expect(name).toContain('阿依古丽');
+    // Villages without a match are hidden, and each farmer shows the number the import asks for.
+    for (const village of await page.locator('details.village:visible').all()) expect(await village.locator('li[data-name]:visible').count()).toBeGreaterThan(0);
+    expect(await page.locator('details.village:visible').count()).toBeLessThan(await page.locator('details.village').count());
+    expect(await visible.first().innerText()).toMatch(/#\d+/);
     await visible.first().locator('input').check();
     expect(await count.innerText()).toBe('已选 1 人，其中女性 1 人');
     expect(pageErrors(page)).toEqual([]);

@@ -52,6 +52,20 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
     expect(items[1]).toContain('李农技');
   });
 
+  it('names every changed field in words, in Chinese and English, never by its column name', async () => {
+    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: '650' })).body;
+    const saved = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '560', recordedBy: '阿依古丽', notes: '复核', version: String(obs.version) });
+    expect(saved.status).toBe(303);
+    const zh = (await page(agronomist, `/observations/${obs.id}/edit`)).doc.querySelector('.audit-history li')!.textContent!.replace(/\s+/g, ' ');
+    expect(zh).toContain('数值：650 → 560');
+    expect(zh).toContain('记录人：— → 阿依古丽');
+    expect(zh).not.toMatch(/value|recordedBy|notes/);
+    const en = (await page(agronomist, `/observations/${obs.id}/edit?lang=en`)).doc.querySelector('.audit-history li')!.textContent!.replace(/\s+/g, ' ');
+    expect(en).toContain('value: 650 → 560');
+    expect(en).toContain('recorded by: — → 阿依古丽');
+    expect(en).not.toContain('recordedBy');
+  });
+
   it('shows both values when someone saved the observation in between, and saves nothing', async () => {
     const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'C1', variable: YIELD.code, value: '100' })).body;
     expect((await lead.get(`/api/observations/${obs.id}`)).status).toBe(200);

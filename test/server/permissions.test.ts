@@ -27,6 +27,8 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'DELETE /api/tokens/:id': { who: 'signedIn' },
   'GET /api/me': { who: 'signedIn' },
   'GET /api/projects': { who: 'signedIn' },
+  'GET /api/search': { who: 'signedIn' },
+  'GET /search': { who: 'signedIn' },
   'GET /api/variables': { who: 'signedIn' },
   'GET /api/variables/:id': { who: 'signedIn' },
   'POST /api/variables': { who: DATA },
