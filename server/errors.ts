@@ -1,5 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { translate, type Lang, type Params } from './i18n/i18n.js';
+import { translate, type Lang, type MessageKey, type Params } from './i18n/i18n.js';
+
+/** The codes that have a message `error.<Code>` in the catalogue. */
+export type ErrorCode = CodeOf<MessageKey>;
+type CodeOf<K> = K extends `error.${infer C}` ? C : never;
 
 /** One failing field: `row` counts from 1 in a batch; `path` names the field. */
 export interface FieldIssue {
@@ -13,10 +17,14 @@ export interface FieldIssue {
  * translated when the answer is written (so the service needs no language).
  */
 export class AppError extends Error {
+  /** A code with its own message `error.<Code>` ... */
+  constructor(status: number, code: ErrorCode);
+  /** ... or any code with a message key of the catalogue. */
+  constructor(status: number, code: string, messageKey: MessageKey, params?: Params, issues?: FieldIssue[], extra?: Record<string, unknown>, headers?: Record<string, string>);
   constructor(
     readonly status: number,
     readonly code: string,
-    readonly messageKey: string = `error.${code}`,
+    readonly messageKey: MessageKey = `error.${code as ErrorCode}`,
     readonly params: Params = {},
     readonly issues: FieldIssue[] = [],
     readonly extra: Record<string, unknown> = {},
@@ -26,7 +34,7 @@ export class AppError extends Error {
     super(code);
   }
 
-  static notFound(code: string, id: unknown): AppError {
+  static notFound(code: ErrorCode, id: unknown): AppError {
     return new AppError(404, code, `error.${code}`, { id: String(id) });
   }
 }
@@ -35,7 +43,7 @@ export class AppError extends Error {
 export interface PendingIssue {
   row?: number;
   path: string;
-  key: string;
+  key: MessageKey;
   params?: Params;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError, type PendingIssue } from './errors.js';
+import { isMessageKey, messageKey, type MessageKey } from './i18n/i18n.js';
 import { isIsoDate as isCalendarDate } from '../analysis/dates.js';
 
 /**
@@ -15,11 +16,11 @@ export function issueFromZod(iss: z.core.$ZodIssue, rowBase?: number): PendingIs
   }
   const where = path.map(String).join('.');
   const base = { ...(row !== undefined ? { row } : {}), path: where };
-  if (iss.message.startsWith('v.')) return { ...base, key: iss.message, params: paramsOf(iss) };
+  if (iss.message.startsWith('v.')) return { ...base, key: messageKey(iss.message), params: paramsOf(iss) };
   switch (iss.code) {
     case 'invalid_type': {
       if ((iss as { input?: unknown }).input === undefined) return { ...base, key: 'v.required' };
-      const key = ({ string: 'v.string', number: 'v.number', int: 'v.integer', boolean: 'v.boolean', array: 'v.array', object: 'v.object' } as Record<string, string>)[iss.expected] ?? 'v.string';
+      const key = ({ string: 'v.string', number: 'v.number', int: 'v.integer', boolean: 'v.boolean', array: 'v.array', object: 'v.object' } as Record<string, MessageKey>)[iss.expected] ?? 'v.string';
       return { ...base, key };
     }
     case 'too_small':
@@ -36,7 +37,7 @@ export function issueFromZod(iss: z.core.$ZodIssue, rowBase?: number): PendingIs
     case 'invalid_union':
       return { ...base, key: 'v.string' };
     default:
-      return { ...base, key: iss.message };
+      return { ...base, key: isMessageKey(iss.message) ? iss.message : 'v.string' };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { hasPermission, isMember, type Permission } from './access.js';
 
 /**
@@ -162,7 +162,7 @@ export interface Target {
   kind?: string;
 }
 
-const NOT_FOUND: Record<Scope, string> = {
+const NOT_FOUND: Record<Scope, ErrorCode> = {
   project: 'ProjectNotFound',
   site: 'SiteNotFound',
   trial: 'TrialNotFound',

@@ -3,17 +3,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, toAppError } from '../errors.js';
 import { paramId } from '../http.js';
-import { translate, type Lang } from '../i18n/i18n.js';
+import { keyUnder, translate, type KeysUnder, type Lang, type MessageKey } from '../i18n/i18n.js';
 import { getProject } from '../projects/projects.service.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
 import { sendPage, type Renderer } from '../web/render.js';
+import { langOf, nameIn } from '../web/labels.js';
 import { IMPORT_SHAPES, TrialImportQuery } from './imports.schemas.js';
 import * as service from './imports.service.js';
 import { receiveUpload } from './upload.js';
 
-const langOf = (res: Response): Lang => (res.locals.lang === 'en' ? 'en' : 'zh');
-const nameIn = (lang: Lang, o: { name: string; nameEn?: string | null }) => (lang === 'en' && o.nameEn ? o.nameEn : o.name);
 
 interface UploadPage {
   /** Where the form posts (without JS) and the API address the script posts to. */
@@ -34,7 +33,7 @@ interface UploadPage {
  */
 export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
   const r = Router();
-  const t = (lang: Lang, key: string, params?: Record<string, string | number>) => translate(lang, key, params);
+  const t = (lang: Lang, key: MessageKey, params?: Record<string, string | number>) => translate(lang, key, params);
 
   async function trialPage(res: Response, trialId: number, kind: string, error?: string, status = 200) {
     const lang = langOf(res);
@@ -50,8 +49,8 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         { href: `/projects/${project.id}`, label: nameIn(lang, project) },
         { href: `/trials/${trialId}`, label: nameIn(lang, detail.trial) },
       ],
-      kinds: ['observations', 'plots'].map((k) => ({ value: k, label: t(lang, `imp.page.kind.${k}`), selected: k === kind })),
-      shapes: [{ value: '', label: t(lang, 'imp.page.shape.auto'), selected: true }, ...IMPORT_SHAPES.map((s) => ({ value: s, label: t(lang, `imp.page.shape.${s}`), selected: false }))],
+      kinds: (['observations', 'plots'] as const).map((k) => ({ value: k, label: t(lang, keyUnder('imp.page.kind', k)), selected: k === kind })),
+      shapes: [{ value: '', label: t(lang, 'imp.page.shape.auto'), selected: true }, ...IMPORT_SHAPES.map((s) => ({ value: s, label: t(lang, keyUnder('imp.page.shape', s)), selected: false }))],
       exports: [
         { href: `${e}/observations/export?format=xlsx&shape=wide`, label: t(lang, 'imp.page.export.wideXlsx') },
         { href: `${e}/observations/export?format=csv&shape=wide`, label: t(lang, 'imp.page.export.wideCsv') },
@@ -61,7 +60,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         { href: `${e}/fieldbook/field.csv`, label: t(lang, 'imp.page.export.fieldBookField') },
         { href: `${e}/fieldbook/traits.trt`, label: t(lang, 'imp.page.export.fieldBookTraits') },
       ],
-      help: ['long', 'wide', 'fieldbook', 'plots', 'dates', 'numbers'].map((k) => t(lang, `imp.page.help.${k}`)),
+      help: (['long', 'wide', 'fieldbook', 'plots', 'dates', 'numbers'] as const).map((k) => t(lang, keyUnder('imp.page.help', k))),
     };
     sendPage(res, renderer, 'imports/upload', { ...page, subtitle: nameIn(lang, detail.trial), error, bodyClass: 'import-page' }, status);
   }
@@ -84,7 +83,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         { href: `/api/projects/${projectId}/training-sessions/export?format=xlsx`, label: t(lang, 'imp.page.export.trainingXlsx') },
         { href: `/api/projects/${projectId}/training-sessions/export?format=csv`, label: t(lang, 'imp.page.export.trainingCsv') },
       ],
-      help: ['training', 'roster', 'dates'].map((k) => t(lang, `imp.page.help.${k}`)),
+      help: (['training', 'roster', 'dates'] as const).map((k) => t(lang, keyUnder('imp.page.help', k))),
     };
     sendPage(res, renderer, 'imports/upload', { ...page, subtitle: nameIn(lang, project), error, bodyClass: 'import-page' }, status);
   }
@@ -162,7 +161,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
       back = `/projects/${view.projectId}/training`;
     }
     const again = view.kind === 'training' ? `/projects/${view.projectId}/training/import` : `/trials/${view.trialId}/import${view.kind === 'plots' ? '?kind=plots' : ''}`;
-    const columns = PREVIEW_COLUMNS[view.kind].map((c) => ({ key: c, label: t(lang, `imp.page.col.${c}`) }));
+    const columns = PREVIEW_COLUMNS[view.kind].map((c) => ({ key: c, label: t(lang, keyUnder('imp.page.col', c)) }));
     const rows = view.preview.map((p) => {
       const record = p as Record<string, unknown>;
       return {
@@ -220,7 +219,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
 }
 
 /** The columns of the preview table per kind (keys of a preview row). */
-const PREVIEW_COLUMNS: Record<string, string[]> = {
+const PREVIEW_COLUMNS: Record<string, readonly KeysUnder<'imp.page.col'>[]> = {
   observations: ['plot', 'variable', 'value', 'observedOn', 'previous'],
   plots: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn', 'previous'],
   training: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees', 'previous'],

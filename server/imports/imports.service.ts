@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database, ImportKind, ImportShape } from '../../db/database.js';
 import { AppError } from '../errors.js';
-import { translate, type Lang, type Params } from '../i18n/i18n.js';
+import { messageKey, translate, type Lang, type Params } from '../i18n/i18n.js';
 import { exactValue } from '../observations/observation-values.js';
 import { updatePlot } from '../plots/plots.repository.js';
 import { writeRoster } from '../training/training.service.js';
@@ -146,7 +146,8 @@ export async function getImport(db: Kysely<Database>, id: string): Promise<Impor
   return findLive(db, id);
 }
 
-const message = (lang: Lang, key: string, params: unknown) => translate(lang, key, (params ?? {}) as Params);
+/** Issues are stored with their message key; the key is checked when the issue is shown. */
+const message = (lang: Lang, key: string, params: unknown) => translate(lang, messageKey(key), (params ?? {}) as Params);
 
 /** A preview (or a committed import) as the API and the page show it, in the given language. */
 export async function importView(db: Kysely<Database>, id: string, lang: Lang) {

@@ -9,7 +9,7 @@ import * as sites from '../sites/sites.service.js';
 import { listTrials } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
 import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, period, titled, tr } from './labels.js';
+import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, period, titled, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 import { projectTraining, trialCards } from './summaries.js';
 
@@ -77,7 +77,7 @@ export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
         displayName: nameIn(lang, p),
         otherName: otherName(lang, p),
         period: period(p.startsOn, p.endsOn),
-        partners: p.partnerOrganisations.join(lang === 'zh' ? '、' : ', '),
+        partners: listOf(lang, p.partnerOrganisations),
       },
       sites: siteRows.map((s) => ({
         id: s.id,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { flagMessages } from '../../analysis/flags.js';
+import { analysisText, flagText } from '../i18n/analysis-wording.js';
 import { forestPlot } from '../charts/forest-plot.js';
 import { paramId } from '../http.js';
 import type { Lang } from '../i18n/i18n.js';
@@ -72,9 +72,6 @@ function significance(lang: Lang, ci: Interval, p: number | null) {
   return { text: tr(lang, 'report.sigNo'), cls: 'sig-no' };
 }
 
-function flagText(lang: Lang, code: string): string {
-  return flagMessages[code]?.[lang] ?? code;
-}
 
 function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map<number, string>, plotLabels: Map<number, string>) {
   const v = c.variable;
@@ -166,9 +163,9 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
     numeric,
     arms: c.treatmentArm && c.controlArm ? tr(lang, 'report.armsVs', { treatment: c.treatmentArm, control: c.controlArm }) : null,
     headline: {
-      text: c.headline[lang],
+      text: analysisText(lang, c.headline),
       significant: c.headline.significant === true,
-      qualifier: c.headline.qualifier ? c.headline.qualifier[lang] : null,
+      qualifier: c.headline.qualifier ? analysisText(lang, c.headline.qualifier) : null,
     },
     meanUnit: isDate ? tr(lang, 'report.daysAfterPlanting') : (v.unit ?? ''),
     deltaUnit: unit,
@@ -183,7 +180,7 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
   };
 }
 
-function armCells(lang: Lang, a: { arm: string; role: string; n: number; counts: { level: string; count: number; proportion: number | null }[] }) {
+function armCells(lang: Lang, a: { arm: string; role: 'treatment' | 'control'; n: number; counts: { level: string; count: number; proportion: number | null }[] }) {
   return {
     arm: a.arm,
     role: enumLabel(lang, 'role', a.role),
