@@ -27,9 +27,13 @@ function column(lang: 'zh' | 'en'): Record<MessageKey, string> {
  * @example translate('en', 'role.control') // => 'control'
  */
 export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
+  const rtl = LANGUAGES[lang].dir === 'rtl';
   return catalogues[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
-    return v === undefined || v === null ? '' : String(v);
+    if (v === undefined || v === null) return '';
+    // In right-to-left text each value is isolated (FSI … PDI), so "−4 … −3", a Latin
+    // name or a date keeps its own order.
+    return rtl && v !== '' ? `\u2068${v}\u2069` : String(v);
   });
 }
 

@@ -3,7 +3,9 @@
  * Uyghur. Terms follow Xinjiang extension usage; docs/glossary.md lists the key ones in the
  * three languages. The `satisfies` at the end makes the type check name every key this file
  * lacks (and any key that no longer exists); `{placeholders}` must be the same as in the
- * Chinese and English text (test/server/i18n-parity.test.ts checks it).
+ * Chinese and English text (test/server/i18n-parity.test.ts checks it). The chart axis
+ * labels (report.earlier ...) are drawn right to left inside the left-to-right chart, so
+ * their arrows stand after the word.
  */
 import type { MessageKey } from './messages.js';
 
@@ -312,10 +314,10 @@ export const ug = {
   'report.days': 'كۈن',
   'report.noUnit': 'بىرلىكسىز',
   'report.axis': 'بىر تەرەپ قىلىش − سېلىشتۇرما ({unit})',
-  'report.earlier': '← بالدۇر',
-  'report.later': 'كېچىك →',
-  'report.lower': '← سېلىشتۇرمىدىن تۆۋەن',
-  'report.higher': 'سېلىشتۇرمىدىن يۇقىرى →',
+  'report.earlier': 'بالدۇر ←',
+  'report.later': '→ كېچىك',
+  'report.lower': 'سېلىشتۇرمىدىن تۆۋەن ←',
+  'report.higher': '→ سېلىشتۇرمىدىن يۇقىرى',
   'report.pooledLabel': 'جەمئىي ({count} نۇقتا)',
   'report.keySite': 'ھەر نۇقتىنىڭ پەرقى ۋە 95% ئىشەنچ ئارىلىقى',
   'report.keyPooled': 'بىرلەشتۈرۈلگەن مۆلچەر ۋە 95% ئىشەنچ ئارىلىقى',
@@ -336,7 +338,7 @@ export const ug = {
   'training.demoHouseholds': 'ئۈلگە ئائىلىلەر',
   'training.demoHouseholdsReached': 'تەربىيەلەنگەن ئۈلگە ئائىلە / تىزىملىتىلغان ئۈلگە ئائىلە',
   'training.personTimesExplained': 'ئادەم-قېتىم = ھەر قېتىملىق قاتناشقۇچىلار سانىنىڭ يىغىندىسى، بىر دېھقان بىر قانچە قېتىم قاتناشسا بىر قانچە قېتىم ھېسابلىنىدۇ؛ ئەمەلىي ئادەم سانى پەقەت ئىمزا تىزىملىكى بار قېتىملاردىنلا ھېسابلىنىدۇ (يەنە {headCountOnly} قېتىمدا پەقەت سانىلا خاتىرىلەنگەن).',
-  'training.ofTarget': '{done} / نىشان {target}',
+  'training.ofTarget': 'نىشان {target}، ئەمەلگە ئاشقىنى {done}',
   'training.noTarget': 'تەربىيەلەش ئادەم-قېتىم نىشانى بەلگىلەنمىگەن.',
   'training.byMonth': 'ئاي بويىچە',
   'training.byKind': 'تەربىيەلەش شەكلى بويىچە',
