@@ -4,6 +4,7 @@ import { createApp } from '../../server/app.js';
 import { LANGS, LANGUAGES, MESSAGE_KEYS, type Lang } from '../../server/i18n/i18n.js';
 import { startTestApp, type TestApp } from '../support/context.js';
 import { listRoutes } from '../support/routes.js';
+import { upload } from '../support/imports.js';
 
 /**
  * Every page of the app in every language of the language list: it renders, carries the
@@ -14,6 +15,11 @@ let routes: string[];
 beforeAll(async () => {
   app = await startTestApp({ demo: true });
   routes = listRoutes(createApp(app.config, app.database.handle));
+  // An import preview with one good row and one problem, for the preview page.
+  const csv = 'plot,variable,value,observed_on\n二工-示范1,yield,5427.1,2017-08-10\nno-such-plot,yield,12,2017-08-10\n';
+  const imp = await upload(app, '/api/trials/1/imports', Buffer.from(csv));
+  expect(imp.status).toBe(201);
+  PAGES['GET /imports/:id'] = `/imports/${imp.body.id}`;
 }, 120_000);
 afterAll(async () => {
   await app?.close();
@@ -31,7 +37,7 @@ const PAGES: Record<string, string> = {
   'GET /projects/:id/trials/new': '/projects/1/trials/new',
   'GET /trials/:id': '/trials/1',
   'GET /trials/:id/edit': '/trials/1/edit',
-  'GET /trials/:id/cells': '/trials/1/cells?plot=1&variable=1',
+  'GET /trials/:id/cells': '/trials/1/cells?plot=1&variable=flowering_date',
   'GET /trials/:id/plots/new': '/trials/1/plots/new',
   'GET /plots/:id/edit': '/plots/1/edit',
   'GET /observations/:id/edit': '/observations/1/edit',
@@ -50,7 +56,8 @@ const PAGES: Record<string, string> = {
 const MORE = ['/trials/2/report', '/trials/1?site=1', '/trials/1/import?kind=plots', '/no/such/page', '/trials/9999'];
 
 /** GET routes that answer with something other than a page (files, redirects, JSON). */
-const NOT_PAGES = /^GET \/(api|static|logout)\b|\/(export|field\.csv|traits\.trt)\b|^GET \/imports\/:id$/;
+const NOT_PAGES = /^GET \/(api|static|logout)\b|\/(export|field\.csv|traits\.trt)\b|^GET \/trials\/:id\/observations$/;
+// GET /imports/:id is added in beforeAll, once there is an import to show.
 
 /** `word.word` where the first word is one of the catalogue's key prefixes. */
 const PREFIXES = [...new Set(MESSAGE_KEYS.map((k) => k.split('.')[0]))];
@@ -58,7 +65,8 @@ const RAW_KEY = new RegExp(`\\b(?:${PREFIXES.join('|')})\\.[a-z][A-Za-z]+\\b`);
 
 async function page(path: string, lang: Lang) {
   const res = await fetch(app.baseUrl + path, {
-    headers: { accept: 'text/html', cookie: `lang=${lang}`, authorization: `Bearer ${app.admin.token}` },
+    // The sign-in page is for those not signed in yet.
+    headers: { accept: 'text/html', cookie: `lang=${lang}`, ...(path === '/login' ? {} : { authorization: `Bearer ${app.admin.token}` }) },
     redirect: 'manual',
   });
   const html = await res.text();
