@@ -12,6 +12,7 @@ import { OBSERVATION_COLUMNS, headerKey, variableResolver } from './columns.js';
 import type { OutCell } from './sheet-writer.js';
 import { TRAINING_KIND_WORDS } from './training-import.js';
 import { mayReadPersonalData } from '../accounts/access.js';
+import { KINDS } from '../variables/kinds.js';
 
 /** A table to write: its header and its rows, produced as they are read. */
 export interface Table {
@@ -217,7 +218,6 @@ export async function fieldBookFieldTable(db: Kysely<Database>, trialId: number)
   };
 }
 
-const FIELD_BOOK_FORMAT: Record<string, string> = { number: 'numeric', count: 'numeric', date: 'date', category: 'categorical', text: 'text' };
 
 /** Field Book's trait file (.trt): one trait per trial variable, named by its code. */
 export async function fieldBookTraitsTable(db: Kysely<Database>, trialId: number): Promise<Table> {
@@ -230,7 +230,7 @@ export async function fieldBookTraitsTable(db: Kysely<Database>, trialId: number
       for (const v of detail.variables) {
         position++;
         const details = [v.name, v.nameEn, v.unit ? `(${v.unit})` : null].filter(Boolean).join(' ');
-        yield [v.code, FIELD_BOOK_FORMAT[v.kind], '', v.minimum ?? '', v.maximum ?? '', details, (v.categories ?? []).join('/'), 'true', String(position)];
+        yield [v.code, KINDS[v.kind].fieldBookFormat, '', v.minimum ?? '', v.maximum ?? '', details, (v.categories ?? []).join('/'), 'true', String(position)];
       }
     })(),
   };

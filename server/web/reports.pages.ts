@@ -12,6 +12,7 @@ import { daysWords, interval, num, pValue, signed, today } from './format.js';
 import { enumLabel, langOf, nameIn, otherName, tr } from './labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
+import { KINDS } from '../variables/kinds.js';
 
 type Comparison = TrialReport['comparisons'][number];
 type Interval = readonly [number, number] | null;
@@ -75,8 +76,8 @@ function significance(lang: Lang, ci: Interval, p: number | null) {
 
 function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map<number, string>, plotLabels: Map<number, string>) {
   const v = c.variable;
-  const isDate = v.kind === 'date';
-  const numeric = v.kind === 'date' || v.kind === 'number' || v.kind === 'count';
+  const isDate = KINDS[v.kind].daysAfterPlanting;
+  const numeric = KINDS[v.kind].numeric;
   const unit = isDate ? tr(lang, 'report.days') : (v.unit ?? '');
   const notes: string[] = [];
   const ref = (codes: readonly string[]) =>
@@ -158,7 +159,7 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
     anchor: `c${index + 1}`,
     name: nameIn(lang, v),
     unit: v.unit,
-    kind: enumLabel(lang, 'variableKind', v.kind),
+    kind: tr(lang, KINDS[v.kind].label),
     isDate,
     numeric,
     arms: c.treatmentArm && c.controlArm ? tr(lang, 'report.armsVs', { treatment: c.treatmentArm, control: c.controlArm }) : null,

@@ -6,6 +6,7 @@ import { trainingSummary, trialReport, type TrainingSummaryDto, type TrialReport
 import type { TrialDetail } from '../trials/trials.service.js';
 import { num, share } from './format.js';
 import { enumLabel, listOf, nameIn, tr, withNote } from './labels.js';
+import { KINDS } from '../variables/kinds.js';
 
 export interface HeadlineView {
   text: string;
@@ -19,7 +20,7 @@ export interface HeadlineView {
 export function headlinesOf(report: TrialReport, lang: Lang): HeadlineView[] {
   const severalArms = new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1;
   return report.comparisons
-    .filter((c) => c.variable.kind !== 'category' && c.variable.kind !== 'text')
+    .filter((c) => KINDS[c.variable.kind].numeric)
     .map((c) => ({
       text: analysisText(lang, c.headline),
       significant: c.headline.significant === true,

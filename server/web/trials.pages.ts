@@ -20,6 +20,7 @@ import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpe
 import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from './labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
+import { KINDS } from '../variables/kinds.js';
 
 /** Above this many plots the grid shows one site at a time (unless all sites are asked for)
  * and pages its plots; smaller trials show every plot at once. */
@@ -483,7 +484,7 @@ function trialForm(form: FormState, { project, detail, catalogue }: TrialFormCon
         code: v.code,
         label: nameIn(lang, v),
         unit: v.unit,
-        kind: enumLabel(lang, 'variableKind', v.kind),
+        kind: tr(lang, KINDS[v.kind].label),
         checked: read.checkbox(values[`var.${v.code}`]),
       })),
       variablesError: errors?.fields.variables,
