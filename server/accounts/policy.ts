@@ -3,6 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import { hasPermission, isMember, type Permission } from './access.js';
+import { IMPORT_HANDLERS } from '../imports/import-handlers.js';
+import type { ImportKind } from '../../db/database.js';
 
 /**
  * Who may call what: one rule per route of the application, checked before any route runs.
@@ -107,9 +109,10 @@ const API_RULES: Rule[] = [
   { route: 'GET /api/projects/:id/training-sessions/export', allow: 'read', scope: 'project' },
 ];
 
-/** Training imports are the lead's; observation and plot imports the agronomist's. */
+/** Each import kind names its permission (training imports are the lead's; observation
+ * and plot imports the agronomist's). */
 function importPermission(target: Target): Permission {
-  return target.kind === 'training' ? 'manage' : 'enterData';
+  return IMPORT_HANDLERS[target.kind as ImportKind].permission;
 }
 
 const PAGE_RULES: Rule[] = [

@@ -12,6 +12,7 @@ import { langOf, nameIn } from '../web/labels.js';
 import { IMPORT_SHAPES, TrialImportQuery } from './imports.schemas.js';
 import * as service from './imports.service.js';
 import { receiveUpload } from './upload.js';
+import { IMPORT_HANDLERS } from './import-handlers.js';
 
 
 interface UploadPage {
@@ -161,7 +162,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
       back = `/projects/${view.projectId}/training`;
     }
     const again = view.kind === 'training' ? `/projects/${view.projectId}/training/import` : `/trials/${view.trialId}/import${view.kind === 'plots' ? '?kind=plots' : ''}`;
-    const columns = PREVIEW_COLUMNS[view.kind].map((c) => ({ key: c, label: t(lang, keyUnder('imp.page.col', c)) }));
+    const columns = IMPORT_HANDLERS[view.kind].previewColumns.map((c) => ({ key: c, label: t(lang, keyUnder('imp.page.col', c)) }));
     const rows = view.preview.map((p) => {
       const record = p as Record<string, unknown>;
       return {
@@ -170,7 +171,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         action: p.action,
         actionLabel: t(lang, `imp.page.action.${p.action}`),
         isError: p.action === 'error',
-        cells: PREVIEW_COLUMNS[view.kind].map((c) => show(c === 'previous' ? record.previous : record[c])),
+        cells: IMPORT_HANDLERS[view.kind].previewColumns.map((c) => show(c === 'previous' ? record.previous : record[c])),
         problems: (record.problems as { column: string; message: string }[] | undefined)?.map((x) => (x.column ? `${x.column}: ${x.message}` : x.message)),
       };
     });
@@ -218,12 +219,6 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
   return r;
 }
 
-/** The columns of the preview table per kind (keys of a preview row). */
-const PREVIEW_COLUMNS: Record<string, readonly KeysUnder<'imp.page.col'>[]> = {
-  observations: ['plot', 'variable', 'value', 'observedOn', 'previous'],
-  plots: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn', 'previous'],
-  training: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees', 'previous'],
-};
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return '';
