@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../db/connect.js';
 import type { Config } from './config.js';
 import { makeErrorHandler, notFoundHandler } from './errors.js';
 import { refuseNul, verifyJsonBody } from './input-guard.js';
-import { pickLang } from './i18n/i18n.js';
+import { isLang, pickLang } from './i18n/i18n.js';
 import { healthApi } from './health/health.routes.js';
 import { projectsApi } from './projects/projects.routes.js';
 import { programmesApi } from './programmes/programmes.routes.js';
@@ -80,12 +80,12 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   );
   app.use(cookieParser());
   app.use((req, res, next) => {
-    // Pages are Chinese unless the reader chose English (?lang=en, then a cookie); API
+    // Pages are Chinese unless the reader chose another language (?lang=ug|en, then a cookie); API
     // clients may also ask with Accept-Language.
     const isApi = req.path.startsWith('/api/');
     res.locals.lang = pickLang(req.query.lang, req.cookies?.lang, isApi ? req.get('accept-language') : undefined);
     // A language chosen with ?lang= sticks for the following pages.
-    if ((req.query.lang === 'zh' || req.query.lang === 'en') && req.cookies?.lang !== req.query.lang) {
+    if (isLang(req.query.lang) && req.cookies?.lang !== req.query.lang) {
       res.cookie('lang', req.query.lang, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: false });
     }
     next();

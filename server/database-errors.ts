@@ -1,7 +1,8 @@
 import { ValidationError, type AppError } from './errors.js';
+import type { MessageKey } from './i18n/i18n.js';
 
 /** PostgreSQL error codes that mean the input was bad, with the message each gets. */
-const INPUT_ERRORS: Record<string, string> = {
+const INPUT_ERRORS: Record<string, MessageKey> = {
   '23514': 'v.constraint', // check_violation
   '23502': 'v.required', // not_null_violation
   '22003': 'v.outOfRange', // numeric_value_out_of_range (integer >= 2^31, numeric beyond its precision)

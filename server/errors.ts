@@ -1,6 +1,10 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { translate, type Lang, type Params } from './i18n/i18n.js';
+import { messageKey, translate, type Lang, type MessageKey, type Params } from './i18n/i18n.js';
 import { databaseRefusal } from './database-errors.js';
+
+/** The codes that have a message `error.<Code>` in the catalogue. */
+export type ErrorCode = CodeOf<MessageKey>;
+type CodeOf<K> = K extends `error.${infer C}` ? C : never;
 
 /** One failing field: `row` counts from 1 in a batch; `path` names the field. */
 export interface FieldIssue {
@@ -14,10 +18,14 @@ export interface FieldIssue {
  * translated when the answer is written (so the service needs no language).
  */
 export class AppError extends Error {
+  /** A code with its own message `error.<Code>` ... */
+  constructor(status: number, code: ErrorCode);
+  /** ... or any code with a message key of the catalogue. */
+  constructor(status: number, code: string, messageKey: MessageKey, params?: Params, issues?: FieldIssue[], extra?: Record<string, unknown>, headers?: Record<string, string>);
   constructor(
     readonly status: number,
     readonly code: string,
-    readonly messageKey: string = `error.${code}`,
+    readonly messageKey: MessageKey = `error.${code as ErrorCode}`,
     readonly params: Params = {},
     readonly issues: FieldIssue[] = [],
     readonly extra: Record<string, unknown> = {},
@@ -27,7 +35,7 @@ export class AppError extends Error {
     super(code);
   }
 
-  static notFound(code: string, id: unknown): AppError {
+  static notFound(code: ErrorCode, id: unknown): AppError {
     return new AppError(404, code, `error.${code}`, { id: String(id) });
   }
 }
@@ -36,7 +44,7 @@ export class AppError extends Error {
 export interface PendingIssue {
   row?: number;
   path: string;
-  key: string;
+  key: MessageKey;
   params?: Params;
 }
 
@@ -50,7 +58,7 @@ export class ValidationError extends AppError {
     params: Params = {},
     extra: Record<string, unknown> = {},
   ) {
-    super(status, code, `error.${code}`, params, [], extra);
+    super(status, code, messageKey(`error.${code}`), params, [], extra);
   }
   localizedIssues(lang: Lang): FieldIssue[] {
     return this.pending.map((p) => ({

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
-import { AppError } from './errors.js';
+import { AppError, type ErrorCode } from './errors.js';
 
 /** The `:name` route parameter as a positive integer id; anything else is the entity's 404. */
-export function paramId(req: Request, notFoundCode: string, name = 'id'): number {
+export function paramId(req: Request, notFoundCode: ErrorCode, name = 'id'): number {
   const raw = req.params[name];
   const n = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0) throw AppError.notFound(notFoundCode, raw);

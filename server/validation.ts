@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError, type PendingIssue } from './errors.js';
+import { isMessageKey, messageKey, type MessageKey } from './i18n/i18n.js';
 import { isIsoDate as isCalendarDate } from '../analysis/dates.js';
 
 /**
@@ -18,11 +19,11 @@ export function issueFromZod(iss: z.core.$ZodIssue, rowBase?: number): PendingIs
   // A schema's own key, except the type key (`z.string({ error: 'v.string' })`), which zod
   // also puts on its length checks: those say "too long", not "must be text".
   const typeKeyOnLength = iss.message === 'v.string' && (iss.code === 'too_big' || iss.code === 'too_small');
-  if (iss.message.startsWith('v.') && !typeKeyOnLength) return { ...base, key: iss.message, params: paramsOf(iss) };
+  if (iss.message.startsWith('v.') && !typeKeyOnLength) return { ...base, key: messageKey(iss.message), params: paramsOf(iss) };
   switch (iss.code) {
     case 'invalid_type': {
       if ((iss as { input?: unknown }).input === undefined) return { ...base, key: 'v.required' };
-      const key = ({ string: 'v.string', number: 'v.number', int: 'v.integer', boolean: 'v.boolean', array: 'v.array', object: 'v.object' } as Record<string, string>)[iss.expected] ?? 'v.string';
+      const key = ({ string: 'v.string', number: 'v.number', int: 'v.integer', boolean: 'v.boolean', array: 'v.array', object: 'v.object' } as Record<string, MessageKey>)[iss.expected] ?? 'v.string';
       return { ...base, key };
     }
     case 'too_small':
@@ -39,7 +40,7 @@ export function issueFromZod(iss: z.core.$ZodIssue, rowBase?: number): PendingIs
     case 'invalid_union':
       return { ...base, key: 'v.string' };
     default:
-      return { ...base, key: iss.message };
+      return { ...base, key: isMessageKey(iss.message) ? iss.message : 'v.string' };
   }
 }
 

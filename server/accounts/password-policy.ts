@@ -1,6 +1,9 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 
+/** Why a password is refused, as its message key. */
+export type PasswordProblem = 'v.passwordTooShort' | 'v.passwordTooLong' | 'v.passwordRepeated' | 'v.passwordIsEmail' | 'v.passwordCommon';
+
 /** The password rules: length, not common or guessable from the account, not one repeated character. */
 export const PASSWORD_RULES = {
   minLength: 10,
@@ -17,7 +20,7 @@ let estimator: ZxcvbnFactory | undefined;
  * password built from them scores low.
  * @example passwordProblem('password12', 'a@b.example') // => 'v.passwordCommon'
  */
-export function passwordProblem(password: string, account: { email?: string; name?: string } = {}): string | undefined {
+export function passwordProblem(password: string, account: { email?: string; name?: string } = {}): PasswordProblem | undefined {
   if (password.length < PASSWORD_RULES.minLength) return 'v.passwordTooShort';
   if (password.length > PASSWORD_RULES.maxLength) return 'v.passwordTooLong';
   if (/^(.)\1*$/su.test(password)) return 'v.passwordRepeated';

@@ -1,8 +1,10 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { hasPermission, isMember, type Permission } from './access.js';
+import { IMPORT_HANDLERS } from '../imports/import-handlers.js';
+import type { ImportKind } from '../../db/database.js';
 
 /**
  * Who may call what: one rule per route of the application, checked before any route runs.
@@ -134,9 +136,10 @@ const API_RULES: Rule[] = [
   { route: 'GET /api/search', allow: 'signedIn' },
 ];
 
-/** Training imports are the lead's; observation and plot imports the agronomist's. */
+/** Each import kind names its permission (training imports are the lead's; observation
+ * and plot imports the agronomist's). */
 function importPermission(target: Target): Permission {
-  return target.kind === 'training' ? 'manage' : 'enterData';
+  return IMPORT_HANDLERS[target.kind as ImportKind].permission;
 }
 
 const PAGE_RULES: Rule[] = [
@@ -205,7 +208,7 @@ export interface Target {
   kind?: string;
 }
 
-const NOT_FOUND: Record<Scope, string> = {
+const NOT_FOUND: Record<Scope, ErrorCode> = {
   project: 'ProjectNotFound',
   site: 'SiteNotFound',
   trial: 'TrialNotFound',

@@ -2,9 +2,10 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
+import type { ErrorCode } from '../errors.js';
 import { ENTITIES, history } from './audit.service.js';
 
-const NOT_FOUND: Record<keyof typeof ENTITIES, string> = {
+const NOT_FOUND: Record<keyof typeof ENTITIES, ErrorCode> = {
   trials: 'TrialNotFound',
   plots: 'PlotNotFound',
   observations: 'ObservationNotFound',

@@ -19,7 +19,8 @@ const VALUE_LISTS: Record<string, string> = { kind: 'trainingKind', gender: 'gen
 function shownIn(lang: Lang, field: string, v: unknown): string {
   if (typeof v === 'boolean') return translate(lang, v ? 'common.yes' : 'common.no');
   const list = VALUE_LISTS[field];
-  if (list && typeof v === 'string' && isMessageKey(`${list}.${v}`)) return translate(lang, `${list}.${v}`);
+  const key = list && typeof v === 'string' ? `${list}.${v}` : undefined;
+  if (key && isMessageKey(key)) return translate(lang, key);
   return shown(v);
 }
 

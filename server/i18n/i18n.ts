@@ -1,17 +1,39 @@
 import { messages, type MessageKey } from './messages.js';
+import { ug } from './ug.js';
+import { DEFAULT_LANG, LANGUAGES, type Lang } from './languages.js';
 
-export type Lang = 'zh' | 'en';
-export const LANGS: readonly Lang[] = ['zh', 'en'];
+export { DEFAULT_LANG, LANGS, LANGUAGES, isLang, languageOf, type Lang, type LanguageSpec } from './languages.js';
+export type { MessageKey } from './messages.js';
 
 export type Params = Record<string, string | number | null | undefined>;
 
-/** The message in the given language with `{name}` placeholders filled in. */
-export function translate(lang: Lang, key: MessageKey | string, params: Params = {}): string {
-  const entry = (messages as Record<string, { zh: string; en: string }>)[key];
-  const text = entry ? entry[lang] : key;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => {
+/** One catalogue per language, each holding every key (the type checks both directions). */
+const catalogues: Record<Lang, Readonly<Record<MessageKey, string>>> = {
+  zh: column('zh'),
+  en: column('en'),
+  ug,
+};
+
+function column(lang: 'zh' | 'en'): Record<MessageKey, string> {
+  const out = {} as Record<MessageKey, string>;
+  for (const key of Object.keys(messages) as MessageKey[]) out[key] = messages[key][lang];
+  return out;
+}
+
+/**
+ * The message in the given language with `{name}` placeholders filled in. The key is a
+ * `MessageKey`: a typo or a key missing from the catalogue fails the type check. A key
+ * computed at run time goes through `messageKey()` first.
+ * @example translate('en', 'role.control') // => 'control'
+ */
+export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
+  const rtl = LANGUAGES[lang].dir === 'rtl';
+  return catalogues[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
-    return v === undefined || v === null ? '' : String(v);
+    if (v === undefined || v === null) return '';
+    // In right-to-left text each value is isolated (FSI … PDI), so "−4 … −3", a Latin
+    // name or a date keeps its own order.
+    return rtl && v !== '' ? `\u2068${v}\u2069` : String(v);
   });
 }
 
@@ -19,7 +41,22 @@ export function isMessageKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(messages, key);
 }
 
-/** Picks zh or en from an explicit choice, a cookie or Accept-Language; Chinese by default. */
+/** A key built at run time (e.g. `error.${code}`), checked against the catalogue; throws
+ * on a key that does not exist, so a gap shows up in tests rather than as a raw key. */
+export function messageKey(key: string): MessageKey {
+  if (!isMessageKey(key)) throw new Error(`no message "${key}"`);
+  return key;
+}
+
+/** Every key of the catalogue (for tests and the parity check). */
+export const MESSAGE_KEYS = Object.keys(messages) as MessageKey[];
+
+/** The raw text of a key in a language, placeholders unfilled (for the parity test). */
+export function catalogueText(lang: Lang, key: MessageKey): string {
+  return catalogues[lang][key];
+}
+
+/** Picks a language from an explicit choice, a cookie or Accept-Language; Chinese by default. */
 export function pickLang(explicit: unknown, cookie: unknown, acceptLanguage: string | undefined): Lang {
   for (const v of [explicit, cookie]) {
     if (typeof v === 'string') {
@@ -42,12 +79,23 @@ export function pickLang(explicit: unknown, cookie: unknown, acceptLanguage: str
       if (l) return l;
     }
   }
-  return 'zh';
+  return DEFAULT_LANG;
 }
 
+/** `zh-CN`, `ug-Arab-CN`, `en-GB` ... -> the language whose code is the tag's first part. */
 function normalize(tag: string): Lang | undefined {
-  const t = tag.toLowerCase();
-  if (t.startsWith('zh')) return 'zh';
-  if (t.startsWith('en')) return 'en';
-  return undefined;
+  const primary = tag.toLowerCase().split(/[-_]/)[0];
+  return (Object.keys(LANGUAGES) as Lang[]).find((l) => l === primary);
+}
+
+/**
+ * The key suffixes under a prefix, for keys picked by a value of a closed list:
+ * `KeysUnder<'role'>` is `'treatment' | 'control' | 'admin' | ...`.
+ */
+export type KeysUnder<P extends string> = SuffixOf<MessageKey, P>;
+type SuffixOf<K, P extends string> = K extends `${P}.${infer S}` ? S : never;
+
+/** `keyUnder('imp.col', 'site')` -> `'imp.col.site'`, checked at compile time. */
+export function keyUnder<P extends string>(prefix: P, suffix: KeysUnder<P>): MessageKey {
+  return `${prefix}.${suffix}` as MessageKey;
 }

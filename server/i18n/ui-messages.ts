@@ -3,7 +3,7 @@ export const uiMessages = {
   'app.name': { zh: 'Demoplot 示范田', en: 'Demoplot' },
   'app.tagline': { zh: '农业技术示范试验跟踪', en: 'Agricultural demonstration trial tracker' },
   'nav.home': { zh: '首页', en: 'Home' },
-  'nav.language': { zh: 'English', en: '中文' },
+  'nav.language': { zh: '语言', en: 'Language' },
   'nav.label': { zh: '主导航', en: 'Main' },
   'nav.crumbs': { zh: '当前位置', en: 'You are here' },
   'nav.skip': { zh: '跳到正文', en: 'Skip to content' },
@@ -45,6 +45,11 @@ export const uiMessages = {
   'gender.female': { zh: '女', en: 'female' },
   'gender.male': { zh: '男', en: 'male' },
   'gender.unknown': { zh: '未填', en: 'not given' },
+  'days.same': { zh: '无差别', en: 'no difference' },
+  'days.earlier': { zh: '提前 {days} 天', en: '{days} days earlier' },
+  'days.earlierOne': { zh: '提前 {days} 天', en: '{days} day earlier' },
+  'days.later': { zh: '推迟 {days} 天', en: '{days} days later' },
+  'days.laterOne': { zh: '推迟 {days} 天', en: '{days} day later' },
 
   // Home
   'home.title': { zh: '示范项目', en: 'Demonstration projects' },

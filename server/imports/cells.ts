@@ -1,4 +1,4 @@
-import type { Params } from '../i18n/i18n.js';
+import type { MessageKey, Params } from '../i18n/i18n.js';
 import { decimalText, isIsoDate } from '../validation.js';
 
 /** A cell as read: text from CSV; text, number, date or boolean from XLSX; null when empty. */
@@ -6,14 +6,14 @@ export type Cell = string | number | boolean | Date | null;
 
 /** A cell that could not be read as asked, as a message key for the preview. */
 export interface CellProblem {
-  key: string;
+  key: MessageKey;
   params?: Params;
 }
 
 export type Read<T> = { ok: true; value: T } | ({ ok: false } & CellProblem);
 
 const ok = <T>(value: T): Read<T> => ({ ok: true, value });
-const fail = (key: string, params?: Params): Read<never> => ({ ok: false, key, ...(params ? { params } : {}) });
+const fail = (key: MessageKey, params?: Params): Read<never> => ({ ok: false, key, ...(params ? { params } : {}) });
 
 /** True for an empty cell or one holding only spaces. */
 export function isBlank(cell: Cell | undefined): boolean {

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import { publicBase } from '../layouts/plot-labels.js';
-import type { Lang } from '../i18n/i18n.js';
+import { languageOf, type Lang } from '../i18n/i18n.js';
+import { langOf } from '../web/labels.js';
 import { parseOrThrow } from '../validation.js';
 import * as service from './exports.service.js';
 import { ExportQuery } from './imports.schemas.js';
@@ -23,7 +24,7 @@ async function send(res: Response, table: service.Table, opts: Omit<WriterOption
 /** Observation, report and training exports (CSV or XLSX) and Field Book's field and trait files. */
 export function exportRoutes(db: Kysely<Database>): Router {
   const r = Router();
-  const lang = (res: Response): Lang => res.locals.lang ?? 'zh';
+  const lang = (res: Response): Lang => languageOf(langOf(res)).sheetLang;
   r.get('/trials/:id/observations/export', async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
     const q = parseOrThrow(ExportQuery, req.query);

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, VariableRow } from '../../db/database.js';
-import { translate, type Lang } from '../i18n/i18n.js';
+import { keyUnder, translate, type KeysUnder, type Lang, type MessageKey } from '../i18n/i18n.js';
 import { plotUrl } from '../layouts/plot-labels.js';
 import { listPlots, type PlotView } from '../plots/plots.repository.js';
 import { getProject } from '../projects/projects.service.js';
@@ -13,6 +13,7 @@ import { OBSERVATION_COLUMNS, headerKey, variableResolver } from './columns.js';
 import type { OutCell } from './sheet-writer.js';
 import { TRAINING_KIND_WORDS } from './training-import.js';
 import { mayReadPersonalData } from '../accounts/access.js';
+import { KINDS } from '../variables/kinds.js';
 
 /** A table to write: its header and its rows, produced as they are read. */
 export interface Table {
@@ -21,7 +22,7 @@ export interface Table {
   rows: AsyncIterable<OutCell[]>;
 }
 
-const t = (lang: Lang, key: string) => translate(lang, key);
+const t = (lang: Lang, key: MessageKey) => translate(lang, key);
 
 /** How a variable is written in a sheet: its name in the sheet's language when that name
  * finds this variable again on import (and is no reserved column name), else its code. */
@@ -93,12 +94,12 @@ export async function observationsTable(db: Kysely<Database>, trialId: number, s
   const labels = variableLabels(detail.variables, await listVariables(db), lang);
   const variables = new Map(detail.variables.map((v) => [v.id, v]));
   const name = `${detail.trial.name}-${t(lang, 'imp.file.observations')}`;
-  const h = (k: string) => t(lang, `imp.col.${k}`);
+  const h = (k: KeysUnder<'imp.col'>) => t(lang, keyUnder('imp.col', k));
 
   if (shape === 'long') {
     return {
       name,
-      header: ['site', 'plot', 'arm', 'block', 'variable', 'value', 'unit', 'observedOn', 'reading', 'notes', 'recordedBy'].map(h),
+      header: (['site', 'plot', 'arm', 'block', 'variable', 'value', 'unit', 'observedOn', 'reading', 'notes', 'recordedBy'] as const).map(h),
       rows: (async function* () {
         for await (const [plot, list] of observationsByPlot(db, plots)) {
           for (const o of list) {
@@ -127,7 +128,7 @@ export async function observationsTable(db: Kysely<Database>, trialId: number, s
     .execute();
   const most = new Map(counts.map((c) => [c.variableId, Number(c.most)]));
   const columns: { variableId: number; k: number }[] = [];
-  const header = ['site', 'plot', 'arm', 'block'].map(h);
+  const header = (['site', 'plot', 'arm', 'block'] as const).map(h);
   for (const v of detail.variables) {
     const n = Math.max(1, most.get(v.id) ?? 0);
     for (let k = 1; k <= n; k++) {
@@ -173,10 +174,10 @@ export async function trainingTable(db: Kysely<Database>, projectId: number, lan
   // Viewers get no farmer names: a roster is written as farmer numbers only.
   if (!mayReadPersonalData()) for (const f of farmers) farmerLabel.set(f.id, `#${f.id}`);
   const kindWord = (k: keyof typeof TRAINING_KIND_WORDS) => (lang === 'en' ? k : TRAINING_KIND_WORDS[k][k === 'training' ? 0 : 1]);
-  const h = (k: string) => t(lang, `imp.col.${k}`);
+  const h = (k: KeysUnder<'imp.col'>) => t(lang, keyUnder('imp.col', k));
   return {
     name: `${project.name}-${t(lang, 'imp.file.training')}`,
-    header: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees', 'notes'].map(h),
+    header: (['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees', 'notes'] as const).map(h),
     rows: (async function* () {
       for (const s of sessions) {
         const site = s.siteId === null ? null : sites.get(s.siteId)!;
@@ -222,7 +223,6 @@ export async function fieldBookFieldTable(db: Kysely<Database>, trialId: number,
   };
 }
 
-const FIELD_BOOK_FORMAT: Record<string, string> = { number: 'numeric', count: 'numeric', date: 'date', category: 'categorical', text: 'text' };
 
 /** Field Book's trait file (.trt): one trait per trial variable, named by its code. */
 export async function fieldBookTraitsTable(db: Kysely<Database>, trialId: number): Promise<Table> {
@@ -235,7 +235,7 @@ export async function fieldBookTraitsTable(db: Kysely<Database>, trialId: number
       for (const v of detail.variables) {
         position++;
         const details = [v.name, v.nameEn, v.unit ? `(${v.unit})` : null].filter(Boolean).join(' ');
-        yield [v.code, FIELD_BOOK_FORMAT[v.kind], '', v.minimum ?? '', v.maximum ?? '', details, (v.categories ?? []).join('/'), 'true', String(position)];
+        yield [v.code, KINDS[v.kind].fieldBookFormat, '', v.minimum ?? '', v.maximum ?? '', details, (v.categories ?? []).join('/'), 'true', String(position)];
       }
     })(),
   };
@@ -251,8 +251,8 @@ const pval = (x: number | null | undefined): OutCell => (x === null || x === und
  */
 export async function reportTable(db: Kysely<Database>, trialId: number, lang: Lang): Promise<Table> {
   const report = await trialReport(db, trialId);
-  const h = (k: string) => t(lang, `imp.report.${k}`);
-  const header = ['variable', 'unit', 'treatment', 'control', 'site', 'nSites', 'nTreatment', 'nControl', 'meanTreatment', 'meanControl', 'delta', 'deltaLow', 'deltaHigh', 'percent', 'percentLow', 'percentHigh', 'pValue', 'df', 'flags', 'headline'].map(h);
+  const h = (k: KeysUnder<'imp.report'>) => t(lang, keyUnder('imp.report', k));
+  const header = (['variable', 'unit', 'treatment', 'control', 'site', 'nSites', 'nTreatment', 'nControl', 'meanTreatment', 'meanControl', 'delta', 'deltaLow', 'deltaHigh', 'percent', 'percentLow', 'percentHigh', 'pValue', 'df', 'flags', 'headline'] as const).map(h);
   const siteName = new Map(report.sites.map((s) => [s.id, lang === 'en' && s.nameEn ? s.nameEn : s.name]));
   return {
     name: `${lang === 'en' && report.trial.nameEn ? report.trial.nameEn : report.trial.name}-${t(lang, 'imp.file.report')}`,

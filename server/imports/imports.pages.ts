@@ -4,19 +4,19 @@ import type { Database } from '../../db/database.js';
 import { AppError, toAppError } from '../errors.js';
 import { paramId } from '../http.js';
 import { idempotent } from '../idempotency/idempotency.js';
-import { isMessageKey, translate, type Lang } from '../i18n/i18n.js';
+import { isMessageKey, keyUnder, translate, type KeysUnder, type Lang, type MessageKey } from '../i18n/i18n.js';
 import { fieldLabel } from '../audit/audit.view.js';
 import { listVariables } from '../variables/variables.repository.js';
 import { getProject } from '../projects/projects.service.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
 import { sendPage, type Renderer } from '../web/render.js';
+import { langOf, nameIn } from '../web/labels.js';
 import { IMPORT_SHAPES, TrialImportQuery } from './imports.schemas.js';
 import * as service from './imports.service.js';
 import { receiveUpload } from './upload.js';
+import { IMPORT_HANDLERS } from './import-handlers.js';
 
-const langOf = (res: Response): Lang => (res.locals.lang === 'en' ? 'en' : 'zh');
-const nameIn = (lang: Lang, o: { name: string; nameEn?: string | null }) => (lang === 'en' && o.nameEn ? o.nameEn : o.name);
 
 interface UploadPage {
   /** Where the form posts (without JS) and the API address the script posts to. */
@@ -37,7 +37,7 @@ interface UploadPage {
  */
 export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
   const r = Router();
-  const t = (lang: Lang, key: string, params?: Record<string, string | number>) => translate(lang, key, params);
+  const t = (lang: Lang, key: MessageKey, params?: Record<string, string | number>) => translate(lang, key, params);
 
   async function trialPage(res: Response, trialId: number, kind: string, error?: string, status = 200) {
     const lang = langOf(res);
@@ -53,8 +53,8 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         { href: `/projects/${project.id}`, label: nameIn(lang, project) },
         { href: `/trials/${trialId}`, label: nameIn(lang, detail.trial) },
       ],
-      kinds: ['observations', 'plots'].map((k) => ({ value: k, label: t(lang, `imp.page.kind.${k}`), selected: k === kind })),
-      shapes: [{ value: '', label: t(lang, 'imp.page.shape.auto'), selected: true }, ...IMPORT_SHAPES.map((s) => ({ value: s, label: t(lang, `imp.page.shape.${s}`), selected: false }))],
+      kinds: (['observations', 'plots'] as const).map((k) => ({ value: k, label: t(lang, keyUnder('imp.page.kind', k)), selected: k === kind })),
+      shapes: [{ value: '', label: t(lang, 'imp.page.shape.auto'), selected: true }, ...IMPORT_SHAPES.map((s) => ({ value: s, label: t(lang, keyUnder('imp.page.shape', s)), selected: false }))],
       exports: [
         { href: `${e}/observations/export?format=xlsx&shape=wide`, label: t(lang, 'imp.page.export.wideXlsx') },
         { href: `${e}/observations/export?format=csv&shape=wide`, label: t(lang, 'imp.page.export.wideCsv') },
@@ -64,7 +64,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         { href: `${e}/fieldbook/field.csv`, label: t(lang, 'imp.page.export.fieldBookField') },
         { href: `${e}/fieldbook/traits.trt`, label: t(lang, 'imp.page.export.fieldBookTraits') },
       ],
-      help: ['long', 'wide', 'fieldbook', 'plots', 'dates', 'numbers'].map((k) => t(lang, `imp.page.help.${k}`)),
+      help: (['long', 'wide', 'fieldbook', 'plots', 'dates', 'numbers'] as const).map((k) => t(lang, keyUnder('imp.page.help', k))),
     };
     sendPage(res, renderer, 'imports/upload', { ...page, subtitle: nameIn(lang, detail.trial), error, bodyClass: 'import-page' }, status);
   }
@@ -87,7 +87,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         { href: `/api/projects/${projectId}/training-sessions/export?format=xlsx`, label: t(lang, 'imp.page.export.trainingXlsx') },
         { href: `/api/projects/${projectId}/training-sessions/export?format=csv`, label: t(lang, 'imp.page.export.trainingCsv') },
       ],
-      help: ['training', 'roster', 'dates'].map((k) => t(lang, `imp.page.help.${k}`)),
+      help: (['training', 'roster', 'dates'] as const).map((k) => t(lang, keyUnder('imp.page.help', k))),
     };
     sendPage(res, renderer, 'imports/upload', { ...page, subtitle: nameIn(lang, project), error, bodyClass: 'import-page' }, status);
   }
@@ -165,21 +165,26 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
       back = `/projects/${view.projectId}/training`;
     }
     const again = view.kind === 'training' ? `/projects/${view.projectId}/training/import` : `/trials/${view.trialId}/import${view.kind === 'plots' ? '?kind=plots' : ''}`;
-    const columns = PREVIEW_COLUMNS[view.kind].map((c) => ({ key: c, label: t(lang, `imp.page.col.${c}`) }));
+    const columns = IMPORT_HANDLERS[view.kind].previewColumns.map((c) => ({ key: c, label: t(lang, keyUnder('imp.page.col', c)) }));
     const variableNames = new Map(view.kind === 'observations' ? (await listVariables(db)).map((v) => [v.code, nameIn(lang, v)]) : []);
     const committed = view.status === 'committed';
+    /** A training kind by its label (a value the catalogue does not know stays as written). */
+    const kindWord = (v: string) => {
+      const key = `trainingKind.${v}`;
+      return isMessageKey(key) ? translate(lang, key) : v;
+    };
     /** A cell in words: a variable by its name, a training kind by its label. */
     const cell = (c: string, v: unknown) => {
       if (c === 'variable' && typeof v === 'string') return variableNames.get(v) ?? v;
-      if (c === 'kind' && typeof v === 'string' && isMessageKey(`trainingKind.${v}`)) return translate(lang, `trainingKind.${v}`);
+      if (c === 'kind' && typeof v === 'string') return kindWord(v);
       return show(v);
     };
     const rows = view.preview.map((p) => {
       const record = p as Record<string, unknown>;
       const changes = (record.changes as service.FieldChange[] | undefined)?.map((ch) => ({
         field: fieldLabel(lang, ch.field),
-        before: ch.field === 'kind' && ch.before && isMessageKey(`trainingKind.${ch.before}`) ? translate(lang, `trainingKind.${ch.before}`) : (ch.before ?? '—'),
-        after: ch.field === 'kind' && ch.after && isMessageKey(`trainingKind.${ch.after}`) ? translate(lang, `trainingKind.${ch.after}`) : (ch.after ?? '—'),
+        before: ch.field === 'kind' && ch.before ? kindWord(ch.before) : (ch.before ?? '—'),
+        after: ch.field === 'kind' && ch.after ? kindWord(ch.after) : (ch.after ?? '—'),
       }));
       return {
         row: p.row,
@@ -187,7 +192,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         action: p.action,
         actionLabel: t(lang, committed ? `imp.result.action.${p.action}` : `imp.page.action.${p.action}`),
         isError: p.action === 'error',
-        cells: PREVIEW_COLUMNS[view.kind].map((c) => cell(c, record[c])),
+        cells: IMPORT_HANDLERS[view.kind].previewColumns.map((c) => cell(c, record[c])),
         changes,
         unchanged: p.action === 'unchanged',
         problems: (record.problems as { column: string; message: string }[] | undefined)?.map((x) => (x.column ? `${x.column}: ${x.message}` : x.message)),
@@ -247,13 +252,6 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
   return r;
 }
 
-/** The columns of the preview table per kind (keys of a preview row); each update's changes,
- * field by field with before → after, follow in a column of their own. */
-const PREVIEW_COLUMNS: Record<string, string[]> = {
-  observations: ['plot', 'variable', 'value', 'observedOn'],
-  plots: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn'],
-  training: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees'],
-};
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return '';

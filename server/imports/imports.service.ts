@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import type { Database, ImportKind, ImportShape } from '../../db/database.js';
+import type { Database, ImportKind } from '../../db/database.js';
 import { AppError } from '../errors.js';
-import { translate, type Lang, type Params } from '../i18n/i18n.js';
+import { messageKey, translate, type Lang, type Params } from '../i18n/i18n.js';
 import { exactValue } from '../observations/observation-values.js';
-import { updatePlot } from '../plots/plots.repository.js';
-import { writeRoster } from '../training/training.service.js';
+import { IMPORT_HANDLERS, ImportOptions } from './import-handlers.js';
 import * as repo from './imports.repository.js';
-import { checkObservations, type ObservationShape } from './observations-import.js';
-import { checkPlotLayout } from './plots-import.js';
+import type { ObservationShape } from './observations-import.js';
 import { Stager } from './stager.js';
 import { NotUtf8, decodeText, readCsv, readXlsx, sniff, type TextEncoding } from './table-reader.js';
-import { checkTrainingLedger } from './training-import.js';
 import type { Upload } from './upload.js';
 import { CHECKER, limitRows } from './recovery.js';
 
@@ -28,15 +25,6 @@ export interface ImportTarget {
   trialId: number | null;
 }
 
-interface ImportOptions {
-  notes?: boolean;
-  recordedBy?: boolean;
-  present?: string[];
-  /** The trial's data version before its observations were checked (trial_data_versions). */
-  dataVersion?: number | null;
-  /** Columns read past without being an error (Field Book's later additions). */
-  ignored?: string[];
-}
 
 /**
  * Reads an uploaded file while it arrives, checks every row and stages what committing it
@@ -46,13 +34,14 @@ interface ImportOptions {
  */
 export async function createPreview(db: Kysely<Database>, target: ImportTarget, upload: Upload, opts: { shape?: ObservationShape } = {}): Promise<string> {
   await repo.expireImports(db);
+  const handler = IMPORT_HANDLERS[target.kind];
   const id = randomUUID();
   await repo.insertImport(db, {
     id,
     projectId: target.projectId,
     trialId: target.trialId,
     kind: target.kind,
-    shape: target.kind === 'observations' ? (opts.shape ?? 'long') : 'table',
+    shape: handler.stagedShape(opts.shape),
     status: 'checking',
     checkedBy: CHECKER,
     fileName: upload.fileName?.slice(0, 300) ?? null,
@@ -65,23 +54,13 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     let encoding: TextEncoding | null = format === 'csv' ? (bom ?? 'utf-8') : null;
     // Read before anything is checked: any write the check or its classification depends on
     // moves it, and the commit then classifies again.
-    const dataVersion = target.kind === 'observations' ? await repo.trialDataVersion(db, target.trialId!) : null;
+    const before = await handler.beforeCheck(db, target);
     const run = async (source: Readable, enc: TextEncoding | null) => {
-      stager = new Stager(db, id, { copy: target.kind === 'observations' });
+      stager = new Stager(db, id, { copy: handler.copyStaging });
       const rows = limitRows((format === 'xlsx' ? readXlsx(source) : readCsv(decodeText(source, enc!)))[Symbol.asyncIterator](), upload.maxRows);
-      let shape: ImportShape = 'table';
-      let options: ImportOptions = {};
-      if (target.kind === 'observations') {
-        const c = await checkObservations(db, target.trialId!, rows, stager, opts.shape);
-        shape = c.shape;
-        options = { notes: c.notes, recordedBy: c.recordedBy, dataVersion, ignored: c.ignored };
-        await stager.flush();
-        return { stager, shape, options, columns: c.columns };
-      }
-      const c = target.kind === 'plots' ? await checkPlotLayout(db, target.trialId!, rows, stager) : await checkTrainingLedger(db, target.projectId, rows, stager);
-      options = { present: c.present };
+      const c = await handler.check(db, target, rows, stager, { shape: opts.shape, ...before });
       await stager.flush();
-      return { stager, shape, options, columns: c.columns };
+      return { stager, shape: c.shape, options: c.options, columns: c.columns };
     };
     let out: Awaited<ReturnType<typeof run>>;
     try {
@@ -97,13 +76,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     }
     spool.detachLive();
     await upload.done;
-    if (target.kind === 'observations') {
-      await repo.flagDuplicateObservations(db, id);
-      // Rows are staged as creates; only those matching a live observation change.
-      if (await repo.trialHasObservations(db, target.trialId!)) {
-        await repo.classifyObservations(db, id, { notes: !!out.options.notes, recordedBy: !!out.options.recordedBy, staged: true });
-      }
-    }
+    await handler.afterCheck(db, target, id, out.options);
     const counts = await repo.countActions(db, id);
     const stored = await repo.countIssues(db, id);
     const errors = out.stager.issueCount + (stored - out.stager.storedIssues);
@@ -151,7 +124,8 @@ export async function getImport(db: Kysely<Database>, id: string): Promise<Impor
   return findLive(db, id);
 }
 
-const message = (lang: Lang, key: string, params: unknown) => translate(lang, key, (params ?? {}) as Params);
+/** Issues are stored with their message key; the key is checked when the issue is shown. */
+const message = (lang: Lang, key: string, params: unknown) => translate(lang, messageKey(key), (params ?? {}) as Params);
 
 /** A preview (or a committed import) as the API and the page show it, in the given language. */
 export async function importView(db: Kysely<Database>, id: string, lang: Lang) {
@@ -268,103 +242,10 @@ export async function commitImport(db: Kysely<Database>, id: string, lang: Lang)
         { issues: issues.map((i) => ({ row: i.rowNumber, column: i.columnName, message: message(lang, i.key, i.params) })) },
       );
     }
-    const options = (imp.options ?? {}) as ImportOptions;
-    let counts: { create: number; update: number; unchanged: number };
-    if (imp.kind === 'observations') {
-      const opts = { notes: !!options.notes, recordedBy: !!options.recordedBy };
-      const version = await repo.lockTrialDataVersion(tx, imp.trialId!);
-      if (version == null || options.dataVersion == null || version !== options.dataVersion) {
-        await repo.classifyObservations(tx, id, opts);
-        if ((await repo.countRowsOnDeletedPlots(tx, id)) > 0) throw new AppError(409, 'ImportStale', 'error.ImportStale');
-        counts = await repo.countActions(tx, id);
-      } else {
-        counts = { create: imp.createCount, update: imp.updateCount, unchanged: imp.unchangedCount };
-      }
-      await repo.applyObservations(tx, id, opts);
-    } else if (imp.kind === 'plots') {
-      counts = await applyPlots(tx, imp.trialId!, id, options.present ?? []);
-    } else {
-      counts = await applyTraining(tx, imp.projectId, id, options.present ?? []);
-    }
+    const options = ImportOptions.parse(imp.options ?? {});
+    const counts = await IMPORT_HANDLERS[imp.kind].apply(tx, imp, options);
     const done = { created: counts.create, updated: counts.update, unchanged: counts.unchanged };
     await repo.updateImport(tx, id, { status: 'committed', ...done, committedAt: new Date() });
     return commitResult({ id, ...done });
   });
-}
-
-type Counts = { create: number; update: number; unchanged: number };
-
-function tally(rows: { action: string }[]): Counts {
-  const c = { create: 0, update: 0, unchanged: 0 };
-  for (const r of rows) if (r.action === 'create' || r.action === 'update' || r.action === 'unchanged') c[r.action]++;
-  return c;
-}
-
-async function applyPlots(tx: Kysely<Database>, trialId: number, id: string, present: string[]): Promise<Counts> {
-  const rows = await repo.listStagedRows(tx, id);
-  type P = { siteId: number; armId: number; label: string; block: string | null; areaM2: string | null; plantedOn: string | null; notes: string | null };
-  const creates = rows.filter((r) => r.action === 'create').map((r) => r.payload as unknown as P);
-  for (let i = 0; i < creates.length; i += 1000) {
-    await tx
-      .insertInto('plots')
-      .values(
-        creates.slice(i, i + 1000).map((p) => ({
-          trialId,
-          siteId: p.siteId,
-          armId: p.armId,
-          label: p.label,
-          block: p.block ?? null,
-          areaM2: p.areaM2 ?? null,
-          plantedOn: p.plantedOn ?? null,
-          notes: p.notes ?? null,
-        })),
-      )
-      .execute();
-  }
-  for (const r of rows.filter((x) => x.action === 'update')) {
-    const p = r.payload as unknown as P;
-    await updatePlot(tx, Number(r.targetId), {
-      siteId: p.siteId,
-      armId: p.armId,
-      ...(present.includes('block') ? { block: p.block ?? null } : {}),
-      ...(present.includes('area') ? { areaM2: p.areaM2 ?? null } : {}),
-      ...(present.includes('plantedOn') ? { plantedOn: p.plantedOn ?? null } : {}),
-      ...(present.includes('notes') ? { notes: p.notes ?? null } : {}),
-    });
-  }
-  return tally(rows);
-}
-
-async function applyTraining(tx: Kysely<Database>, projectId: number, id: string, present: string[]): Promise<Counts> {
-  const rows = await repo.listStagedRows(tx, id);
-  type S = { heldOn: string; kind: 'training' | 'field_day' | 'hands_on'; topic: string; siteId?: number | null; village?: string | null; trainer?: string | null; attendance: number; women?: number | null; attendees?: number[] | null; notes?: string | null };
-  for (const r of rows) {
-    const s = r.payload as unknown as S;
-    if (r.action === 'create') {
-      const { attendees, ...fields } = s;
-      const row = await tx
-        .insertInto('trainingSessions')
-        .values({ ...fields, siteId: fields.siteId ?? null, village: fields.village ?? null, trainer: fields.trainer ?? null, women: fields.women ?? null, notes: fields.notes ?? null, projectId })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await writeRoster(tx, row.id, attendees);
-    } else if (r.action === 'update') {
-      const sessionId = Number(r.targetId);
-      await tx
-        .updateTable('trainingSessions')
-        .set((eb) => ({
-          attendance: s.attendance,
-          ...(present.includes('kind') ? { kind: s.kind } : {}),
-          ...(present.includes('trainer') ? { trainer: s.trainer ?? null } : {}),
-          ...(present.includes('women') ? { women: s.women ?? null } : {}),
-          ...(present.includes('notes') ? { notes: s.notes ?? null } : {}),
-          version: eb('version', '+', 1),
-          updatedAt: new Date(),
-        }))
-        .where('id', '=', sessionId)
-        .execute();
-      if (present.includes('attendees')) await writeRoster(tx, sessionId, s.attendees ?? null);
-    }
-  }
-  return tally(rows);
 }

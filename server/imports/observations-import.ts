@@ -11,6 +11,7 @@ import { FIELD_BOOK_EXTRAS, OBSERVATION_COLUMNS, dateColumnBase, headerKey, vari
 import { RowProblems, cellAt, checkHeaderless, mapColumns, readHeader, type Header } from './sheet.js';
 import type { StagedRow, Stager } from './stager.js';
 import type { TableRow } from './table-reader.js';
+import { KINDS } from '../variables/kinds.js';
 
 export type ObservationShape = 'long' | 'wide' | 'fieldbook';
 
@@ -57,11 +58,12 @@ type Targets = Awaited<ReturnType<typeof targets>>;
  */
 export function readValue(variable: VariableRow, cell: Cell): Read<StoredValue> {
   let input: string;
-  if (variable.kind === 'number' || variable.kind === 'count') {
+  const read = KINDS[variable.kind].cell;
+  if (read === 'decimal') {
     const d = readDecimal(cell);
     if (!d.ok) return d;
     input = d.value;
-  } else if (variable.kind === 'date') {
+  } else if (read === 'date') {
     const d = readDate(cell);
     if (!d.ok) return d;
     input = d.value;

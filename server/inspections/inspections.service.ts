@@ -57,7 +57,7 @@ export async function createInspection(db: Kysely<Database>, projectId: number, 
     const project = await getProject(tx, projectId);
     const items = input.rectifications ?? [];
     const issues = items.flatMap((r, i) =>
-      r.dueOn && r.dueOn < input.date ? [{ path: `rectifications.${i}.dueOn`, key: 'v.dueBeforeInspection', params: { value: r.dueOn, date: input.date } }] : [],
+      r.dueOn && r.dueOn < input.date ? [{ path: `rectifications.${i}.dueOn`, key: 'v.dueBeforeInspection' as const, params: { value: r.dueOn, date: input.date } }] : [],
     );
     if (issues.length) throw new ValidationError(issues);
     if (items.length && project.status === 'accepted') throw new AppError(409, 'ProjectAccepted', 'error.ProjectAccepted', { id: projectId });

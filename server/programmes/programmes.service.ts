@@ -8,7 +8,7 @@ import { listOutputs, type OutputDto } from '../outputs/outputs.service.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
 import { projectDto, type ProjectDto } from '../projects/projects.service.js';
 import { trainingSummary, type TrainingSummaryDto } from '../reports/reports.service.js';
-import { translate, type Lang } from '../i18n/i18n.js';
+import { messageKey, translate, type Lang } from '../i18n/i18n.js';
 import type { Table } from '../imports/exports.service.js';
 import type { OutCell } from '../imports/sheet-writer.js';
 import * as repo from './programmes.repository.js';
@@ -198,7 +198,7 @@ export async function programmeSummary(db: Kysely<Database>, programmeId: number
 /** The programme's projects as a table for CSV / XLSX: one row per project with its
  * programme fields, training against targets, outputs and open rectifications. */
 export function programmeTable(o: ProgrammeOverview, lang: Lang): Table {
-  const t = (key: string) => translate(lang, key);
+  const t = (key: string) => translate(lang, messageKey(key));
   const header = [
     'project.code', 'project.name', 'project.nameEn', 'programme.category', 'programme.newThisYear', 'programme.prefecture', 'programme.county',
     'programme.povertyCounty', 'programme.supportingProvince', 'programme.host', 'project.partners', 'programme.budget', 'programme.status',

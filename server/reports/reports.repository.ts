@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { KINDS, VARIABLE_KINDS } from '../variables/kinds.js';
 
 /** One plot's combined value of one trial variable, as the report query sends it. */
 export interface ReportPlotValueRow {
@@ -21,13 +22,16 @@ export interface ReportPlotValueRow {
  * for a trial of 20,000 plots that is parsed several times faster than 100,000 result
  * rows, on PostgreSQL and on PGlite alike. Unordered: the report building sorts what it needs.
  */
+/** The kinds compared as days after planting (dates), from the kinds registry. */
+const daysKinds = sql.join(VARIABLE_KINDS.filter((k) => KINDS[k].daysAfterPlanting).map((k) => sql.lit(k)));
+
 export async function listReportPlotValues(db: Kysely<Database>, trialId: number): Promise<ReportPlotValueRow[]> {
   const { rows } = await sql<{ valueRows: [number, number, number, string | null, number, number | null, string | null, boolean][] }>`
     select coalesce(json_agg(json_build_array(
       pl.id, pl.site_id, pl.arm_id, pl.block, pv.variable_id,
-      case when v.kind = 'date' then pv.num_value - (pl.planted_on - date '1970-01-01') else pv.num_value end,
+      case when v.kind in (${daysKinds}) then pv.num_value - (pl.planted_on - date '1970-01-01') else pv.num_value end,
       pv.text_value,
-      v.kind = 'date' and pl.planted_on is null
+      v.kind in (${daysKinds}) and pl.planted_on is null
     )), '[]') as value_rows
     from plots pl
     join plot_values pv on pv.plot_id = pl.id

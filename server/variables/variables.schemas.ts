@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { decimal, optionalText, text } from '../validation.js';
 
-export const VARIABLE_KINDS = ['date', 'number', 'count', 'category', 'text'] as const;
+import { KINDS, VARIABLE_KINDS, type KindSpec } from './kinds.js';
+
+export { VARIABLE_KINDS };
 export const AGGREGATIONS = ['sum', 'mean', 'first', 'last'] as const;
 
 /** `name` is Chinese text, or `{zh, en}` for both languages at once. */
@@ -23,14 +25,11 @@ export const VariableInput = z
   .strict()
   .superRefine((v, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (v.kind === 'category' && !v.categories?.length) issue('categories', 'v.categoriesRequired');
-    if (v.kind !== 'category' && v.categories?.length) issue('categories', 'v.categoriesOnlyForCategory');
-    const ranged = v.kind === 'number' || v.kind === 'count';
-    if (!ranged && (v.minimum != null || v.maximum != null)) issue(v.minimum != null ? 'minimum' : 'maximum', 'v.rangeOnlyForNumbers');
+    const spec: KindSpec = KINDS[v.kind];
+    if (spec.hasCategories && !v.categories?.length) issue('categories', 'v.categoriesRequired');
+    if (!spec.hasCategories && v.categories?.length) issue('categories', 'v.categoriesOnlyForCategory');
+    if (!spec.ranged && (v.minimum != null || v.maximum != null)) issue(v.minimum != null ? 'minimum' : 'maximum', 'v.rangeOnlyForNumbers');
     if (v.minimum != null && v.maximum != null && Number(v.minimum) > Number(v.maximum)) issue('maximum', 'v.minAboveMax');
-    if (v.aggregation && (v.kind === 'category' || v.kind === 'text') && (v.aggregation === 'sum' || v.aggregation === 'mean')) {
-      issue('aggregation', 'v.aggregationForKind');
-    }
-    if (v.aggregation && v.kind === 'date' && (v.aggregation === 'sum')) issue('aggregation', 'v.aggregationForKind');
+    if (v.aggregation && !spec.aggregations.includes(v.aggregation)) issue('aggregation', 'v.aggregationForKind');
   });
 export type VariableInput = z.infer<typeof VariableInput>;

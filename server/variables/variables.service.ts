@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Aggregation, Database, VariableKind, VariableRow } from '../../db/database.js';
 import { AppError, ValidationError } from '../errors.js';
+import { KINDS } from './kinds.js';
 import * as repo from './variables.repository.js';
 import type { VariableInput } from './variables.schemas.js';
 
 /** The rule that combines several observations of one plot when a variable names none. */
 export function defaultAggregation(kind: VariableKind): Aggregation {
-  return kind === 'number' || kind === 'count' ? 'mean' : kind === 'date' ? 'first' : 'last';
+  return KINDS[kind].defaultAggregation;
 }
 
 export function variableDto(v: VariableRow) {

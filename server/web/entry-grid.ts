@@ -3,6 +3,7 @@ import type { Lang } from '../i18n/i18n.js';
 import { exactValue } from '../observations/observation-values.js';
 import { read, type FormBody, type FormErrors } from './forms.js';
 import { enumLabel, nameIn, tr, withNote } from './labels.js';
+import { KINDS, type KindSpec } from '../variables/kinds.js';
 
 /**
  * The data-entry grid of a trial: one row per plot, one column per variable, a cell per
@@ -119,13 +120,14 @@ function daysAfter(from: string | null, to: string | null): number | null {
 /** An observation's value as a person reads it: "5427.10 kg/亩", "2017-04-22（定植后 33 天）" or "2017-04-22 (day 33 after planting)". */
 export function shownValue(lang: Lang, v: GridVariable, o: Pick<GridObservation, 'valueNumber' | 'valueDate' | 'valueText'>, plantedOn: string | null): string {
   const raw = exactValue(o) ?? '';
-  if (v.kind === 'date') {
+  const spec: KindSpec = KINDS[v.kind];
+  if (spec.daysAfterPlanting) {
     const d = daysAfter(plantedOn, o.valueDate);
     if (d === null) return raw;
     const note = tr(lang, 'entry.daysAfterPlanting', { days: d });
     return withNote(lang, raw, note);
   }
-  if ((v.kind === 'number' || v.kind === 'count') && v.unit) return `${raw} ${v.unit}`;
+  if (spec.column === 'valueNumber' && v.unit) return `${raw} ${v.unit}`;
   return raw;
 }
 
@@ -148,7 +150,7 @@ export function columnView(lang: Lang, v: GridVariable): ColumnView {
     name: nameIn(lang, v),
     unit: v.unit,
     kind: v.kind,
-    kindLabel: enumLabel(lang, 'variableKind', v.kind),
+    kindLabel: tr(lang, KINDS[v.kind].label),
     range: lo !== null || hi !== null ? `${lo ?? ''}–${hi ?? ''}` : null,
   };
 }
@@ -222,7 +224,7 @@ export function gridRow(
       const value = values[name] ?? '';
       const cell = cells.get(`${plot.id}.${v.id}`);
       const last = cell?.observations.at(-1);
-      const input = v.kind === 'date' ? 'date' : v.kind === 'number' ? 'decimal' : v.kind === 'count' ? 'integer' : v.kind === 'category' ? 'select' : 'text';
+      const input = KINDS[v.kind].input;
       return {
         name,
         id: `c-${plot.id}-${v.id}`,
@@ -231,7 +233,7 @@ export function gridRow(
         error: errors?.fields[name],
         input,
         options:
-          v.kind === 'category'
+          KINDS[v.kind].hasCategories
             ? [{ value: '', label: '—', selected: value === '' }, ...(v.categories ?? []).map((c) => ({ value: c, label: c, selected: c === value }))]
             : undefined,
         historyCount: Math.max(cell?.count ?? 0, cell?.observations.length ?? 0),

@@ -1,5 +1,5 @@
 import { todayInZone } from '../observations/plausibility.js';
-import type { Lang } from '../i18n/i18n.js';
+import { translate, type Lang } from '../i18n/i18n.js';
 
 const MINUS = '\u2212';
 
@@ -49,10 +49,9 @@ export function share(part: number | null | undefined, whole: number | null | un
 export function daysWords(delta: number | null | undefined, lang: Lang): string {
   if (delta === null || delta === undefined || !Number.isFinite(delta)) return '—';
   const a = num(Math.abs(delta));
-  if (a === '0') return lang === 'zh' ? '无差别' : 'no difference';
-  if (lang === 'zh') return delta < 0 ? `提前 ${a} 天` : `推迟 ${a} 天`;
-  const unit = a === '1' ? 'day' : 'days';
-  return delta < 0 ? `${a} ${unit} earlier` : `${a} ${unit} later`;
+  if (a === '0') return translate(lang, 'days.same');
+  const one = a === '1';
+  return translate(lang, delta < 0 ? (one ? 'days.earlierOne' : 'days.earlier') : one ? 'days.laterOne' : 'days.later', { days: a });
 }
 
 /** Today's date in the configured time zone (DEMOPLOT_TIMEZONE, China Standard Time unless

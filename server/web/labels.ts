@@ -1,11 +1,11 @@
 import type { Response } from 'express';
-import { translate, type Lang, type Params } from '../i18n/i18n.js';
+import { isLang, keyUnder, languageOf, translate, DEFAULT_LANG, type KeysUnder, type Lang, type Params } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
 import type { Option } from './forms.js';
 
 /** The page's language (set by the middleware in app.ts). */
 export function langOf(res: Response): Lang {
-  return res.locals.lang === 'en' ? 'en' : 'zh';
+  return isLang(res.locals.lang) ? res.locals.lang : DEFAULT_LANG;
 }
 
 /** A message of the interface, checked against the message table at compile time. */
@@ -15,24 +15,24 @@ export function tr(lang: Lang, key: MessageKey, params?: Params): string {
 
 /** The English name on English pages when there is one, else the Chinese. */
 export function nameIn(lang: Lang, o: { name: string; nameEn?: string | null }): string {
-  return lang === 'en' && o.nameEn ? o.nameEn : o.name;
+  return languageOf(lang).prefersEnglishNames && o.nameEn ? o.nameEn : o.name;
 }
 
 /** The other language's name, shown small beside the first when it differs. */
 export function otherName(lang: Lang, o: { name: string; nameEn?: string | null }): string | null {
   if (!o.nameEn || o.nameEn === o.name) return null;
-  return lang === 'en' ? o.name : o.nameEn;
+  return languageOf(lang).prefersEnglishNames ? o.name : o.nameEn;
 }
 
-/** Options of a closed list whose labels live under `prefix.value`. */
-export function enumOptions(lang: Lang, prefix: string, values: readonly string[], blank?: MessageKey): Option[] {
-  const opts: Option[] = values.map((v) => [v, translate(lang, `${prefix}.${v}`)] as const);
+/** Options of a closed list whose labels live under `prefix.value` (checked at compile time). */
+export function enumOptions<P extends string>(lang: Lang, prefix: P, values: readonly KeysUnder<P>[], blank?: MessageKey): Option[] {
+  const opts: Option[] = values.map((v) => [v, translate(lang, keyUnder(prefix, v))] as const);
   return blank ? [['', translate(lang, blank)], ...opts] : opts;
 }
 
 /** The label of one value of a closed list, e.g. `enumLabel('en', 'design', 'crd')`. */
-export function enumLabel(lang: Lang, prefix: string, value: string | null | undefined): string {
-  return value ? translate(lang, `${prefix}.${value}`) : '';
+export function enumLabel<P extends string>(lang: Lang, prefix: P, value: KeysUnder<P> | null | undefined): string {
+  return value ? translate(lang, keyUnder(prefix, value)) : '';
 }
 
 /** "2017-01-01 – 2017-12-31", one end alone, or ''. */
@@ -43,10 +43,16 @@ export function period(from: string | null, to: string | null): string {
 
 /** "编辑项目：名称" / "Edit project: name", with each language's own colon. */
 export function titled(lang: Lang, label: string, name: string): string {
-  return lang === 'zh' ? `${label}：${name}` : `${label}: ${name}`;
+  return `${label}${languageOf(lang).colon}${name}`;
 }
 
 /** "秸秆降解（处理）" / "straw (treatment)", with each language's own brackets. */
 export function withNote(lang: Lang, text: string, note: string): string {
-  return lang === 'zh' ? `${text}（${note}）` : `${text} (${note})`;
+  const [open, close] = languageOf(lang).brackets;
+  return `${text}${open}${note}${close}`;
+}
+
+/** Items joined with the language's list separator: "甲、乙" / "a, b" / "a، b". */
+export function listOf(lang: Lang, items: readonly string[]): string {
+  return items.join(languageOf(lang).listSeparator);
 }

@@ -15,6 +15,7 @@ import { nameIn, tr } from './labels.js';
 import type { Renderer } from './render.js';
 import { history as auditHistory } from '../audit/audit.service.js';
 import { historyView } from '../audit/audit.view.js';
+import { KINDS, type KindSpec } from '../variables/kinds.js';
 
 /** Correcting or removing one observation; every other record of the same plot and
  * variable is listed beside the form. */
@@ -61,14 +62,7 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
         form.errors && Number.isInteger(sentVersion) && sentVersion !== obs.version
           ? { yours: form.values.value ?? '', theirs: exactValue(obs) ?? '', by: changes.at(-1)?.actor?.name ?? '' }
           : undefined;
-      const valueSpec: FieldSpec =
-        variable.kind === 'date'
-          ? { name: 'value', label: 'obs.value', type: 'date', required: true }
-          : variable.kind === 'category'
-            ? { name: 'value', label: 'obs.value', type: 'select', required: true, options: [['', '—'], ...(variable.categories ?? []).map((c) => [c, c] as const)] }
-            : variable.kind === 'text'
-              ? { name: 'value', label: 'obs.value', type: 'textarea', required: true }
-              : { name: 'value', label: 'obs.value', type: variable.kind === 'count' ? 'integer' : 'decimal', unit: variable.unit, required: true };
+      const valueSpec = valueField(KINDS[variable.kind].input, variable);
       const specs: FieldSpec[] = [
         valueSpec,
         { name: 'observedOn', label: 'entry.observedOn', type: 'date' },
@@ -117,4 +111,20 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
   });
 
   return r;
+}
+
+/** The value field of an observation's form, by the input its kind uses. */
+function valueField(input: KindSpec['input'], variable: { unit: string | null; categories: string[] | null }): FieldSpec {
+  const base = { name: 'value', label: 'obs.value', required: true } as const;
+  switch (input) {
+    case 'date':
+      return { ...base, type: 'date' };
+    case 'select':
+      return { ...base, type: 'select', options: [['', '—'], ...(variable.categories ?? []).map((c) => [c, c] as const)] };
+    case 'text':
+      return { ...base, type: 'textarea' };
+    case 'integer':
+    case 'decimal':
+      return { ...base, type: input, unit: variable.unit };
+  }
 }

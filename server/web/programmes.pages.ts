@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.js';
 import { CATEGORIES, OUTPUT_KINDS } from '../../analysis/programme-summary.js';
 import { projectsByCategory } from '../charts/projects-by-category.js';
 import { paramId } from '../http.js';
-import type { Lang } from '../i18n/i18n.js';
+import type { KeysUnder, Lang } from '../i18n/i18n.js';
 import { closeRectification, getRectification, today } from '../inspections/inspections.service.js';
 import { CloseRectification } from '../inspections/inspections.schemas.js';
 import { getProject } from '../projects/projects.service.js';
@@ -76,8 +76,8 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
 
     // Category × status, for the table and the chart.
     const categoryKeys = [...CATEGORIES, 'none'] as const;
-    const categoryLabel = (c: string) => (c === 'none' ? tr(lang, 'status.none') : enumLabel(lang, 'category', c));
-    const statusLabel = (s: string) => enumLabel(lang, 'status', s);
+    const categoryLabel = (c: string) => (c === 'none' ? tr(lang, 'status.none') : enumLabel(lang, 'category', c as KeysUnder<'category'>));
+    const statusLabel = (s: string) => enumLabel(lang, 'status', s as KeysUnder<'status'>);
     const cell = (c: string, s: string) => overview.projects.filter((f) => (f.project.category ?? 'none') === c && (f.project.status ?? 'none') === s).length;
     const usedStatuses = STATUS_ORDER.filter((s) => overview.projects.some((f) => (f.project.status ?? 'none') === s));
     const usedCategories = categoryKeys.filter((c) => c !== 'none' || overview.projects.some((f) => f.project.category === null));
@@ -162,7 +162,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       ],
       programme: { ...g, displayName: nameIn(lang, g), otherName: otherName(lang, g), yearText: tr(lang, 'programme.yearOf', { year: g.year }) },
       incomplete: overview.complete ? null : tr(lang, 'programme.incomplete', { shown: overview.projects.length, total: (await service.programmeProjects(db, g.id, { all: true })).projects.length }),
-      sentences: summary.sentences[lang],
+      sentences: summary.sentences[lang === 'en' ? 'en' : 'zh'],
       summary,
       asOf,
       matrix: {
@@ -216,7 +216,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       ],
       programme: { ...g, displayName: nameIn(lang, g), yearText: tr(lang, 'programme.yearOf', { year: g.year }) },
       incomplete: summary.complete ? null : tr(lang, 'programme.incomplete', { shown: overview.projects.length, total: (await service.programmeProjects(db, g.id, { all: true })).projects.length }),
-      sentences: summary.sentences[lang],
+      sentences: summary.sentences[lang === 'en' ? 'en' : 'zh'],
       asOf: today(),
       categories: CATEGORIES.map((c) => ({ label: enumLabel(lang, 'category', c), all: summary.byCategory[c], isNew: summary.newByCategory[c] })),
       statuses: [...PROJECT_STATUSES, 'none' as const].filter((s) => summary.byStatus[s] > 0).map((s) => ({ label: enumLabel(lang, 'status', s), count: summary.byStatus[s] })),

@@ -11,7 +11,7 @@ import * as sites from '../sites/sites.service.js';
 import { listTrials } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
 import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, period, titled, tr } from './labels.js';
+import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, period, titled, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 import { projectTraining, trialCards } from './summaries.js';
 
@@ -80,7 +80,7 @@ export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
         displayName: nameIn(lang, p),
         otherName: otherName(lang, p),
         period: period(p.startsOn, p.endsOn),
-        partners: p.partnerOrganisations.join(lang === 'zh' ? '、' : ', '),
+        partners: listOf(lang, p.partnerOrganisations),
         category: enumLabel(lang, 'category', p.category),
         statusLabel: enumLabel(lang, 'status', p.status),
         programme: programme ? { id: programme.id, name: nameIn(lang, programme) } : null,

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Response } from 'express';
-import { translate, type Lang } from '../i18n/i18n.js';
+import { DEFAULT_LANG, LANGS, languageOf, messageKey, translate, type Lang } from '../i18n/i18n.js';
 import { compressFor, type Assets } from './assets.js';
 
 const VIEWS = fileURLToPath(new URL('../../views/', import.meta.url));
@@ -46,32 +46,35 @@ function walk(dir: string): string[] {
 }
 
 function registerHelpers(hb: typeof Handlebars) {
-  /** {{t "key" name=value}}: a message in the page's language (from @root.lang). */
+  /** {{t "key" name=value}}: a message in the page's language (from @root.lang); a key
+   * missing from the catalogue throws (test/server/i18n-pages.test.ts renders every page). */
   hb.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
-    const lang: Lang = options.data?.root?.lang ?? 'zh';
-    return translate(lang, key, options.hash ?? {});
+    const lang: Lang = options.data?.root?.lang ?? DEFAULT_LANG;
+    return translate(lang, messageKey(key), options.hash ?? {});
   });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('json', (v: unknown) => new Handlebars.SafeString(JSON.stringify(v ?? null).replace(/</g, '\\u003c')));
   /** {{name obj}}: the English name when the page is English and one exists, else the Chinese. */
   hb.registerHelper('name', function (this: unknown, obj: { name?: string; nameEn?: string | null } | undefined, options: Handlebars.HelperOptions) {
-    const lang: Lang = options.data?.root?.lang ?? 'zh';
+    const lang: Lang = options.data?.root?.lang ?? DEFAULT_LANG;
     if (!obj) return '';
-    return lang === 'en' && obj.nameEn ? obj.nameEn : (obj.name ?? '');
+    return languageOf(lang).prefersEnglishNames && obj.nameEn ? obj.nameEn : (obj.name ?? '');
   });
 }
 
 /** Renders a page with the common context (language, path, csrf token when there is one). */
 export function sendPage(res: Response, renderer: Renderer, name: string, context: Record<string, unknown>, status = 200) {
-  const lang: Lang = res.locals.lang ?? 'zh';
+  const lang: Lang = res.locals.lang ?? DEFAULT_LANG;
+  const spec = languageOf(lang);
   const html = renderer.render(name, {
     lang,
-    isEn: lang === 'en',
+    htmlLang: spec.htmlLang,
+    dir: spec.dir,
     csrfToken: res.locals.csrfToken,
     user: res.locals.user,
     can: controlsFor(res.locals.user?.role),
     path: res.req.originalUrl,
-    switchLangHref: switchLangHref(res.req.originalUrl, lang === 'en' ? 'zh' : 'en'),
+    languages: languageSwitch(res.req.originalUrl, lang),
     ...context,
   });
   const { body, encoding } = compressFor(res.req, html);
@@ -80,7 +83,15 @@ export function sendPage(res: Response, renderer: Renderer, name: string, contex
   res.send(body);
 }
 
-/** The same address in the other language; a form's address (after a failed POST) is
+/** The language switch: every language in its own name, the current one marked. */
+export function languageSwitch(originalUrl: string, current: Lang) {
+  return LANGS.map((code) => {
+    const spec = languageOf(code);
+    return { code, nativeName: spec.nativeName, htmlLang: spec.htmlLang, dir: spec.dir, href: switchLangHref(originalUrl, code), current: code === current };
+  });
+}
+
+/** The same address in another language; a form's address (after a failed POST) is
  * shown again by GET, so the link always lands on a page. */
 export function switchLangHref(originalUrl: string, to: Lang): string {
   const url = new URL(originalUrl, 'http://x');

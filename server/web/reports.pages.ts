@@ -3,7 +3,7 @@ import { photoView } from './offline-view.js';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { flagMessages } from '../../analysis/flags.js';
+import { analysisText, flagText } from '../i18n/analysis-wording.js';
 import { forestPlot } from '../charts/forest-plot.js';
 import { paramId } from '../http.js';
 import type { Lang } from '../i18n/i18n.js';
@@ -16,6 +16,7 @@ import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
 import { printMargins } from './print.js';
 import { listVariables } from '../variables/variables.repository.js';
+import { KINDS } from '../variables/kinds.js';
 
 type Comparison = TrialReport['comparisons'][number];
 type Interval = readonly [number, number] | null;
@@ -83,14 +84,11 @@ function significance(lang: Lang, ci: Interval, p: number | null) {
   return { text: tr(lang, 'report.sigNo'), cls: 'sig-no' };
 }
 
-function flagText(lang: Lang, code: string): string {
-  return flagMessages[code]?.[lang] ?? code;
-}
 
 function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map<number, string>, plotLabels: Map<number, string>, categoryOrder: Map<string, string[]>) {
   const v = c.variable;
-  const isDate = v.kind === 'date';
-  const numeric = v.kind === 'date' || v.kind === 'number' || v.kind === 'count';
+  const isDate = KINDS[v.kind].daysAfterPlanting;
+  const numeric = KINDS[v.kind].numeric;
   // A difference of two percentages is in percentage points (个百分点), not per cent.
   const unit = isDate ? tr(lang, 'report.days') : v.unit === '%' ? tr(lang, 'report.percentagePoints') : (v.unit ?? '');
   const notes: string[] = [];
@@ -181,14 +179,14 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
     anchor: `c${index + 1}`,
     name: nameIn(lang, v),
     unit: v.unit,
-    kind: enumLabel(lang, 'variableKind', v.kind),
+    kind: tr(lang, KINDS[v.kind].label),
     isDate,
     numeric,
     arms: c.treatmentArm && c.controlArm ? tr(lang, 'report.armsVs', { treatment: c.treatmentArm, control: c.controlArm }) : null,
     headline: {
-      text: c.headline[lang],
+      text: analysisText(lang, c.headline),
       significant: c.headline.significant === true,
-      qualifier: c.headline.qualifier ? c.headline.qualifier[lang] : null,
+      qualifier: c.headline.qualifier ? analysisText(lang, c.headline.qualifier) : null,
     },
     meanUnit: isDate ? tr(lang, 'report.daysAfterPlanting') : (v.unit ?? ''),
     deltaUnit: unit,
@@ -203,7 +201,7 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
   };
 }
 
-function armCells(lang: Lang, a: { arm: string; role: string; n: number; counts: { level: string; count: number; proportion: number | null }[] }) {
+function armCells(lang: Lang, a: { arm: string; role: 'treatment' | 'control'; n: number; counts: { level: string; count: number; proportion: number | null }[] }) {
   return {
     arm: a.arm,
     role: enumLabel(lang, 'role', a.role),

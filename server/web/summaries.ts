@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { Lang } from '../i18n/i18n.js';
+import { analysisText } from '../i18n/analysis-wording.js';
 import { trainingSummary, trialReport, type TrainingSummaryDto, type TrialReport } from '../reports/reports.service.js';
 import type { TrialDetail } from '../trials/trials.service.js';
 import { num, share } from './format.js';
-import { enumLabel, nameIn, tr, withNote } from './labels.js';
+import { enumLabel, listOf, nameIn, tr, withNote } from './labels.js';
+import { KINDS } from '../variables/kinds.js';
 
 export interface HeadlineView {
   text: string;
@@ -18,11 +20,11 @@ export interface HeadlineView {
 export function headlinesOf(report: TrialReport, lang: Lang): HeadlineView[] {
   const severalArms = new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1;
   return report.comparisons
-    .filter((c) => c.variable.kind !== 'category' && c.variable.kind !== 'text')
+    .filter((c) => KINDS[c.variable.kind].numeric)
     .map((c) => ({
-      text: c.headline[lang],
+      text: analysisText(lang, c.headline),
       significant: c.headline.significant === true,
-      qualifier: c.headline.qualifier ? c.headline.qualifier[lang] : null,
+      qualifier: c.headline.qualifier ? analysisText(lang, c.headline.qualifier) : null,
       arms: severalArms && c.treatmentArm && c.controlArm ? `${c.treatmentArm} / ${c.controlArm}` : null,
     }));
 }
@@ -45,7 +47,7 @@ export async function trialCards(db: Kysely<Database>, trials: TrialDetail[], la
       crop: t.trial.crop,
       season: t.trial.season,
       design: enumLabel(lang, 'design', t.trial.design),
-      arms: t.arms.map((a) => withNote(lang, a.name, enumLabel(lang, 'role', a.role))).join(lang === 'zh' ? '、' : ', '),
+      arms: listOf(lang, t.arms.map((a) => withNote(lang, a.name, enumLabel(lang, 'role', a.role)))),
       headlines: headlinesOf(await trialReport(db, t.trial.id), lang),
     })),
   );

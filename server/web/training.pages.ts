@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database, FarmerRow, ProjectRow } from '../../db/database.js';
-import { flagMessages } from '../../analysis/flags.js';
+import { flagText } from '../i18n/analysis-wording.js';
+import { languageOf } from '../i18n/i18n.js';
 import { barByMonth } from '../charts/bar-by-month.js';
 import { FarmerInput, FarmerPatch } from '../farmers/farmers.schemas.js';
 import * as farmers from '../farmers/farmers.service.js';
@@ -38,9 +39,11 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
       uniqueFarmers: f.uniqueFarmers,
       headCountOnly: f.sessionsWithoutRoster,
     });
-    const monthLabel = (m: string) => (lang === 'zh' ? `${m.slice(0, 4)}年${Number(m.slice(5))}月` : m);
+    const { locale, isoMonths } = languageOf(lang);
+    const month = (m: string, style: 'short' | 'long') => new Date(`${m}-01T00:00:00Z`).toLocaleString(locale, { ...(style === 'long' ? { year: 'numeric' } : {}), month: style, timeZone: 'UTC' });
+    const monthLabel = (m: string) => (isoMonths ? m : month(m, 'long'));
     const chartData = summary.byMonth.map((m) => ({ month: m.month, personTimes: m.personTimes, women: m.women }));
-    const chartLabel = (m: string) => (lang === 'zh' ? `${Number(m.slice(5))}月` : new Date(`${m}-01T00:00:00Z`).toLocaleString('en', { month: 'short', timeZone: 'UTC' }));
+    const chartLabel = (m: string) => month(m, 'short');
     // The sessions: filtered by kind, month, village and text, sorted, 50 a page.
     const filter = { kind: param(req.query.kind), month: param(req.query.month), village: param(req.query.village), q: param(req.query.q), sort: param(req.query.sort) };
     type S = (typeof sessions)[number];
@@ -100,7 +103,7 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
         isVillage: s.siteId === null && s.village !== null,
         ...figures(s),
       })),
-      flags: summary.flags.filter((f) => f !== 'noTarget' && f !== 'noDemoHouseholdTarget').map((f) => flagMessages[f]?.[lang] ?? f),
+      flags: summary.flags.filter((f) => f !== 'noTarget' && f !== 'noDemoHouseholdTarget').map((f) => flagText(lang, f)),
       ...sessionList,
       sessions: sessionList.rows.map((s) => ({
         id: s.id,

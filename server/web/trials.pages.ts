@@ -24,6 +24,7 @@ import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from './render.js';
 import { listPhotosOfPlots } from '../photos/photos.repository.js';
 import { offlineConfig, photoView } from './offline-view.js';
+import { KINDS } from '../variables/kinds.js';
 
 /** Above this many plots the grid shows one site at a time (unless all sites are asked for)
  * and pages its plots; smaller trials show every plot at once. */
@@ -552,7 +553,7 @@ function trialForm(form: FormState, { project, detail, catalogue }: TrialFormCon
         code: v.code,
         label: nameIn(lang, v),
         unit: v.unit,
-        kind: enumLabel(lang, 'variableKind', v.kind),
+        kind: tr(lang, KINDS[v.kind].label),
         checked: read.checkbox(values[`var.${v.code}`]),
       })),
       variablesError: errors?.fields.variables,

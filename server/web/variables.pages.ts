@@ -7,6 +7,7 @@ import { parseOrThrow } from '../validation.js';
 import { fieldView, localPath, mountForm, read, type FieldSpec } from './forms.js';
 import { enumOptions, tr } from './labels.js';
 import type { Renderer } from './render.js';
+import { KINDS } from '../variables/kinds.js';
 
 /** A new variable for the shared catalogue, then back to the form that asked for it. */
 export function variablePages(db: Kysely<Database>, renderer: Renderer): Router {
@@ -40,7 +41,7 @@ export function variablePages(db: Kysely<Database>, renderer: Renderer): Router 
         { name: 'code', label: 'variable.code', required: true, hint: 'variable.codeHint' },
         { name: 'name', label: 'variable.name', required: true },
         { name: 'nameEn', label: 'variable.nameEn' },
-        { name: 'kind', label: 'variable.kind', type: 'select', options: enumOptions(lang, 'variableKind', VARIABLE_KINDS) },
+        { name: 'kind', label: 'variable.kind', type: 'select', options: VARIABLE_KINDS.map((k) => [k, tr(lang, KINDS[k].label)] as const) },
         { name: 'unit', label: 'variable.unit' },
         { name: 'aggregation', label: 'variable.aggregation', type: 'select', options: enumOptions(lang, 'aggregation', AGGREGATIONS, 'aggregation.default'), hint: 'variable.aggregationHint' },
         { name: 'minimum', label: 'variable.minimum', type: 'decimal' },

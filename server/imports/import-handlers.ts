@@ -1,0 +1,227 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database, ImportKind, ImportShape } from '../../db/database.js';
+import type { Permission } from '../accounts/access.js';
+import { AppError } from '../errors.js';
+import type { KeysUnder } from '../i18n/i18n.js';
+import { updatePlot } from '../plots/plots.repository.js';
+import { TrainingSessionInput } from '../training/training.schemas.js';
+import { writeRoster } from '../training/training.service.js';
+import * as repo from './imports.repository.js';
+import { checkObservations, type ObservationShape } from './observations-import.js';
+import { checkPlotLayout } from './plots-import.js';
+import type { Stager } from './stager.js';
+import type { TableRow } from './table-reader.js';
+import { checkTrainingLedger } from './training-import.js';
+
+/** What a preview remembers for its commit (kept as JSON on the import). */
+export const ImportOptions = z.object({
+  notes: z.boolean().optional(),
+  recordedBy: z.boolean().optional(),
+  /** Which optional columns the file had: only those are updated. */
+  present: z.array(z.string()).optional(),
+  /** The trial's data version before its observations were checked (trial_data_versions). */
+  dataVersion: z.number().nullish(),
+  /** Columns read past without being an error (Field Book's later additions). */
+  ignored: z.array(z.string()).optional(),
+});
+export type ImportOptions = z.infer<typeof ImportOptions>;
+
+export type Counts = { create: number; update: number; unchanged: number };
+
+interface Target {
+  projectId: number;
+  trialId: number | null;
+}
+
+interface Checked {
+  shape: ImportShape;
+  options: ImportOptions;
+  columns: string[];
+}
+
+/** The import as stored, as far as a commit needs it. */
+interface StoredImport {
+  id: string;
+  projectId: number;
+  trialId: number | null;
+  createCount: number;
+  updateCount: number;
+  unchangedCount: number;
+}
+
+/**
+ * One kind of import: how a file is checked and staged, how the staged rows are written,
+ * the shape of a staged row's payload, the columns of its preview and who may run it.
+ * createPreview and commitImport call these and nothing else that depends on the kind.
+ */
+export interface ImportHandler<P> {
+  permission: Permission;
+  previewColumns: readonly KeysUnder<'imp.page.col'>[];
+  /** The staged payload of a row; null where the rows are written by SQL and never parsed. */
+  payloadSchema: z.ZodType<P> | null;
+  /** The shape recorded before the file is read. */
+  stagedShape(requested: ObservationShape | undefined): ImportShape;
+  /** Staging keeps a copy of every row (COPY) rather than batched inserts. */
+  copyStaging: boolean;
+  /** Read before anything is checked (the data version a commit compares with). */
+  beforeCheck(db: Kysely<Database>, target: Target): Promise<ImportOptions>;
+  check(db: Kysely<Database>, target: Target, rows: AsyncIterator<TableRow>, stager: Stager, opts: ImportOptions & { shape?: ObservationShape }): Promise<Checked>;
+  /** After every row is staged: classification that needs all of them. */
+  afterCheck(db: Kysely<Database>, target: Target, id: string, options: ImportOptions): Promise<void>;
+  apply(tx: Kysely<Database>, imp: StoredImport, options: ImportOptions): Promise<Counts>;
+}
+
+const nothing = async () => ({});
+const none = async () => undefined;
+
+const observations: ImportHandler<never> = {
+  permission: 'enterData',
+  previewColumns: ['plot', 'variable', 'value', 'observedOn'],
+  payloadSchema: null,
+  stagedShape: (requested) => requested ?? 'long',
+  copyStaging: true,
+  beforeCheck: async (db, target) => ({ dataVersion: await repo.trialDataVersion(db, target.trialId!) }),
+  async check(db, target, rows, stager, opts) {
+    const c = await checkObservations(db, target.trialId!, rows, stager, opts.shape);
+    return { shape: c.shape, options: { notes: c.notes, recordedBy: c.recordedBy, dataVersion: opts.dataVersion, ignored: c.ignored }, columns: c.columns };
+  },
+  async afterCheck(db, target, id, options) {
+    await repo.flagDuplicateObservations(db, id);
+    // Rows are staged as creates; only those matching a live observation change.
+    if (await repo.trialHasObservations(db, target.trialId!)) {
+      await repo.classifyObservations(db, id, { notes: !!options.notes, recordedBy: !!options.recordedBy, staged: true });
+    }
+  },
+  async apply(tx, imp, options) {
+    const id = imp.id;
+    const opts = { notes: !!options.notes, recordedBy: !!options.recordedBy };
+    const version = await repo.lockTrialDataVersion(tx, imp.trialId!);
+    let counts: Counts;
+    if (version == null || options.dataVersion == null || version !== options.dataVersion) {
+      await repo.classifyObservations(tx, id, opts);
+      if ((await repo.countRowsOnDeletedPlots(tx, id)) > 0) throw new AppError(409, 'ImportStale', 'error.ImportStale');
+      counts = await repo.countActions(tx, id);
+    } else {
+      counts = { create: imp.createCount, update: imp.updateCount, unchanged: imp.unchangedCount };
+    }
+    await repo.applyObservations(tx, id, opts);
+    return counts;
+  },
+};
+
+const PlotPayload = z.object({
+  siteId: z.number(),
+  armId: z.number(),
+  label: z.string(),
+  block: z.string().nullish(),
+  areaM2: z.union([z.string(), z.number()]).nullish(),
+  plantedOn: z.string().nullish(),
+  notes: z.string().nullish(),
+});
+
+const plots: ImportHandler<z.infer<typeof PlotPayload>> = {
+  permission: 'enterData',
+  previewColumns: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn'],
+  payloadSchema: PlotPayload,
+  stagedShape: () => 'table',
+  copyStaging: false,
+  beforeCheck: nothing,
+  async check(db, target, rows, stager) {
+    const c = await checkPlotLayout(db, target.trialId!, rows, stager);
+    return { shape: 'table', options: { present: c.present }, columns: c.columns };
+  },
+  afterCheck: none,
+  async apply(tx, imp, options) {
+    const present = options.present ?? [];
+    const trialId = imp.trialId!;
+    const rows = await repo.listStagedRows(tx, imp.id);
+    const creates = rows.filter((r) => r.action === 'create').map((r) => PlotPayload.parse(r.payload));
+    for (let i = 0; i < creates.length; i += 1000) {
+      await tx
+        .insertInto('plots')
+        .values(
+          creates.slice(i, i + 1000).map((p) => ({
+            trialId,
+            siteId: p.siteId,
+            armId: p.armId,
+            label: p.label,
+            block: p.block ?? null,
+            areaM2: p.areaM2 ?? null,
+            plantedOn: p.plantedOn ?? null,
+            notes: p.notes ?? null,
+          })),
+        )
+        .execute();
+    }
+    for (const r of rows.filter((x) => x.action === 'update')) {
+      const p = PlotPayload.parse(r.payload);
+      await updatePlot(tx, Number(r.targetId), {
+        siteId: p.siteId,
+        armId: p.armId,
+        ...(present.includes('block') ? { block: p.block ?? null } : {}),
+        ...(present.includes('area') ? { areaM2: p.areaM2 ?? null } : {}),
+        ...(present.includes('plantedOn') ? { plantedOn: p.plantedOn ?? null } : {}),
+        ...(present.includes('notes') ? { notes: p.notes ?? null } : {}),
+      });
+    }
+    return tally(rows);
+  },
+};
+
+const training: ImportHandler<TrainingSessionInput> = {
+  permission: 'manage',
+  previewColumns: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees'],
+  payloadSchema: TrainingSessionInput,
+  stagedShape: () => 'table',
+  copyStaging: false,
+  beforeCheck: nothing,
+  async check(db, target, rows, stager) {
+    const c = await checkTrainingLedger(db, target.projectId, rows, stager);
+    return { shape: 'table', options: { present: c.present }, columns: c.columns };
+  },
+  afterCheck: none,
+  async apply(tx, imp, options) {
+    const present = options.present ?? [];
+    const rows = await repo.listStagedRows(tx, imp.id);
+    for (const r of rows) {
+      if (r.action !== 'create' && r.action !== 'update') continue;
+      const s = TrainingSessionInput.parse(r.payload);
+      if (r.action === 'create') {
+        const { attendees, ...fields } = s;
+        const row = await tx
+          .insertInto('trainingSessions')
+          .values({ ...fields, siteId: fields.siteId ?? null, village: fields.village ?? null, trainer: fields.trainer ?? null, women: fields.women ?? null, notes: fields.notes ?? null, projectId: imp.projectId })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await writeRoster(tx, row.id, attendees);
+      } else {
+        const sessionId = Number(r.targetId);
+        await tx
+          .updateTable('trainingSessions')
+          .set((eb) => ({
+            attendance: s.attendance,
+            ...(present.includes('kind') ? { kind: s.kind } : {}),
+            ...(present.includes('trainer') ? { trainer: s.trainer ?? null } : {}),
+            ...(present.includes('women') ? { women: s.women ?? null } : {}),
+            ...(present.includes('notes') ? { notes: s.notes ?? null } : {}),
+            version: eb('version', '+', 1),
+            updatedAt: new Date(),
+          }))
+          .where('id', '=', sessionId)
+          .execute();
+        if (present.includes('attendees')) await writeRoster(tx, sessionId, s.attendees ?? null);
+      }
+    }
+    return tally(rows);
+  },
+};
+
+/** Every import kind and its handler; a new kind is an entry here (and its ImportKind). */
+export const IMPORT_HANDLERS = { observations, plots, training } as const satisfies Record<ImportKind, ImportHandler<unknown>>;
+
+function tally(rows: { action: string }[]): Counts {
+  const c = { create: 0, update: 0, unchanged: 0 };
+  for (const r of rows) if (r.action === 'create' || r.action === 'update' || r.action === 'unchanged') c[r.action]++;
+  return c;
+}
