@@ -85,6 +85,14 @@ const messages = {
     zh: '有培训没有记录女性人数，女性人次为已记录场次之和',
     en: 'Some sessions have no count of women; women person-times sum the sessions that do',
   },
+  tooFewArms: {
+    zh: '有数据的处理少于2个，无法进行方差分析',
+    en: 'Fewer than two arms have values, so no analysis of variance is possible',
+  },
+  noResidualDf: {
+    zh: '数据太少，没有剩余自由度，无法进行方差分析',
+    en: 'Too few values: no residual degrees of freedom for an analysis of variance',
+  },
   invalidDate: {
     zh: '有培训日期无法识别，未计入按月统计',
     en: 'A session date is not a valid date and is left out of the monthly figures',

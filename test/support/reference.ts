@@ -4,8 +4,11 @@ import { parse } from 'csv-parse/sync';
 import type { TestApp } from './context.js';
 import { ensureVariables } from './factories.js';
 
-/** ../shared/reference beside the repository (as laid out for developers and CI). */
-export const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
+/** ../shared/reference beside the repository (as laid out for developers and CI), or
+ * DEMOPLOT_REFERENCE_DIR when the checkout sits elsewhere. */
+export const REFERENCE_DIR = process.env.DEMOPLOT_REFERENCE_DIR
+  ? process.env.DEMOPLOT_REFERENCE_DIR.replace(/\/?$/, '/')
+  : fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
 
 export const readReferenceCsv = (name: string): Record<string, string>[] =>
   parse(readFileSync(REFERENCE_DIR + name, 'utf8'), { columns: true, skip_empty_lines: true });
@@ -74,3 +77,29 @@ async function expectCreated(app: TestApp, path: string, body: unknown) {
   if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/** The multi-arm worked example (spec §7): plots with their values of `y` and `f`. */
+export interface MultiArmPlot {
+  site: string;
+  plot: string;
+  arm: string;
+  block: string;
+  y: number;
+  f: number;
+}
+export const readMultiArm = (): MultiArmPlot[] =>
+  readReferenceCsv('multiarm/data.csv').map((r) => ({ site: r.site, plot: r.plot, arm: r.arm, block: r.block, y: Number(r.y), f: Number(r.f) }));
+
+export interface MultiArmExpected {
+  variable: string;
+  site: string;
+  model: string;
+  f: number;
+  df1: number;
+  df2: number;
+  p: number;
+  mse: number;
+  arms: { arm: string; n: number; mean: number }[];
+  pairs: { a: string; b: string; diff: number; lwr: number; upr: number; pAdj: number }[];
+}
+export const readMultiArmExpected = (): MultiArmExpected[] => JSON.parse(readFileSync(REFERENCE_DIR + 'multiarm/expected.json', 'utf8'));
