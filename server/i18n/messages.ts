@@ -6,11 +6,13 @@
 import { uiMessages } from './ui-messages.js';
 import { importMessages } from './import-messages.js';
 import { accountMessages } from './account-messages.js';
+import { reportMessages } from './report-messages.js';
 
 export const messages = {
   ...uiMessages,
   ...importMessages,
   ...accountMessages,
+  ...reportMessages,
   // API errors
   'error.ValidationFailed': { zh: '提交的数据有误，未保存任何内容', en: 'The submitted data is invalid; nothing was saved' },
   'error.MalformedJson': { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { flagMessages } from '../../analysis/flags.js';
+import { flagText } from '../reports/report-text.js';
 import { forestPlot } from '../charts/forest-plot.js';
 import { paramId } from '../http.js';
 import type { Lang } from '../i18n/i18n.js';
@@ -70,10 +70,6 @@ function significance(lang: Lang, ci: Interval, p: number | null) {
     return { text: `${tr(lang, 'report.sigYes')}${pText}`, cls: 'sig-yes' };
   }
   return { text: tr(lang, 'report.sigNo'), cls: 'sig-no' };
-}
-
-function flagText(lang: Lang, code: string): string {
-  return flagMessages[code]?.[lang] ?? code;
 }
 
 function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map<number, string>, plotLabels: Map<number, string>) {

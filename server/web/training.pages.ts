@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database, FarmerRow, ProjectRow } from '../../db/database.js';
-import { flagMessages } from '../../analysis/flags.js';
+import { flagText } from '../reports/report-text.js';
 import { barByMonth } from '../charts/bar-by-month.js';
 import { FarmerInput, FarmerPatch } from '../farmers/farmers.schemas.js';
 import * as farmers from '../farmers/farmers.service.js';
@@ -66,7 +66,7 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
         isVillage: s.siteId === null && s.village !== null,
         ...figures(s),
       })),
-      flags: summary.flags.filter((f) => f !== 'noTarget' && f !== 'noDemoHouseholdTarget').map((f) => flagMessages[f]?.[lang] ?? f),
+      flags: summary.flags.filter((f) => f !== 'noTarget' && f !== 'noDemoHouseholdTarget').map((f) => flagText(lang, f)),
       sessions: [...sessions].reverse().map((s) => ({
         id: s.id,
         heldOn: s.heldOn,

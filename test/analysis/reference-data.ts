@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import {
   aggregatePlotValues,
   buildComparisons,
@@ -8,8 +9,10 @@ import {
   type ReportPlotValue,
 } from '../../analysis/index.js';
 
-/** The worked examples computed in R, which sit beside the repository. */
-const referenceDir = new URL('../../../shared/reference/', import.meta.url);
+/** The worked examples computed in R, which sit beside the repository (or DEMOPLOT_REFERENCE_DIR). */
+const referenceDir = process.env.DEMOPLOT_REFERENCE_DIR
+  ? pathToFileURL(process.env.DEMOPLOT_REFERENCE_DIR.replace(/\/?$/, '/'))
+  : new URL('../../../shared/reference/', import.meta.url);
 
 function readCsv(name: string): Record<string, string>[] {
   const [header, ...lines] = readFileSync(new URL(name, referenceDir), 'utf8').trim().split(/\r?\n/);
