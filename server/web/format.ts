@@ -1,4 +1,4 @@
-import type { Lang } from '../i18n/i18n.js';
+import { translate, type Lang } from '../i18n/i18n.js';
 
 const MINUS = '\u2212';
 
@@ -42,16 +42,17 @@ export function share(part: number | null | undefined, whole: number | null | un
 }
 
 /**
- * A difference in days read as words: "提前 3.3 天" / "3.3 days earlier".
+ * A difference in days read as words: "提前 3.3 天" / "3.3 days earlier" (words from the
+ * catalogue, `days.*`).
  * @example daysWords(-3.5, 'en') // => '3.5 days earlier'
  */
 export function daysWords(delta: number | null | undefined, lang: Lang): string {
   if (delta === null || delta === undefined || !Number.isFinite(delta)) return '—';
   const a = num(Math.abs(delta));
-  if (a === '0') return lang === 'zh' ? '无差别' : 'no difference';
-  if (lang === 'zh') return delta < 0 ? `提前 ${a} 天` : `推迟 ${a} 天`;
-  const unit = a === '1' ? 'day' : 'days';
-  return delta < 0 ? `${a} ${unit} earlier` : `${a} ${unit} later`;
+  if (a === '0') return translate(lang, 'days.noDifference');
+  const one = a === '1';
+  if (delta < 0) return translate(lang, one ? 'days.earlierOne' : 'days.earlier', { days: a });
+  return translate(lang, one ? 'days.laterOne' : 'days.later', { days: a });
 }
 
 /** Today's date in China Standard Time (the projects' official time, Xinjiang included) as
