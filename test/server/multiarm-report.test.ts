@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/context.js';
+import { ensureVariables } from '../support/factories.js';
+import { commit, upload } from '../support/imports.js';
+import { readMultiArm, readMultiArmExpected, type MultiArmExpected } from '../support/reference.js';
+
+/** The worked example's two variables, under codes of their own. */
+const VARIABLES = [
+  { code: 'ma_yield', name: { zh: '产量（多处理）', en: 'yield (multi-arm)' }, kind: 'number', unit: 'kg/ha', aggregation: 'mean' },
+  { code: 'ma_flowering', name: { zh: '开花天数（多处理）', en: 'days to flowering (multi-arm)' }, kind: 'number', unit: 'd', aggregation: 'mean' },
+];
+const CODE: Record<string, string> = { y: 'ma_yield', f: 'ma_flowering' };
+const ARMS = ['control', 'low', 'mid', 'high'];
+
+function close(actual: number | null | undefined, expected: number, tol: number, what: string) {
+  expect(actual, what).toBeTypeOf('number');
+  const err = Math.abs((actual as number) - expected) / Math.max(Math.abs(expected), 1e-3);
+  expect(err, `${what}: ${actual} vs ${expected}`).toBeLessThan(tol);
+}
+
+async function created(app: TestApp, path: string, body: unknown) {
+  const res = await app.post(path, body);
+  if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const csv = (rows: (string | number)[][]) => Buffer.from(rows.map((r) => r.map((c) => `"${String(c).replace(/"/g, '""')}"`).join(',')).join('\r\n') + '\r\n');
+
+describe('multi-arm report: analysis of variance through the API and through a CSV import (spec §7)', () => {
+  let app: TestApp;
+  const reports: Record<'api' | 'csv', any> = { api: null, csv: null };
+  const plots = readMultiArm();
+  const expected = readMultiArmExpected();
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await ensureVariables(app, VARIABLES);
+    const project = await created(app, '/api/projects', { name: '多处理参考', code: `MA${Date.now()}` });
+    const siteIds: Record<string, number> = {};
+    for (const name of [...new Set(plots.map((p) => p.site))]) siteIds[name] = (await created(app, `/api/projects/${project.id}/sites`, { name })).id;
+    const trial = async (name: string) =>
+      created(app, `/api/projects/${project.id}/trials`, {
+        name,
+        crop: 'cotton',
+        design: 'rcbd',
+        arms: ARMS.map((a) => ({ name: a, role: a === 'control' ? 'control' : 'treatment' })),
+        variables: VARIABLES.map((v) => v.code),
+      });
+
+    // Through the JSON API.
+    const viaApi = await trial('秸秆腐熟剂剂量（API）');
+    await created(app, `/api/trials/${viaApi.id}/plots`, plots.map((p) => ({ siteId: siteIds[p.site], label: p.plot, arm: p.arm, block: p.block || null })));
+    await created(
+      app,
+      `/api/trials/${viaApi.id}/observations`,
+      plots.flatMap((p) => [
+        { plot: p.plot, variable: 'ma_yield', value: p.y },
+        { plot: p.plot, variable: 'ma_flowering', value: p.f },
+      ]),
+    );
+
+    // Through a plot-layout CSV and a wide observations CSV.
+    const viaCsv = await trial('秸秆腐熟剂剂量（CSV）');
+    const layout = await upload(app, `/api/trials/${viaCsv.id}/imports?kind=plots`, csv([['示范点', '小区', '处理', '区组'], ...plots.map((p) => [p.site, p.plot, p.arm, p.block])]));
+    expect(layout.status, JSON.stringify(layout.body)).toBe(201);
+    expect((await commit(app, layout.body.id)).body).toMatchObject({ created: plots.length });
+    const values = await upload(app, `/api/trials/${viaCsv.id}/imports`, csv([['小区', 'ma_yield', 'ma_flowering'], ...plots.map((p) => [p.plot, p.y, p.f])]));
+    expect(values.status, JSON.stringify(values.body)).toBe(201);
+    expect(values.body.summary.errors).toBe(0);
+    expect((await commit(app, values.body.id)).status).toBe(200);
+
+    for (const [key, id] of [['api', viaApi.id], ['csv', viaCsv.id]] as const) {
+      const res = await app.get(`/api/trials/${id}/report`);
+      expect(res.status).toBe(200);
+      reports[key] = res.body;
+    }
+  });
+  afterAll(() => app?.close());
+
+  function check(table: any, row: MultiArmExpected, label: string) {
+    expect(table.model, label).toBe(row.model);
+    close(table.f, row.f, 1e-6, `${label} F`);
+    expect([table.df1, table.df2], label).toEqual([row.df1, row.df2]);
+    close(table.pValue, row.p, 1e-6, `${label} p`);
+    close(table.mse, row.mse, 1e-6, `${label} MSE`);
+    expect(table.arms.map((a: any) => [a.arm, a.n])).toEqual(row.arms.map((a) => [a.arm, a.n]));
+    row.arms.forEach((a, i) => close(table.arms[i].mean, a.mean, 1e-6, `${label} mean ${a.arm}`));
+    for (const arm of table.arms) expect(arm.letters, label).toMatch(/^[a-z]+$/);
+    expect(table.pairs.map((p: any) => [p.a, p.b])).toEqual(row.pairs.map((p) => [p.a, p.b]));
+    row.pairs.forEach((p, i) => {
+      const got = table.pairs[i];
+      close(got.diff, p.diff, 1e-6, `${label} ${p.a}-${p.b} diff`);
+      close(got.pAdj, p.pAdj, 1e-6, `${label} ${p.a}-${p.b} pAdj`);
+      expect(Math.abs(got.ci[0] - p.lwr), `${label} lwr`).toBeLessThan(1e-4 * Math.max(1, Math.abs(p.lwr - p.diff)));
+      expect(Math.abs(got.ci[1] - p.upr), `${label} upr`).toBeLessThan(1e-4 * Math.max(1, Math.abs(p.upr - p.diff)));
+    });
+  }
+
+  for (const source of ['api', 'csv'] as const) {
+    it.each(expected.map((e) => [`${e.variable} ${e.site}`, e] as const))(`${source}: %s matches R`, (label, row) => {
+      const entry = reports[source].anova.find((a: any) => a.variable.code === CODE[row.variable]);
+      expect(entry, label).toBeDefined();
+      if (row.site === 'ALL') {
+        expect(entry.overall.nSites).toBe(3);
+        check(entry.overall, row, label);
+      } else {
+        check(entry.sites.find((s: any) => s.siteName === row.site), row, label);
+      }
+    });
+  }
+
+  it('keeps the treatment-versus-control comparisons with one verdict per row', () => {
+    const report = reports.api;
+    expect(report.comparisons.map((c: any) => `${c.variable.code} ${c.treatmentArm}`)).toEqual(
+      ['ma_yield', 'ma_flowering'].flatMap((v) => ['low', 'mid', 'high'].map((a) => `${v} ${a}`)),
+    );
+    for (const c of report.comparisons) {
+      for (const s of c.sites) expect(s.significant, `${c.variable.code} ${s.siteName}`).toBe(s.pValue !== null && s.pValue < 0.05);
+      expect(c.overall.significant).toBe(c.overall.pValue !== null && c.overall.pValue < 0.05);
+      expect(Object.keys(c.headline)).toEqual(expect.arrayContaining(['zh', 'en', 'significant', 'qualifier']));
+    }
+    // 什托洛盖 has no blocks: compared by Welch, not left empty.
+    const site = report.comparisons[0].sites.find((s: any) => s.siteName === '什托洛盖');
+    expect(site.delta).not.toBeNull();
+    expect(site.flags).toContain('noBlocks');
+  });
+
+  it('gives an empty anova list for a two-arm trial', async () => {
+    const project = await created(app, '/api/projects', { name: '两处理', code: `TWO${Date.now()}` });
+    const trial = await created(app, `/api/projects/${project.id}/trials`, {
+      name: 'two arms',
+      crop: 'cotton',
+      design: 'crd',
+      arms: [
+        { name: 'new', role: 'treatment' },
+        { name: 'old', role: 'control' },
+      ],
+      variables: ['ma_yield'],
+    });
+    expect((await app.get(`/api/trials/${trial.id}/report`)).body.anova).toEqual([]);
+  });
+});
