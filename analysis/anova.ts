@@ -155,3 +155,19 @@ export function analyseVariance(values: readonly AnovaValue[], armOrder: readonl
   ranked.forEach((r, i) => (r.arm.letters = letters[i]));
   return table;
 }
+
+/**
+ * Tukey comparison intervals for a chart of arm means: mean ± (q/2)·√(MSE/n), with q =
+ * qtukey(0.95, k, df2). With equal n two arms' intervals overlap exactly when their
+ * Tukey test gives pAdj ≥ 0.05; with unequal n approximately (the letters are exact).
+ * Null per arm when the table has no MSE or Tukey needs df2 ≥ 2.
+ * @example comparisonIntervals(analyseVariance(values, arms, 'one-way'))[0]
+ */
+export function comparisonIntervals(table: AnovaTable): (Interval | null)[] {
+  const q = table.mse === null || table.df2 === null ? null : studentizedRangeQuantile(0.95, table.arms.length, table.df2);
+  return table.arms.map((a) => {
+    if (q === null || table.mse === null) return null;
+    const half = (q / 2) * Math.sqrt(table.mse / a.n);
+    return [a.mean - half, a.mean + half];
+  });
+}

@@ -29,7 +29,7 @@ export {
   type TextEntry,
 } from './report.js';
 export { FLAGS, type Flag } from './flags.js';
-export { analyseVariance, type AnovaArm, type AnovaModel, type AnovaTable, type AnovaValue, type TukeyPair } from './anova.js';
+export { analyseVariance, comparisonIntervals, type AnovaArm, type AnovaModel, type AnovaTable, type AnovaValue, type TukeyPair } from './anova.js';
 export { buildAnova, type OverallAnova, type SiteAnova, type VariableAnova } from './multi-arm.js';
 export { compactLetters } from './letters.js';
 export { studentizedRangeQuantile, studentizedRangeUpper } from './studentized-range.js';

@@ -125,6 +125,29 @@ export const reportMessages = {
   /** A headline quoted on its own line (home, project, exports) when it is not significant. */
   'headline.withQualifier': { zh: '{text}（{qualifier}）', en: '{text} ({qualifier})' },
 
+  // Analysis of variance of multi-arm trials (spec §7)
+  'anova.title': { zh: '多处理比较：方差分析与多重比较', en: 'Several arms: analysis of variance and mean separation' },
+  'anova.explain': {
+    zh: '各处理均值；同一列中字母相同的处理之间差异不显著（Tukey 检验，5%水平）。F 检验判断处理间是否有差异。',
+    en: 'Arm means; within a column, arms sharing a letter do not differ (Tukey test, 5% level). The F test asks whether the arms differ at all.',
+  },
+  'anova.caption': { zh: '处理均值及字母标记', en: 'Arm means with letters' },
+  'anova.arm': { zh: '处理', en: 'Arm' },
+  'anova.allSites': { zh: '全部示范点（{count} 个）', en: 'All sites ({count})' },
+  'anova.test': { zh: 'F 检验', en: 'F test' },
+  'anova.line': { zh: 'F({df1}, {df2}) = {f}，p {p}', en: 'F({df1}, {df2}) = {f}, p {p}' },
+  'anova.differ': { zh: '处理间差异显著', en: 'the arms differ' },
+  'anova.notDiffer': { zh: '处理间差异不显著', en: 'not significant' },
+  'anova.noTest': { zh: '无法检验', en: 'no test possible' },
+  'anova.model.blocks': { zh: '模型：区组 + 处理', en: 'model: block + arm' },
+  'anova.model.one-way': { zh: '模型：单因素（无区组）', en: 'model: one-way (no blocks)' },
+  'anova.model.sites': { zh: '模型：示范点 + 处理（各点均值）', en: 'model: site + arm (site means)' },
+  'anova.chartCaption': {
+    zh: '{label}：各处理均值及 Tukey 比较区间（两区间不重叠即差异显著），右侧为字母标记',
+    en: '{label}: arm means with Tukey comparison intervals (intervals that do not overlap differ), letters on the right',
+  },
+  'anova.axis': { zh: '均值（{unit}）', en: 'mean ({unit})' },
+
   // Differences in days, as words (server/web/format.ts daysWords)
   'days.noDifference': { zh: '无差别', en: 'no difference' },
   'days.earlier': { zh: '提前 {days} 天', en: '{days} days earlier' },

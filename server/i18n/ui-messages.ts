@@ -237,7 +237,7 @@ export const uiMessages = {
   'report.ci95': { zh: '[95% 置信区间]', en: '[95% CI]' },
   'report.significance': { zh: '是否显著', en: 'Significance' },
   'report.sigYes': { zh: '显著', en: 'yes' },
-  'report.sigNo': { zh: '不显著（区间含 0）', en: 'no (CI includes 0)' },
+  'report.sigNo': { zh: '差异不显著（区间含 0）', en: 'not significant (CI includes 0)' },
   'report.sigUnknown': { zh: '无法判断', en: 'cannot tell' },
   'report.notes': { zh: '注释', en: 'Notes' },
   'report.overall': { zh: '合计（{count} 个点）', en: 'Overall ({count} sites)' },

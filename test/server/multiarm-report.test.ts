@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/context.js';
-import { ensureVariables } from '../support/factories.js';
 import { commit, upload } from '../support/imports.js';
-import { readMultiArm, readMultiArmExpected, type MultiArmExpected } from '../support/reference.js';
+import {
+  createMultiArmTrial,
+  loadMultiArmThroughApi,
+  MULTI_ARM_CODE,
+  readMultiArm,
+  readMultiArmExpected,
+  type MultiArmExpected,
+} from '../support/reference.js';
 
-/** The worked example's two variables, under codes of their own. */
-const VARIABLES = [
-  { code: 'ma_yield', name: { zh: '产量（多处理）', en: 'yield (multi-arm)' }, kind: 'number', unit: 'kg/ha', aggregation: 'mean' },
-  { code: 'ma_flowering', name: { zh: '开花天数（多处理）', en: 'days to flowering (multi-arm)' }, kind: 'number', unit: 'd', aggregation: 'mean' },
-];
-const CODE: Record<string, string> = { y: 'ma_yield', f: 'ma_flowering' };
-const ARMS = ['control', 'low', 'mid', 'high'];
+const CODE = MULTI_ARM_CODE;
 
 function close(actual: number | null | undefined, expected: number, tol: number, what: string) {
   expect(actual, what).toBeTypeOf('number');
@@ -34,33 +34,12 @@ describe('multi-arm report: analysis of variance through the API and through a C
 
   beforeAll(async () => {
     app = await startTestApp();
-    await ensureVariables(app, VARIABLES);
-    const project = await created(app, '/api/projects', { name: '多处理参考', code: `MA${Date.now()}` });
-    const siteIds: Record<string, number> = {};
-    for (const name of [...new Set(plots.map((p) => p.site))]) siteIds[name] = (await created(app, `/api/projects/${project.id}/sites`, { name })).id;
-    const trial = async (name: string) =>
-      created(app, `/api/projects/${project.id}/trials`, {
-        name,
-        crop: 'cotton',
-        design: 'rcbd',
-        arms: ARMS.map((a) => ({ name: a, role: a === 'control' ? 'control' : 'treatment' })),
-        variables: VARIABLES.map((v) => v.code),
-      });
-
     // Through the JSON API.
-    const viaApi = await trial('秸秆腐熟剂剂量（API）');
-    await created(app, `/api/trials/${viaApi.id}/plots`, plots.map((p) => ({ siteId: siteIds[p.site], label: p.plot, arm: p.arm, block: p.block || null })));
-    await created(
-      app,
-      `/api/trials/${viaApi.id}/observations`,
-      plots.flatMap((p) => [
-        { plot: p.plot, variable: 'ma_yield', value: p.y },
-        { plot: p.plot, variable: 'ma_flowering', value: p.f },
-      ]),
-    );
+    const { trialId: apiTrial, projectId } = await loadMultiArmThroughApi(app, '秸秆腐熟剂剂量（API）');
+    const viaApi = { id: apiTrial };
 
     // Through a plot-layout CSV and a wide observations CSV.
-    const viaCsv = await trial('秸秆腐熟剂剂量（CSV）');
+    const viaCsv = await createMultiArmTrial(app, projectId, '秸秆腐熟剂剂量（CSV）');
     const layout = await upload(app, `/api/trials/${viaCsv.id}/imports?kind=plots`, csv([['示范点', '小区', '处理', '区组'], ...plots.map((p) => [p.site, p.plot, p.arm, p.block])]));
     expect(layout.status, JSON.stringify(layout.body)).toBe(201);
     expect((await commit(app, layout.body.id)).body).toMatchObject({ created: plots.length });
