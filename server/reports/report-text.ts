@@ -104,6 +104,8 @@ export interface HeadlineDto {
   en: string;
   significant: boolean;
   qualifier: { zh: string; en: string } | null;
+  /** The qualifier's code (`noCi`, `notSignificant`), null when none. */
+  qualifierCode: HeadlineQualifier | null;
   /** The statement code and figures the sentences were written from. */
   statement: HeadlineStatement;
 }
@@ -114,6 +116,7 @@ export function headlineDto(variable: NamedVariable, h: Headline): HeadlineDto {
     ...words((l) => headlineText(l, variable, h.statement)),
     significant: h.significant,
     qualifier: h.qualifier === null ? null : words((l) => qualifierText(l, h.qualifier!)),
+    qualifierCode: h.qualifier,
     statement: h.statement,
   };
 }

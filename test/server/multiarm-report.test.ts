@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/context.js';
-import { commit, upload } from '../support/imports.js';
+import { parse } from 'csv-parse/sync';
+import { commit, download, upload } from '../support/imports.js';
 import {
   createMultiArmTrial,
   loadMultiArmThroughApi,
@@ -102,6 +103,53 @@ describe('multi-arm report: analysis of variance through the API and through a C
     const site = report.comparisons[0].sites.find((s: any) => s.siteName === '什托洛盖');
     expect(site.delta).not.toBeNull();
     expect(site.flags).toContain('noBlocks');
+  });
+
+  it('exports every figure at full precision, with the verdict, flags in words, the F tests, letters and pairs', async () => {
+    const report = reports.api;
+    const id = report.trial.id;
+    const file = await download(app, `/api/trials/${id}/report/export?format=csv`, 'en');
+    expect(file.status).toBe(200);
+    const rows: Record<string, string>[] = parse(file.bytes.toString('utf8').replace(/^\uFEFF/, ''), { columns: true });
+    const c = report.comparisons[0];
+    const overall = rows.find((r) => r.row === 'overall' && r.treatment === c.treatmentArm && r.variable === 'yield (multi-arm)')!;
+    expect(overall).toBeDefined();
+    // Full precision: the cell reads back as exactly the API's double.
+    for (const [column, value] of [
+      ['difference (treatment − control)', c.overall.delta],
+      ['p-value', c.overall.pValue],
+      ['range low', c.overall.range[0]],
+      ['range high', c.overall.range[1]],
+      ['prediction interval low', c.overall.predictionInterval[0]],
+      ['prediction interval high', c.overall.predictionInterval[1]],
+      ['sites lower', c.overall.sitesLower],
+      ['sites higher', c.overall.sitesHigher],
+    ] as const) {
+      expect(Number(overall[column]), column).toBe(value);
+    }
+    expect(overall.significant).toBe(c.overall.significant ? 'yes' : 'not significant');
+    if (!c.headline.significant) expect(overall.headline).toContain('not significant');
+    const shitolog = rows.find((r) => r.row === 'site' && r.site === '什托洛盖' && r.treatment === c.treatmentArm && r.variable === 'yield (multi-arm)')!;
+    expect(shitolog.flags).toContain('noBlocks');
+    expect(shitolog['flag text']).toContain('Welch');
+
+    const expectedAll = readMultiArmExpected().find((e) => e.variable === 'y' && e.site === 'ALL')!;
+    const anovaAll = rows.find((r) => r.row === 'anova' && r.site === 'all sites' && r.variable === 'yield (multi-arm)')!;
+    expect(Number(anovaAll.F)).toBe(report.anova[0].overall.f);
+    expect(Math.abs(Number(anovaAll.F) - expectedAll.f) / expectedAll.f).toBeLessThan(1e-6);
+    expect([anovaAll.df1, anovaAll.df2, anovaAll.model]).toEqual(['3', '6', 'site + arm']);
+    const arms = rows.filter((r) => r.row === 'arm mean' && r.site === 'all sites' && r.variable === 'yield (multi-arm)');
+    expect(arms.map((r) => [r.arm, r.letters])).toEqual([
+      ['control', 'b'],
+      ['low', 'b'],
+      ['mid', 'a'],
+      ['high', 'a'],
+    ]);
+    const pairs = rows.filter((r) => r.row === 'pair' && r.site === 'all sites' && r.variable === 'yield (multi-arm)');
+    expect(pairs).toHaveLength(6);
+    expect(Number(pairs[1]['adjusted p'])).toBe(report.anova[0].overall.pairs[1].pAdj);
+    const xlsx = await download(app, `/api/trials/${id}/report/export?format=xlsx`, 'zh');
+    expect(xlsx.status).toBe(200);
   });
 
   it('gives an empty anova list for a two-arm trial', async () => {
