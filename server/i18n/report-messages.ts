@@ -148,6 +148,10 @@ export const reportMessages = {
   },
   'anova.axis': { zh: '均值（{unit}）', en: 'mean ({unit})' },
 
+  // Training: distinct counts when some sessions have a head count only (spec §6)
+  'training.atLeast': { zh: '≥ {value}（{count} 场仅记人数）', en: '≥ {value} ({count} sessions without a roster)' },
+  'training.atLeastOne': { zh: '≥ {value}（1 场仅记人数）', en: '≥ {value} (1 session without a roster)' },
+
   // Differences in days, as words (server/web/format.ts daysWords)
   'days.noDifference': { zh: '无差别', en: 'no difference' },
   'days.earlier': { zh: '提前 {days} 天', en: '{days} days earlier' },

@@ -55,6 +55,18 @@ export function daysWords(delta: number | null | undefined, lang: Lang): string 
   return translate(lang, one ? 'days.laterOne' : 'days.later', { days: a });
 }
 
+/**
+ * A distinct count from rosters (spec §6): "12" when every session had a roster, "≥ 12 (3
+ * sessions without a roster)" when some did not, "—" when none had one (null): unknown is
+ * never shown as 0.
+ * @example rosterCount(12, 3, 'en') // => '≥ 12 (3 sessions without a roster)'
+ */
+export function rosterCount(value: number | null, sessionsWithoutRoster: number, lang: Lang): string {
+  if (value === null) return '—';
+  if (sessionsWithoutRoster === 0) return String(value);
+  return translate(lang, sessionsWithoutRoster === 1 ? 'training.atLeastOne' : 'training.atLeast', { value, count: sessionsWithoutRoster });
+}
+
 /** Today's date in China Standard Time (the projects' official time, Xinjiang included) as
  * YYYY-MM-DD: the default day of a data-entry form. */
 export function today(now = new Date()): string {

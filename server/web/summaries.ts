@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js';
 import type { Lang } from '../i18n/i18n.js';
 import { trainingSummary, trialReport, type TrainingSummaryDto, type TrialReport } from '../reports/reports.service.js';
 import type { TrialDetail } from '../trials/trials.service.js';
-import { num, share } from './format.js';
+import { num, rosterCount, share } from './format.js';
 import { enumLabel, nameIn, tr, withNote } from './labels.js';
 
 export interface HeadlineView {
@@ -76,11 +76,11 @@ export function progressView(lang: Lang, label: string, done: number, target: nu
 export interface TrainingGlance {
   sessions: number;
   personTimes: number;
-  /** '—' when no session has a roster: unique farmers cannot be known. */
-  uniqueFarmers: number | string;
+  /** '—' when no session has a roster, '≥ n (…)' when some lack one: never a bare 0 for unknown. */
+  uniqueFarmers: string;
   women: string;
   womenShare: string;
-  demoHouseholds: number;
+  demoHouseholds: string;
   progress: ProgressView | null;
   households: ProgressView | null;
 }
@@ -89,12 +89,12 @@ export function trainingGlance(s: TrainingSummaryDto, lang: Lang): TrainingGlanc
   return {
     sessions: s.sessions,
     personTimes: s.personTimes,
-    uniqueFarmers: s.sessions > 0 && s.sessionsWithoutRoster === s.sessions ? '—' : s.uniqueFarmers,
+    uniqueFarmers: rosterCount(s.uniqueFarmers, s.sessionsWithoutRoster, lang),
     women: s.women === null ? '—' : num(s.women),
     womenShare: share(s.women, s.personTimes),
-    demoHouseholds: s.demoHouseholds,
+    demoHouseholds: rosterCount(s.demoHouseholds, s.sessionsWithoutRoster, lang),
     progress: progressView(lang, tr(lang, 'training.personTimes'), s.personTimes, s.target.personTimes),
-    households: progressView(lang, tr(lang, 'training.demoHouseholds'), s.demoHouseholds, s.target.demoHouseholds),
+    households: s.demoHouseholds === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), s.demoHouseholds, s.target.demoHouseholds),
   };
 }
 
