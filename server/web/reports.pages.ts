@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { flagText } from '../reports/report-text.js';
+import { flagText, headlineText, qualifierText } from '../reports/report-text.js';
 import { armMeansPlot } from '../charts/arm-means.js';
 import { forestPlot } from '../charts/forest-plot.js';
 import { comparisonIntervals, type AnovaTable } from '../../analysis/anova.js';
@@ -166,9 +166,9 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
     numeric,
     arms: c.treatmentArm && c.controlArm ? tr(lang, 'report.armsVs', { treatment: c.treatmentArm, control: c.controlArm }) : null,
     headline: {
-      text: c.headline[lang],
+      text: headlineText(lang, v, c.headline.statement),
       significant: c.headline.significant === true,
-      qualifier: c.headline.qualifier ? c.headline.qualifier[lang] : null,
+      qualifier: c.headline.qualifierCode ? qualifierText(lang, c.headline.qualifierCode) : null,
     },
     meanUnit: isDate ? tr(lang, 'report.daysAfterPlanting') : (v.unit ?? ''),
     deltaUnit: unit,

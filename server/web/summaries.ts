@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.js';
 import type { Lang } from '../i18n/i18n.js';
 import { trainingSummary, trialReport, type TrainingSummaryDto, type TrialReport } from '../reports/reports.service.js';
 import type { TrialDetail } from '../trials/trials.service.js';
+import { headlineText, qualifierText } from '../reports/report-text.js';
 import { num, rosterCount, share } from './format.js';
 import { enumLabel, nameIn, tr, withNote } from './labels.js';
 
@@ -13,18 +14,20 @@ export interface HeadlineView {
   arms: string | null;
 }
 
-/** The one-line results of a report's measured comparisons (dates and numbers), with the
- * qualifier whenever the interval behind the sentence includes zero or is missing. */
+/** The one-line results of a report's measured comparisons (dates and numbers): significant
+ * ones first, each in report order, and every other one with its qualifier ("差异不显著" /
+ * "not significant", or no interval), so an effect is never quoted without its verdict. */
 export function headlinesOf(report: TrialReport, lang: Lang): HeadlineView[] {
   const severalArms = new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1;
-  return report.comparisons
+  const views = report.comparisons
     .filter((c) => c.variable.kind !== 'category' && c.variable.kind !== 'text')
     .map((c) => ({
-      text: c.headline[lang],
+      text: headlineText(lang, c.variable, c.headline.statement),
       significant: c.headline.significant === true,
-      qualifier: c.headline.qualifier ? c.headline.qualifier[lang] : null,
+      qualifier: c.headline.qualifierCode ? qualifierText(lang, c.headline.qualifierCode) : null,
       arms: severalArms && c.treatmentArm && c.controlArm ? `${c.treatmentArm} / ${c.controlArm}` : null,
     }));
+  return [...views.filter((v) => v.significant), ...views.filter((v) => !v.significant)];
 }
 
 export interface TrialCard {

@@ -153,3 +153,24 @@ describe('headlines', () => {
     expect(h).toMatchObject({ zh: '产量：没有可比较的数据', en: 'yield: no data to compare', significant: false });
   });
 });
+
+describe('main results on the home and project pages', () => {
+  it('lists significant effects first and marks every other one as not significant', async () => {
+    const { headlinesOf } = await import('../../server/web/summaries.js');
+    const input = tachengLike([
+      { flowering: [[31, 32, 34], [34, 35, 37]], yield: [[1090, 1200, 980], [1000, 1100, 900]] },
+      { flowering: [[30, 31, 32], [34, 35, 36]], yield: [[1110, 1220, 1000], [1000, 1100, 900]] },
+    ]);
+    const comparisons = buildComparisons(input);
+    // flowering first in report order, but not significant; make yield significant by its own p.
+    const report = { comparisons: [{ ...comparisons[0] }, { ...comparisons[1], headline: { ...comparisons[1].headline, significant: true, qualifier: null, qualifierCode: null } }] };
+    expect(comparisons[0].headline.significant).toBe(false);
+    const zh = headlinesOf(report as never, 'zh');
+    expect(zh.map((h) => [h.text, h.significant])).toEqual([
+      ['产量增加10%', true],
+      ['开花期提前3–4天', false],
+    ]);
+    expect(zh[1].qualifier).toContain('差异不显著');
+    expect(headlinesOf(report as never, 'en')[1].qualifier).toContain('not significant');
+  });
+});
