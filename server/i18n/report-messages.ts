@@ -148,6 +148,9 @@ export const reportMessages = {
   },
   'anova.axis': { zh: '均值（{unit}）', en: 'mean ({unit})' },
 
+  'report.droppedPlots': { zh: '{count} 个小区未配对，未纳入', en: '{count} plots left out (no pair)' },
+  'report.droppedPlotsOne': { zh: '1 个小区未配对，未纳入', en: '1 plot left out (no pair)' },
+
   // Training: distinct counts when some sessions have a head count only (spec §6)
   'training.atLeast': { zh: '≥ {value}（{count} 场仅记人数）', en: '≥ {value} ({count} sessions without a roster)' },
   'training.atLeastOne': { zh: '≥ {value}（1 场仅记人数）', en: '≥ {value} (1 session without a roster)' },

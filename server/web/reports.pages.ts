@@ -93,11 +93,13 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
 
   const sites = c.sites.map((s) => {
     const paired = 'nPairs' in s ? (s as { nPairs: number }).nPairs : null;
+    const dropped = 'dropped' in s ? (s as { dropped: number }).dropped : 0;
     return {
       name: siteName(s),
       nTreatment: s.nTreatment,
       nControl: s.nControl,
       nPairs: paired,
+      dropped: dropped > 0 ? tr(lang, dropped === 1 ? 'report.droppedPlotsOne' : 'report.droppedPlots', { count: dropped }) : null,
       meanTreatment: num(s.meanTreatment),
       meanControl: num(s.meanControl),
       delta: deltaText(s.delta),
