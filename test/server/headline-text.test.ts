@@ -174,3 +174,18 @@ describe('main results on the home and project pages', () => {
     expect(headlinesOf(report as never, 'en')[1].qualifier).toContain('not significant');
   });
 });
+
+describe('flag words', () => {
+  it('explain every flag code of analysis/ in both languages', async () => {
+    const { FLAGS } = await import('../../analysis/flags.js');
+    const { flagText } = await import('../../server/reports/report-text.js');
+    for (const code of FLAGS) {
+      for (const lang of ['zh', 'en'] as const) {
+        const text = flagText(lang, code);
+        expect(text, `${lang} ${code}`).not.toBe(code);
+        expect(text.length, `${lang} ${code}`).toBeGreaterThan(3);
+      }
+    }
+    expect(flagText('en', 'nonPositiveValue')).toContain('mean');
+  });
+});
