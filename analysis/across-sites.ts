@@ -27,6 +27,8 @@ export interface AcrossSites {
   sitesHigher: number;
   percent: number | null;
   percentCi: Interval | null;
+  /** The across-site t gives p < 0.05 (spec §8). */
+  significant: boolean;
   flags: Flag[];
 }
 
@@ -59,6 +61,7 @@ export function compareAcrossSites(sites: readonly SiteEffect[]): AcrossSites | 
     sitesHigher: deltas.filter((d) => d > 0).length,
     percent: null,
     percentCi: null,
+    significant: false,
     flags,
   };
 
@@ -83,6 +86,7 @@ export function compareAcrossSites(sites: readonly SiteEffect[]): AcrossSites | 
     result.df = df;
     result.deltaCi = [delta - q * standardError, delta + q * standardError];
     result.pValue = twoSidedP(delta / standardError, df);
+    result.significant = result.pValue < 0.05;
     result.predictionInterval = [delta - q * sd * Math.sqrt(1 + 1 / k), delta + q * sd * Math.sqrt(1 + 1 / k)];
   }
   if (meanLog !== null) {

@@ -1,125 +1,97 @@
 import type { Interval } from './arm-comparison.js';
 
-/** A short bilingual sentence for a comparison, with an honest significance marker. */
+/**
+ * What the one-line result says, as a code and figures; the server words it in each
+ * language (server/reports/report-text.ts). Days are whole days, percent a whole number.
+ */
+export type HeadlineStatement =
+  /** Every site earlier (`earlier`) or later (`later`) by `low`–`high` whole days (magnitudes, low ≤ high). */
+  | { code: 'earlier' | 'later'; low: number; high: number }
+  /** Sites disagree: signed whole days from `low` to `high`. */
+  | { code: 'daysMixed'; low: number; high: number }
+  | { code: 'noChangeDays' }
+  /** The percent rounded to a whole number, signed (never 0). */
+  | { code: 'percent'; percent: number }
+  | { code: 'noChangePercent' }
+  /** The delta in the variable's unit, unrounded (never 0): no percent exists. */
+  | { code: 'delta'; delta: number }
+  | { code: 'noChange' }
+  | { code: 'noData' }
+  | { code: 'noControlArm' }
+  | { code: 'noTreatmentArm' }
+  | { code: 'categories' }
+  | { code: 'texts'; count: number };
+
+/** Why a result is not called significant. */
+export type HeadlineQualifier = 'noCi' | 'notSignificant';
+
+/** The one-line result of a comparison with its single verdict (spec §5, §8). */
 export interface Headline {
-  zh: string;
-  en: string;
-  /** True only when the 95% CI behind the sentence excludes zero. */
+  statement: HeadlineStatement;
+  /** True only when the comparison's own test (Welch, paired or across-site t) gives p < 0.05. */
   significant: boolean;
   /**
-   * Shown beside the sentence when `significant` is false; null when significant, or when
+   * Said beside the sentence when `significant` is false; null when significant, or when
    * the entry makes no statistical claim (category or text variables, no arm to compare).
    */
-  qualifier: { zh: string; en: string } | null;
+  qualifier: HeadlineQualifier | null;
 }
 
 /** The figures a headline is written from: pooled ones, or the only site's. */
 export interface HeadlineInput {
-  variable: { name: string; nameEn: string | null; kind: 'date' | 'number' | 'count'; unit: string | null };
+  variable: { kind: 'date' | 'number' | 'count' };
   /** Delta of every site that entered the comparison, in display order. */
   siteDeltas: readonly number[];
   delta: number | null;
   deltaCi: Interval | null;
   percent: number | null;
   percentCi: Interval | null;
+  /** p of the comparison's own test: the one verdict (spec §8). */
+  pValue: number | null;
 }
 
-const MINUS = '\u2212';
-const EN_DASH = '\u2013';
-
-const NO_CI = { zh: '没有置信区间，无法判断差异是否显著', en: 'no confidence interval, so significance cannot be judged' };
-const CROSSES_ZERO = { zh: '差异不显著（95%置信区间包含0）', en: 'not significant (95% CI includes 0)' };
-
 /** Rounds half away from zero, so that +2.5 and −2.5 days read alike. */
-function roundWhole(x: number): number {
+export function roundWhole(x: number): number {
   const r = Math.sign(x) * Math.round(Math.abs(x));
   return r === 0 ? 0 : r;
 }
 
-function signed(x: number): string {
-  if (x > 0) return `+${x}`;
-  if (x < 0) return `${MINUS}${-x}`;
-  return '0';
-}
-
-/** Three significant digits, whole numbers from 100 up: 583.34 → "583", 4.6375 → "4.64". */
-function amount(x: number): string {
-  const a = Math.abs(x);
-  return String(a >= 100 ? Math.round(a) : Number(a.toPrecision(3)));
-}
-
-function range(lo: number, hi: number): string {
-  return lo === hi ? String(lo) : `${lo}${EN_DASH}${hi}`;
-}
-
-function significance(ci: Interval | null): Pick<Headline, 'significant' | 'qualifier'> {
-  if (ci === null) return { significant: false, qualifier: NO_CI };
-  if (ci[0] <= 0 && ci[1] >= 0) return { significant: false, qualifier: CROSSES_ZERO };
+function verdict(p: number | null): Pick<Headline, 'significant' | 'qualifier'> {
+  if (p === null) return { significant: false, qualifier: 'noCi' };
+  if (p >= 0.05) return { significant: false, qualifier: 'notSignificant' };
   return { significant: true, qualifier: null };
 }
 
-function dateHeadline(zhName: string, enName: string, deltas: readonly number[]): { zh: string; en: string } {
+function dateStatement(deltas: readonly number[]): HeadlineStatement {
   const rounded = deltas.map(roundWhole);
   const lo = Math.min(...rounded);
   const hi = Math.max(...rounded);
-  if (hi < 0) {
-    const days = range(-hi, -lo);
-    return { zh: `${zhName}提前${days}天`, en: `${enName} ${days} ${lo === -1 ? 'day' : 'days'} earlier` };
-  }
-  if (lo > 0) {
-    const days = range(lo, hi);
-    return { zh: `${zhName}推迟${days}天`, en: `${enName} ${days} ${hi === 1 ? 'day' : 'days'} later` };
-  }
-  if (lo === 0 && hi === 0) return { zh: `${zhName}无变化（0天）`, en: `${enName}: no change (0 days)` };
-  return {
-    zh: `${zhName}变化${signed(lo)}至${signed(hi)}天`,
-    en: `${enName} ${signed(lo)} to ${signed(hi)} days`,
-  };
-}
-
-function percentHeadline(zhName: string, enName: string, percent: number): { zh: string; en: string } {
-  const p = roundWhole(percent);
-  if (p > 0) return { zh: `${zhName}增加${p}%`, en: `${enName} +${p}%` };
-  if (p < 0) return { zh: `${zhName}减少${-p}%`, en: `${enName} ${MINUS}${-p}%` };
-  return { zh: `${zhName}无变化（0%）`, en: `${enName}: no change (0%)` };
-}
-
-function deltaHeadline(zhName: string, enName: string, delta: number, unit: string | null): { zh: string; en: string } {
-  const u = unit ? ` ${unit}` : '';
-  if (delta > 0) return { zh: `${zhName}增加${amount(delta)}${u}`, en: `${enName} +${amount(delta)}${u}` };
-  if (delta < 0) return { zh: `${zhName}减少${amount(delta)}${u}`, en: `${enName} ${MINUS}${amount(delta)}${u}` };
-  return { zh: `${zhName}无变化`, en: `${enName}: no change` };
+  if (hi < 0) return { code: 'earlier', low: -hi, high: -lo };
+  if (lo > 0) return { code: 'later', low: lo, high: hi };
+  if (lo === 0 && hi === 0) return { code: 'noChangeDays' };
+  return { code: 'daysMixed', low: lo, high: hi };
 }
 
 /**
- * Writes the one-line result (spec §5). Dates: the range of site deltas rounded to whole
- * days ("开花期提前3–4天" / "flowering 3–4 days earlier"; "推迟"/"later"; a signed range
- * when signs differ), judged by the delta CI. Numbers: the percent rounded to a whole
- * number ("产量增加10%" / "yield +10%"), judged by the percent CI; when no percent exists
- * (a value ≤ 0) the delta in the variable's unit. `significant` is false, with a
- * qualifier, whenever that CI is missing or includes zero.
+ * The one-line result (spec §5): dates as the range of site deltas rounded to whole days
+ * ("flowering 3–4 days earlier"; a signed range when signs differ); numbers as the percent
+ * rounded to a whole number ("yield +10%"), or the delta in the variable's unit when no
+ * percent exists (an arm mean ≤ 0). One verdict (spec §8): `significant` follows the p of
+ * the comparison's own test, never the percent's interval.
  * @example writeHeadline({
- *   variable: { name: '开花期', nameEn: 'flowering', kind: 'date', unit: null },
- *   siteDeltas: [-3, -4], delta: -3.5, deltaCi: [-9.9, 2.9], percent: null, percentCi: null,
- * }).en // => 'flowering 3–4 days earlier'
+ *   variable: { kind: 'date' }, siteDeltas: [-3, -4], delta: -3.5, deltaCi: [-9.9, 2.9],
+ *   percent: null, percentCi: null, pValue: 0.2,
+ * }) // => { statement: { code: 'earlier', low: 3, high: 4 }, significant: false, qualifier: 'notSignificant' }
  */
 export function writeHeadline(input: HeadlineInput): Headline {
-  const { variable } = input;
-  const zhName = variable.name;
-  const enName = variable.nameEn ?? variable.name;
   if (input.siteDeltas.length === 0 || input.delta === null) {
-    return {
-      zh: `${zhName}：没有可比较的数据`,
-      en: `${enName}: no data to compare`,
-      significant: false,
-      qualifier: NO_CI,
-    };
+    return { statement: { code: 'noData' }, significant: false, qualifier: 'noCi' };
   }
-  if (variable.kind === 'date') {
-    return { ...dateHeadline(zhName, enName, input.siteDeltas), ...significance(input.deltaCi) };
-  }
+  const judged = verdict(input.pValue);
+  if (input.variable.kind === 'date') return { statement: dateStatement(input.siteDeltas), ...judged };
   if (input.percent !== null) {
-    return { ...percentHeadline(zhName, enName, input.percent), ...significance(input.percentCi) };
+    const p = roundWhole(input.percent);
+    return { statement: p === 0 ? { code: 'noChangePercent' } : { code: 'percent', percent: p }, ...judged };
   }
-  return { ...deltaHeadline(zhName, enName, input.delta, variable.unit), ...significance(input.deltaCi) };
+  return { statement: input.delta === 0 ? { code: 'noChange' } : { code: 'delta', delta: input.delta }, ...judged };
 }

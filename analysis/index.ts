@@ -14,7 +14,7 @@ export type { ArmComparison, Interval } from './arm-comparison.js';
 export { compareUnpaired } from './welch.js';
 export { comparePaired, type BlockValue, type PairedComparison } from './paired.js';
 export { compareAcrossSites, type AcrossSites, type SiteEffect } from './across-sites.js';
-export { writeHeadline, type Headline, type HeadlineInput } from './headline.js';
+export { writeHeadline, type Headline, type HeadlineInput, type HeadlineQualifier, type HeadlineStatement } from './headline.js';
 export { tallyCategories, type ArmCategories, type CategoryCount, type CategoryTable } from './categories.js';
 export {
   buildComparisons,
@@ -28,7 +28,11 @@ export {
   type SiteComparison,
   type TextEntry,
 } from './report.js';
-export { flagMessages, type Flag, type FlagMessage } from './flags.js';
+export { FLAGS, type Flag } from './flags.js';
+export { analyseVariance, comparisonIntervals, type AnovaArm, type AnovaModel, type AnovaTable, type AnovaValue, type TukeyPair } from './anova.js';
+export { buildAnova, type OverallAnova, type SiteAnova, type VariableAnova } from './multi-arm.js';
+export { compactLetters } from './letters.js';
+export { studentizedRangeQuantile, studentizedRangeUpper } from './studentized-range.js';
 export {
   summarizeTraining,
   type SessionKind,

@@ -53,6 +53,8 @@ export interface ReportInput {
 
 /** One site's row of a comparison. Paired designs add nPairs, dropped and the pair means. */
 export type SiteComparison = { siteId: number; siteName: string } & (ArmComparison | PairedComparison) & {
+    /** The site's Welch or paired test gives p < 0.05 (spec §8). */
+    significant: boolean;
     /** Plots left out because they have a date observation but no planting date. */
     missingPlantingDate?: number;
     /** Plots left out because an observation could not be read. */
@@ -92,15 +94,8 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return groups;
 }
 
-function namesOf(variable: ReportVariable) {
-  return { zh: variable.name, en: variable.nameEn ?? variable.name };
-}
-
-function notComparable(variable: ReportVariable, reason: 'noControlArm' | 'noTreatmentArm'): Headline {
-  const { zh, en } = namesOf(variable);
-  return reason === 'noControlArm'
-    ? { zh: `${zh}：没有对照组，无法比较`, en: `${en}: no control arm to compare with`, significant: false, qualifier: null }
-    : { zh: `${zh}：没有处理组，无法比较`, en: `${en}: no treatment arm to compare`, significant: false, qualifier: null };
+function notComparable(reason: 'noControlArm' | 'noTreatmentArm'): Headline {
+  return { statement: { code: reason }, significant: false, qualifier: null };
 }
 
 function variableOf(v: ReportVariable): Comparison['variable'] {
@@ -109,6 +104,11 @@ function variableOf(v: ReportVariable): Comparison['variable'] {
 
 function isUsable(row: ReportPlotValue): row is ReportPlotValue & { value: number } {
   return row.flag === undefined && typeof row.value === 'number' && Number.isFinite(row.value);
+}
+
+/** The one verdict of a comparison (spec §8): its own test's p below 0.05. */
+export function isSignificant(pValue: number | null): boolean {
+  return pValue !== null && pValue < 0.05;
 }
 
 function compareSite(
@@ -120,8 +120,10 @@ function compareSite(
   const byPlot = (a: ReportPlotValue, b: ReportPlotValue) => a.plotId - b.plotId;
   const t = treatmentRows.filter(isUsable).sort(byPlot);
   const c = controlRows.filter(isUsable).sort(byPlot);
+  // Paired designs whose plots carry no block at all are compared as unpaired (spec §2).
+  const unblocked = design !== 'crd' && [...t, ...c].length > 0 && [...t, ...c].every((r) => r.block === null || r.block === '');
   const result =
-    design === 'crd'
+    design === 'crd' || unblocked
       ? compareUnpaired(
           t.map((r) => r.value),
           c.map((r) => r.value),
@@ -130,7 +132,8 @@ function compareSite(
           t.map((r) => ({ block: r.block, value: r.value })),
           c.map((r) => ({ block: r.block, value: r.value })),
         );
-  const row: SiteComparison = { siteId: site.id, siteName: site.name, ...result };
+  const row: SiteComparison = { siteId: site.id, siteName: site.name, ...result, significant: isSignificant(result.pValue) };
+  if (unblocked) row.flags = [...row.flags, 'noBlocks'];
   const all = [...treatmentRows, ...controlRows];
   const missingPlantingDate = all.filter((r) => r.flag === 'missingPlantingDate').length;
   const invalidValues = all.filter((r) => r.flag === 'invalidValue' || (r.flag === undefined && r.value !== null && !isUsable(r))).length;
@@ -161,32 +164,31 @@ function compareNumeric(
   const overall = compareAcrossSites(entered.map((s) => ({ delta: s.delta, logRatio: s.logRatio })));
   const source = entered.length === 1 ? entered[0] : overall;
   const headline = writeHeadline({
-    variable: { name: variable.name, nameEn: variable.nameEn, kind: variable.kind as 'date' | 'number' | 'count', unit: variable.unit },
+    variable: { kind: variable.kind as 'date' | 'number' | 'count' },
     siteDeltas: entered.map((s) => s.delta),
     delta: source?.delta ?? null,
     deltaCi: source?.deltaCi ?? null,
     percent: source?.percent ?? null,
     percentCi: source?.percentCi ?? null,
+    pValue: source?.pValue ?? null,
   });
   return { variable: variableOf(variable), treatmentArm, controlArm, sites, overall, headline, flags };
 }
 
 function describeCategories(input: ReportInput, variable: ReportVariable, rows: ReportPlotValue[], controlArm: string | null, flags: Flag[]): Comparison {
-  const { zh, en } = namesOf(variable);
   return {
     variable: variableOf(variable),
     treatmentArm: null,
     controlArm,
     sites: [],
     overall: null,
-    headline: { zh: `${zh}：分类记录，见各组计数`, en: `${en}: categories, see counts by arm`, significant: false, qualifier: null },
+    headline: { statement: { code: 'categories' }, significant: false, qualifier: null },
     flags,
     categories: tallyCategories(input.arms, input.sites, rows),
   };
 }
 
 function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlotValue[], controlArm: string | null, flags: Flag[]): Comparison {
-  const { zh, en } = namesOf(variable);
   const texts: TextEntry[] = [];
   const bySite = groupBy(rows, (r) => `${r.siteId}\u0000${r.arm}`);
   for (const site of input.sites) {
@@ -203,7 +205,7 @@ function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlo
     controlArm,
     sites: [],
     overall: null,
-    headline: { zh: `${zh}：文字记录${texts.length}条`, en: `${en}: ${texts.length} ${texts.length === 1 ? 'note' : 'notes'}`, significant: false, qualifier: null },
+    headline: { statement: { code: 'texts', count: texts.length }, significant: false, qualifier: null },
     flags,
     texts,
   };
@@ -216,14 +218,16 @@ function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlo
  * plus one entry per category variable (`categories`) and per text variable (`texts`).
  *
  * Design `crd` compares sites by Welch (`compareUnpaired`); `paired` and `rcbd` pair plots
- * by block (`comparePaired`); there a site's meanTreatment/meanControl cover every plot
+ * by block (`comparePaired`), or use Welch at a site whose plots have no block at all
+ * (flag `noBlocks`); there a site's meanTreatment/meanControl cover every plot
  * of each arm, while delta, percent and the log ratio pooled across sites use the pairs
  * (spec §3), so they coincide when every plot is paired. A site enters `overall` only
  * when it has a delta; the headline uses the pooled figures, or the site's own when only
  * one site has a delta. Plots flagged `missingPlantingDate` or `invalidValue` are left
  * out and counted on their site. Without a control arm each treatment arm gets an entry
  * with `controlArm: null`, no sites, `overall: null` and flag `noControlArm`. Nothing is
- * thrown for odd data: what cannot be computed is null with a flag (see `flagMessages`).
+ * thrown for odd data: what cannot be computed is null with a flag code (`FLAGS`); the
+ * headline is a statement code with figures, worded by the server.
  * @example buildComparisons({
  *   design: 'crd', arms: [{ name: 'new', role: 'treatment' }, { name: 'old', role: 'control' }],
  *   sites: [{ id: 1, name: 'A' }],
@@ -232,7 +236,7 @@ function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlo
  *     { plotId: 1, siteId: 1, arm: 'new', block: null, variable: 'y', value: 110 },
  *     { plotId: 2, siteId: 1, arm: 'old', block: null, variable: 'y', value: 100 },
  *   ],
- * })[0].headline.en // => 'yield +10%'
+ * })[0].headline.statement // => { code: 'percent', percent: 10 }
  */
 export function buildComparisons(input: ReportInput): Comparison[] {
   const treatmentArms = input.arms.filter((a) => a.role === 'treatment').map((a) => a.name);
@@ -266,7 +270,7 @@ export function buildComparisons(input: ReportInput): Comparison[] {
         controlArm,
         sites: [],
         overall: null,
-        headline: notComparable(variable, controlArm === null ? 'noControlArm' : 'noTreatmentArm'),
+        headline: notComparable(controlArm === null ? 'noControlArm' : 'noTreatmentArm'),
         flags: [...flags, ...reasons],
       });
       continue;
@@ -279,7 +283,7 @@ export function buildComparisons(input: ReportInput): Comparison[] {
           controlArm: null,
           sites: [],
           overall: null,
-          headline: notComparable(variable, 'noControlArm'),
+          headline: notComparable('noControlArm'),
           flags: [...flags, 'noControlArm'],
         });
       } else {

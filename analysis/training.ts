@@ -38,12 +38,17 @@ export interface TrainingFigures {
   personTimes: number;
   /** Sum of the sessions' counts of women; null when no session counted them. */
   women: number | null;
-  /** Distinct registered farmers over the rosters. */
-  uniqueFarmers: number;
-  /** Distinct female farmers over the rosters. */
-  uniqueWomen: number;
-  /** Distinct demonstration households (by household, else by farmer) over the rosters. */
-  demoHouseholds: number;
+  /**
+   * Distinct registered farmers over the rosters: a lower bound when some sessions lack a
+   * roster (`coverage` < 1), null when none has one (unknown, not zero). 0 with no session.
+   */
+  uniqueFarmers: number | null;
+  /** Distinct female farmers over the rosters; null as `uniqueFarmers`. */
+  uniqueWomen: number | null;
+  /** Distinct demonstration households (by household, else by farmer) over the rosters; null as `uniqueFarmers`. */
+  demoHouseholds: number | null;
+  /** Sessions with a roster / all sessions (1 = the distinct counts are exact); null without sessions. */
+  coverage: number | null;
   /** Sessions with a head count only: in personTimes, not in the unique counts. */
   sessionsWithoutRoster: number;
   /** Sessions whose women were not counted: not in `women`. */
@@ -95,13 +100,15 @@ function figures(sessions: readonly TrainingSession[], farmers: ReadonlyMap<numb
       }
   }
   const list = [...rostered];
+  const unknown = sessions.length > 0 && sessionsWithoutRoster === sessions.length;
   return {
     sessions: sessions.length,
     personTimes,
     women,
-    uniqueFarmers: list.length,
-    uniqueWomen: list.filter((f) => f.gender === 'female').length,
-    demoHouseholds: new Set(list.filter((f) => f.demoHousehold).map(householdKey)).size,
+    uniqueFarmers: unknown ? null : list.length,
+    uniqueWomen: unknown ? null : list.filter((f) => f.gender === 'female').length,
+    demoHouseholds: unknown ? null : new Set(list.filter((f) => f.demoHousehold).map(householdKey)).size,
+    coverage: sessions.length > 0 ? (sessions.length - sessionsWithoutRoster) / sessions.length : null,
     sessionsWithoutRoster,
     sessionsWithoutWomenCount,
   };
@@ -118,8 +125,8 @@ function groupBy<K>(sessions: readonly TrainingSession[], key: (s: TrainingSessi
   return groups;
 }
 
-function ratio(value: number, target: number | null): number | null {
-  return target !== null && target > 0 ? value / target : null;
+function ratio(value: number | null, target: number | null): number | null {
+  return value !== null && target !== null && target > 0 ? value / target : null;
 }
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -129,7 +136,9 @@ const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * attendance; unique farmers, unique women and demonstration households count distinct
  * registered farmers over the rosters, so a session with only a head count adds to
  * person-times and women (its count of women) but not to the distinct counts, and is
- * counted in `sessionsWithoutRoster`. The same figures are given per month, per kind and
+ * counted in `sessionsWithoutRoster`. Where no session has a roster the distinct counts are
+ * null (unknown, never 0); where some lack one they are lower bounds and `coverage` says
+ * which share of sessions had a roster. The same figures are given per month, per kind and
  * per site. Progress = person-times / target.
  * @example summarizeTraining({
  *   sessions: [
@@ -166,7 +175,7 @@ export function summarizeTraining(input: TrainingInput): TrainingSummary {
   const progress = ratio(total.personTimes, personTimesTarget);
   const demoHouseholdsProgress = ratio(total.demoHouseholds, demoTarget);
   if (progress === null) flags.push('noTarget');
-  if (demoHouseholdsProgress === null) flags.push('noDemoHouseholdTarget');
+  if (demoTarget === null || demoTarget <= 0) flags.push('noDemoHouseholdTarget');
 
   return {
     ...total,

@@ -40,7 +40,7 @@ export function compareUnpaired(treatment: readonly number[], control: readonly 
   if (meanTreatment === null || meanControl === null) return result;
 
   result.delta = meanTreatment - meanControl;
-  if (treatment.every((v) => v > 0) && control.every((v) => v > 0)) {
+  if (meanTreatment > 0 && meanControl > 0) {
     result.percent = 100 * (meanTreatment / meanControl - 1);
     result.logRatio = Math.log(meanTreatment / meanControl);
   } else {

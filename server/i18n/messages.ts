@@ -12,6 +12,7 @@ import { securityMessages } from './security-messages.js';
 import { captureMessages } from './capture-messages.js';
 import { offlineMessages } from './offline-messages.js';
 import { pageMessages } from './page-messages.js';
+import { reportMessages } from './report-messages.js';
 
 export const messages = {
   ...uiMessages,
@@ -23,6 +24,7 @@ export const messages = {
   ...captureMessages,
   ...offlineMessages,
   ...pageMessages,
+  ...reportMessages,
   // API errors
   'error.ValidationFailed': { zh: '提交的数据有误，未保存任何内容', en: 'The submitted data is invalid; nothing was saved' },
   'error.MalformedJson': { zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },

@@ -45,11 +45,6 @@ export const uiMessages = {
   'gender.female': { zh: '女', en: 'female' },
   'gender.male': { zh: '男', en: 'male' },
   'gender.unknown': { zh: '未填', en: 'not given' },
-  'days.same': { zh: '无差别', en: 'no difference' },
-  'days.earlier': { zh: '提前 {days} 天', en: '{days} days earlier' },
-  'days.earlierOne': { zh: '提前 {days} 天', en: '{days} day earlier' },
-  'days.later': { zh: '推迟 {days} 天', en: '{days} days later' },
-  'days.laterOne': { zh: '推迟 {days} 天', en: '{days} day later' },
 
   // Home
   'home.title': { zh: '示范项目', en: 'Demonstration projects' },
@@ -242,7 +237,7 @@ export const uiMessages = {
   'report.ci95': { zh: '[95% 置信区间]', en: '[95% CI]' },
   'report.significance': { zh: '是否显著', en: 'Significance' },
   'report.sigYes': { zh: '显著', en: 'yes' },
-  'report.sigNo': { zh: '不显著（区间含 0）', en: 'no (CI includes 0)' },
+  'report.sigNo': { zh: '差异不显著（区间含 0）', en: 'not significant (CI includes 0)' },
   'report.sigUnknown': { zh: '无法判断', en: 'cannot tell' },
   'report.notes': { zh: '注释', en: 'Notes' },
   'report.overall': { zh: '合计（{count} 个点）', en: 'Overall ({count} sites)' },

@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, VariableRow } from '../../db/database.js';
-import { keyUnder, translate, type KeysUnder, type Lang, type MessageKey } from '../i18n/i18n.js';
+import { keyUnder, messageKey, translate, type KeysUnder, type Lang, type MessageKey } from '../i18n/i18n.js';
 import { plotUrl } from '../layouts/plot-labels.js';
 import { listPlots, type PlotView } from '../plots/plots.repository.js';
 import { getProject } from '../projects/projects.service.js';
+import { flagText, quotedHeadline } from '../reports/report-text.js';
 import { trialReport } from '../reports/reports.service.js';
 import { listSites } from '../sites/sites.repository.js';
 import { listSessions } from '../training/training.service.js';
@@ -241,38 +242,59 @@ export async function fieldBookTraitsTable(db: Kysely<Database>, trialId: number
   };
 }
 
-/** A computed figure rounded for a report table (4 decimals; p-values 3 significant digits). */
-const fig = (x: number | null | undefined): OutCell => (x === null || x === undefined || !Number.isFinite(x) ? null : { number: String(Math.round(x * 1e4) / 1e4) });
-const pval = (x: number | null | undefined): OutCell => (x === null || x === undefined || !Number.isFinite(x) ? null : { number: String(Number(x.toPrecision(3))) });
+/**
+ * A computed figure at full precision: the shortest decimal that reads back as the same
+ * double (nothing rounded beyond what the computation holds).
+ */
+const fig = (x: number | null | undefined): OutCell => (x === null || x === undefined || !Number.isFinite(x) ? null : { number: String(x) });
+const count = (x: number | null | undefined): OutCell => (x === null || x === undefined ? null : { number: String(x) });
+
+/** The columns appended after the original twenty, in order (keys under `imp.report.`). */
+const REPORT_EXTRA_COLUMNS = [
+  'row', 'significant', 'flagText', 'sitesLower', 'sitesHigher', 'rangeLow', 'rangeHigh', 'predictionLow', 'predictionHigh',
+  'nPairs', 'dropped', 'model', 'f', 'df1', 'df2', 'mse', 'arm', 'n', 'mean', 'letters', 'armA', 'armB', 'diff', 'diffLow', 'diffHigh', 'pAdj',
+] as const;
+type ExtraColumn = (typeof REPORT_EXTRA_COLUMNS)[number];
 
 /**
- * The comparison report as a table: for each variable × treatment arm one row per site and
- * an overall row across sites; category and text variables get one row with their headline.
+ * The comparison report as a table, every figure at full precision: for each variable ×
+ * treatment arm one row per site and an overall row across sites (with range, prediction
+ * interval, site counts, the verdict and the flags in words); category and text variables
+ * one row with their headline; for trials with three or more arms, per variable and site
+ * (and across sites) the F test, one row per arm with its mean and letters and one per
+ * Tukey pair. The column `row` says which kind a row is.
  */
 export async function reportTable(db: Kysely<Database>, trialId: number, lang: Lang): Promise<Table> {
   const report = await trialReport(db, trialId);
-  const h = (k: KeysUnder<'imp.report'>) => t(lang, keyUnder('imp.report', k));
-  const header = (['variable', 'unit', 'treatment', 'control', 'site', 'nSites', 'nTreatment', 'nControl', 'meanTreatment', 'meanControl', 'delta', 'deltaLow', 'deltaHigh', 'percent', 'percentLow', 'percentHigh', 'pValue', 'df', 'flags', 'headline'] as const).map(h);
+  const h = (k: string) => t(lang, messageKey(`imp.report.${k}`));
+  const base = ['variable', 'unit', 'treatment', 'control', 'site', 'nSites', 'nTreatment', 'nControl', 'meanTreatment', 'meanControl', 'delta', 'deltaLow', 'deltaHigh', 'percent', 'percentLow', 'percentHigh', 'pValue', 'df', 'flags', 'headline'];
+  const header = [...base, ...REPORT_EXTRA_COLUMNS].map(h);
   const siteName = new Map(report.sites.map((s) => [s.id, lang === 'en' && s.nameEn ? s.nameEn : s.name]));
+  const yes = (b: boolean) => h(b ? 'yes' : 'no');
+  const words = (codes: readonly string[]) => codes.map((c) => flagText(lang, c)).join('; ') || null;
+  const extra = (cells: Partial<Record<ExtraColumn, OutCell>>) => REPORT_EXTRA_COLUMNS.map((k) => cells[k] ?? null);
+  const variableName = (v: { name: string; nameEn: string | null }) => (lang === 'en' ? (v.nameEn ?? v.name) : v.name);
   return {
     name: `${lang === 'en' && report.trial.nameEn ? report.trial.nameEn : report.trial.name}-${t(lang, 'imp.file.report')}`,
     header,
     rows: (async function* () {
       for (const c of report.comparisons) {
-        const variable = lang === 'en' ? (c.variable.nameEn ?? c.variable.name) : c.variable.name;
-        const headline = lang === 'en' ? c.headline.en : c.headline.zh;
+        const variable = variableName(c.variable);
+        const named = { name: c.variable.name, nameEn: c.variable.nameEn, unit: c.variable.unit };
+        const headline = quotedHeadline(lang, named, { statement: c.headline.statement, significant: c.headline.significant, qualifier: c.headline.qualifierCode });
         const lead = [variable, c.variable.unit, c.treatmentArm, c.controlArm];
         if (!c.sites.length && !c.overall) {
-          yield [...lead, ...Array<OutCell>(14).fill(null), c.flags.join(' '), headline];
+          yield [...lead, ...Array<OutCell>(14).fill(null), c.flags.join(' '), headline, ...extra({ row: h('rowNote'), flagText: words(c.flags) })];
           continue;
         }
         for (const s of c.sites) {
+          const paired = 'nPairs' in s ? (s as { nPairs: number; dropped: number }) : null;
           yield [
             ...lead,
             siteName.get(s.siteId) ?? s.siteName,
             null,
-            { number: String(s.nTreatment) },
-            { number: String(s.nControl) },
+            count(s.nTreatment),
+            count(s.nControl),
             fig(s.meanTreatment),
             fig(s.meanControl),
             fig(s.delta),
@@ -281,17 +303,25 @@ export async function reportTable(db: Kysely<Database>, trialId: number, lang: L
             fig(s.percent),
             fig(s.percentCi?.[0]),
             fig(s.percentCi?.[1]),
-            pval(s.pValue),
+            fig(s.pValue),
             fig(s.df),
             s.flags.join(' '),
             null,
+            ...extra({
+              row: h('rowSite'),
+              significant: s.pValue === null ? null : yes(s.significant),
+              flagText: words(s.flags),
+              nPairs: count(paired?.nPairs),
+              dropped: count(paired?.dropped),
+            }),
           ];
         }
         const o = c.overall;
+        const flags = [...c.flags, ...(o?.flags ?? [])];
         yield [
           ...lead,
           h('allSites'),
-          o ? { number: String(o.nSites) } : null,
+          o ? count(o.nSites) : null,
           null,
           null,
           null,
@@ -302,11 +332,70 @@ export async function reportTable(db: Kysely<Database>, trialId: number, lang: L
           fig(o?.percent),
           fig(o?.percentCi?.[0]),
           fig(o?.percentCi?.[1]),
-          pval(o?.pValue),
+          fig(o?.pValue),
           fig(o?.df),
-          [...c.flags, ...(o?.flags ?? [])].join(' '),
+          flags.join(' '),
           headline,
+          ...extra({
+            row: h('rowOverall'),
+            significant: o && o.pValue !== null ? yes(o.significant) : null,
+            flagText: words(flags),
+            sitesLower: count(o?.sitesLower),
+            sitesHigher: count(o?.sitesHigher),
+            rangeLow: fig(o?.range[0]),
+            rangeHigh: fig(o?.range[1]),
+            predictionLow: fig(o?.predictionInterval?.[0]),
+            predictionHigh: fig(o?.predictionInterval?.[1]),
+          }),
         ];
+      }
+      for (const v of report.anova) {
+        const lead = [variableName(v.variable), v.variable.unit, null, null];
+        const tables = [
+          ...v.sites.filter((s) => s.arms.length > 0).map((s) => ({ site: siteName.get(s.siteId) ?? s.siteName, nSites: null as number | null, table: s })),
+          ...(v.overall ? [{ site: h('allSites'), nSites: v.overall.nSites, table: v.overall }] : []),
+        ];
+        for (const { site, nSites, table } of tables) {
+          const place = [...lead, site, count(nSites)];
+          const blank = (n: number) => Array<OutCell>(n).fill(null);
+          yield [
+            ...place,
+            ...blank(10),
+            fig(table.pValue),
+            null,
+            table.flags.join(' '),
+            null,
+            ...extra({
+              row: h('rowAnova'),
+              significant: table.pValue === null ? null : yes(table.pValue < 0.05),
+              flagText: words(table.flags),
+              model: h(`model.${table.model}`),
+              f: fig(table.f),
+              df1: count(table.df1),
+              df2: count(table.df2),
+              mse: fig(table.mse),
+            }),
+          ];
+          for (const a of table.arms) {
+            yield [...place, ...blank(14), ...extra({ row: h('rowArm'), arm: a.arm, n: count(a.n), mean: fig(a.mean), letters: a.letters })];
+          }
+          for (const p of table.pairs) {
+            yield [
+              ...place,
+              ...blank(14),
+              ...extra({
+                row: h('rowPair'),
+                significant: p.pAdj === null ? null : yes(p.pAdj < 0.05),
+                armA: p.a,
+                armB: p.b,
+                diff: fig(p.diff),
+                diffLow: fig(p.ci?.[0]),
+                diffHigh: fig(p.ci?.[1]),
+                pAdj: fig(p.pAdj),
+              }),
+            ];
+          }
+        }
       }
     })(),
   };

@@ -147,9 +147,11 @@ export function summarize(o: ProgrammeOverview, asOf = today()): ProgrammeSummar
     }
     training.sessions += f.training.sessions;
     training.personTimes += f.training.personTimes;
-    training.uniqueFarmers += f.training.uniqueFarmers;
+    // Distinct counts come from rosters: unknown (null) for a project without any adds
+    // nothing, and sessionsWithoutRoster says the total is a lower bound.
+    training.uniqueFarmers += f.training.uniqueFarmers ?? 0;
     training.sessionsWithoutRoster += f.training.sessionsWithoutRoster;
-    training.demoHouseholds += f.training.demoHouseholds;
+    training.demoHouseholds += f.training.demoHouseholds ?? 0;
     training.targets.personTimes += p.targets.personTimes ?? 0;
     training.targets.demoHouseholds += p.targets.demoHouseholds ?? 0;
     if (f.inspections.length) insp.projectsInspected++;

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { buildComparisons, type ReportPlotValue, type VariableKind } from '../../analysis/index.js';
+import { buildAnova, buildComparisons, type ReportPlotValue, type VariableKind } from '../../analysis/index.js';
+import { headlineDto } from './report-text.js';
 import { summarizeTraining } from '../../analysis/training.js';
 import { getProject } from '../projects/projects.service.js';
 import { getTrial, trialDto } from '../trials/trials.service.js';
@@ -11,8 +12,9 @@ import * as repo from './reports.repository.js';
 
 /**
  * The treatment-versus-control report of a trial: per variable and treatment arm, each
- * site's comparison and the across-site summary with its headline (analysis/ does the
- * statistics; this reads the per-plot values in one query).
+ * site's comparison and the across-site summary with its headline worded in zh and en;
+ * for trials with three or more arms the analysis of variance per variable (`anova`).
+ * analysis/ does the statistics; this reads the per-plot values in one query.
  */
 async function buildTrialReport(db: Kysely<Database>, trialId: number) {
   const detail = await getTrial(db, trialId);
@@ -30,14 +32,20 @@ async function buildTrialReport(db: Kysely<Database>, trialId: number) {
     text: v.text,
     ...(v.missingPlanting ? { flag: 'missingPlantingDate' as const } : {}),
   }));
-  const comparisons = buildComparisons({
+  const input = {
     design: detail.trial.design,
     arms: detail.arms.map((a) => ({ name: a.name, role: a.role })),
     sites: sites.map((s) => ({ id: s.id, name: s.name })),
     variables: detail.variables.map((v) => ({ code: v.code, name: v.name, nameEn: v.nameEn, kind: v.kind as VariableKind, unit: v.unit })),
     plotValues,
-  });
-  return { trial: trialDto(detail), sites: sites.map((s) => ({ id: s.id, name: s.name, nameEn: s.nameEn })), comparisons };
+  };
+  const comparisons = buildComparisons(input).map((c) => ({ ...c, headline: headlineDto(c.variable, c.headline) }));
+  return {
+    trial: trialDto(detail),
+    sites: sites.map((s) => ({ id: s.id, name: s.name, nameEn: s.nameEn })),
+    comparisons,
+    anova: buildAnova(input),
+  };
 }
 
 interface CachedReport {

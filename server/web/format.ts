@@ -43,15 +43,29 @@ export function share(part: number | null | undefined, whole: number | null | un
 }
 
 /**
- * A difference in days read as words: "提前 3.3 天" / "3.3 days earlier".
+ * A difference in days read as words: "提前 3.3 天" / "3.3 days earlier" (words from the
+ * catalogue, `days.*`).
  * @example daysWords(-3.5, 'en') // => '3.5 days earlier'
  */
 export function daysWords(delta: number | null | undefined, lang: Lang): string {
   if (delta === null || delta === undefined || !Number.isFinite(delta)) return '—';
   const a = num(Math.abs(delta));
-  if (a === '0') return translate(lang, 'days.same');
+  if (a === '0') return translate(lang, 'days.noDifference');
   const one = a === '1';
-  return translate(lang, delta < 0 ? (one ? 'days.earlierOne' : 'days.earlier') : one ? 'days.laterOne' : 'days.later', { days: a });
+  if (delta < 0) return translate(lang, one ? 'days.earlierOne' : 'days.earlier', { days: a });
+  return translate(lang, one ? 'days.laterOne' : 'days.later', { days: a });
+}
+
+/**
+ * A distinct count from rosters (spec §6): "12" when every session had a roster, "≥ 12 (3
+ * sessions without a roster)" when some did not, "—" when none had one (null): unknown is
+ * never shown as 0.
+ * @example rosterCount(12, 3, 'en') // => '≥ 12 (3 sessions without a roster)'
+ */
+export function rosterCount(value: number | null, sessionsWithoutRoster: number, lang: Lang): string {
+  if (value === null) return '—';
+  if (sessionsWithoutRoster === 0) return String(value);
+  return translate(lang, sessionsWithoutRoster === 1 ? 'training.atLeastOne' : 'training.atLeast', { value, count: sessionsWithoutRoster });
 }
 
 /** Today's date in the configured time zone (DEMOPLOT_TIMEZONE, China Standard Time unless

@@ -17,6 +17,7 @@ import { listTrials } from '../trials/trials.service.js';
 import { enumLabel, enumOptions, langOf, nameIn, otherName, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 import { progressView, trialCards } from './summaries.js';
+import { rosterCount } from './format.js';
 
 const STATUS_COLOURS: Record<(typeof PROJECT_STATUSES)[number] | 'none', string> = {
   proposed: '#c9d6df',
@@ -121,11 +122,12 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       sessions: f.training.sessions,
       personTimes: f.training.personTimes,
       personTimesTarget: f.project.targets.personTimes ?? null,
-      uniqueFarmers: f.training.sessions > 0 && f.training.sessionsWithoutRoster === f.training.sessions ? '—' : f.training.uniqueFarmers,
-      demoHouseholds: f.training.demoHouseholds,
+      uniqueFarmers: rosterCount(f.training.uniqueFarmers, f.training.sessionsWithoutRoster, lang),
+      demoHouseholds: f.training.demoHouseholds ?? 0,
+      demoHouseholdsShown: rosterCount(f.training.demoHouseholds, f.training.sessionsWithoutRoster, lang),
       demoHouseholdsTarget: f.project.targets.demoHouseholds ?? null,
       progress: progressView(lang, tr(lang, 'training.personTimes'), f.training.personTimes, f.project.targets.personTimes),
-      households: progressView(lang, tr(lang, 'training.demoHouseholds'), f.training.demoHouseholds, f.project.targets.demoHouseholds),
+      households: progressView(lang, tr(lang, 'training.demoHouseholds'), f.training.demoHouseholds ?? 0, f.project.targets.demoHouseholds),
     }));
     const sum = (k: 'sessions' | 'personTimes' | 'demoHouseholds') => targets.reduce((a, t) => a + t[k], 0);
     const sumTarget = (k: 'personTimesTarget' | 'demoHouseholdsTarget') => targets.reduce((a, t) => a + (t[k] ?? 0), 0);

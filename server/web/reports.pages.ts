@@ -3,8 +3,10 @@ import { photoView } from './offline-view.js';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { analysisText, flagText } from '../i18n/analysis-wording.js';
+import { flagText, headlineText, qualifierText } from '../reports/report-text.js';
+import { armMeansPlot } from '../charts/arm-means.js';
 import { forestPlot } from '../charts/forest-plot.js';
+import { comparisonIntervals, type AnovaTable } from '../../analysis/anova.js';
 import { paramId } from '../http.js';
 import type { Lang } from '../i18n/i18n.js';
 import { listPlots } from '../plots/plots.repository.js';
@@ -58,6 +60,7 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
       printStyle: printMargins(lang, { top: `${nameIn(lang, t)} · ${nameIn(lang, project)}`, printedOn: today() }),
       method: tr(lang, t.design === 'crd' ? 'report.methodCrd' : 'report.methodPaired'),
       comparisons: report.comparisons.map((c, i) => comparisonView(lang, c, i, siteNames, plotLabels, categoryOrder)),
+      anova: report.anova.map((v, i) => anovaView(lang, v, i, siteNames)),
       severalArms: new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1,
       exportCsv: `/api/trials/${t.id}/report/export?format=csv`,
       exportXlsx: `/api/trials/${t.id}/report/export?format=xlsx`,
@@ -75,9 +78,10 @@ export function excludesZero(ci: Interval): boolean {
   return ci !== null && (ci[0] > 0 || ci[1] < 0);
 }
 
-function significance(lang: Lang, ci: Interval, p: number | null) {
-  if (ci === null) return { text: tr(lang, 'report.sigUnknown'), cls: 'sig-unknown' };
-  if (excludesZero(ci)) {
+/** The row's one verdict (spec §8): its own test's p, the same as its delta CI. */
+function significance(lang: Lang, significant: boolean, p: number | null) {
+  if (p === null) return { text: tr(lang, 'report.sigUnknown'), cls: 'sig-unknown' };
+  if (significant) {
     const pText = p === null ? '' : pValue(p).startsWith('<') ? ` (p < ${pValue(p).slice(1)})` : ` (p = ${pValue(p)})`;
     return { text: `${tr(lang, 'report.sigYes')}${pText}`, cls: 'sig-yes' };
   }
@@ -103,18 +107,20 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
 
   const sites = c.sites.map((s) => {
     const paired = 'nPairs' in s ? (s as { nPairs: number }).nPairs : null;
+    const dropped = 'dropped' in s ? (s as { dropped: number }).dropped : 0;
     return {
       name: siteName(s),
       nTreatment: s.nTreatment,
       nControl: s.nControl,
       nPairs: paired,
+      dropped: dropped > 0 ? tr(lang, dropped === 1 ? 'report.droppedPlotsOne' : 'report.droppedPlots', { count: dropped }) : null,
       meanTreatment: num(s.meanTreatment),
       meanControl: num(s.meanControl),
       delta: deltaText(s.delta),
       deltaCi: s.deltaCi ? interval(s.deltaCi) : null,
       percent: s.percent === null ? '—' : `${signed(s.percent)}%`,
       percentCi: s.percentCi ? interval(s.percentCi) : null,
-      significance: significance(lang, s.deltaCi, s.pValue),
+      significance: significance(lang, s.significant, s.pValue),
       refs: ref(s.flags),
     };
   });
@@ -126,7 +132,7 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
         deltaCi: o.deltaCi ? interval(o.deltaCi) : null,
         percent: o.percent === null ? '—' : `${signed(o.percent)}%`,
         percentCi: o.percentCi ? interval(o.percentCi) : null,
-        significance: significance(lang, o.deltaCi, o.pValue),
+        significance: significance(lang, o.significant, o.pValue),
         range: `${signed(o.range[0])} … ${signed(o.range[1])}${unit ? ` ${unit}` : ''}`,
         predictionInterval: o.predictionInterval ? `${interval(o.predictionInterval)}${unit ? ` ${unit}` : ''}` : null,
         direction: tr(lang, isDate ? 'report.directionDates' : 'report.directionNumbers', { lower: o.sitesLower, higher: o.sitesHigher, total: o.nSites }),
@@ -184,9 +190,9 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
     numeric,
     arms: c.treatmentArm && c.controlArm ? tr(lang, 'report.armsVs', { treatment: c.treatmentArm, control: c.controlArm }) : null,
     headline: {
-      text: analysisText(lang, c.headline),
+      text: headlineText(lang, v, c.headline.statement),
       significant: c.headline.significant === true,
-      qualifier: c.headline.qualifier ? analysisText(lang, c.headline.qualifier) : null,
+      qualifier: c.headline.qualifierCode ? qualifierText(lang, c.headline.qualifierCode) : null,
     },
     meanUnit: isDate ? tr(lang, 'report.daysAfterPlanting') : (v.unit ?? ''),
     deltaUnit: unit,
@@ -207,5 +213,82 @@ function armCells(lang: Lang, a: { arm: string; role: 'treatment' | 'control'; n
     role: enumLabel(lang, 'role', a.role),
     n: a.n,
     counts: a.counts.map((k) => ({ count: k.count, share: k.proportion === null ? '' : `${Math.round(k.proportion * 100)}%` })),
+  };
+}
+
+type VariableAnovaView = TrialReport['anova'][number];
+
+/** F with three significant digits ("3.59", "41.3", "1234"). */
+function fStat(f: number): string {
+  return Math.abs(f) >= 1000 ? String(Math.round(f)) : String(Number(f.toPrecision(3)));
+}
+
+/** "p = 0.085" or "p < 0.001". */
+function pText(p: number): string {
+  const v = pValue(p);
+  return v.startsWith('<') ? `< ${v.slice(1)}` : `= ${v}`;
+}
+
+/** One analysis of variance in words: "F(3, 6) = 3.59, p = 0.085" and its verdict. */
+function anovaLine(lang: Lang, t: AnovaTable) {
+  if (t.f === null || t.pValue === null) return { line: '—', verdict: tr(lang, 'anova.noTest'), cls: 'sig-unknown' };
+  return {
+    line: tr(lang, 'anova.line', { df1: t.df1, df2: t.df2, f: fStat(t.f), p: pText(t.pValue) }),
+    verdict: tr(lang, t.pValue < 0.05 ? 'anova.differ' : 'anova.notDiffer'),
+    cls: t.pValue < 0.05 ? 'sig-yes' : 'sig-no',
+  };
+}
+
+/** A multi-arm variable: means with letters per site and across sites, the F tests, and a
+ * chart of the arm means with Tukey comparison intervals (across sites, or the only site). */
+function anovaView(lang: Lang, v: VariableAnovaView, index: number, siteNames: Map<number, string>) {
+  const isDate = v.variable.kind === 'date';
+  const unit = isDate ? tr(lang, 'report.daysAfterPlanting') : (v.variable.unit ?? '');
+  const notes: string[] = [];
+  const ref = (codes: readonly string[]) =>
+    codes.map((code) => {
+      let n = notes.indexOf(code);
+      if (n < 0) n = notes.push(code) - 1;
+      return n + 1;
+    });
+  const tables: { label: string; table: AnovaTable }[] = [
+    ...v.sites.filter((s) => s.arms.length > 0).map((s) => ({ label: siteNames.get(s.siteId) ?? s.siteName, table: s as AnovaTable })),
+    ...(v.overall && v.sites.filter((s) => s.arms.length >= 2).length > 1
+      ? [{ label: tr(lang, 'anova.allSites', { count: v.overall.nSites }), table: v.overall as AnovaTable }]
+      : []),
+  ];
+  const armNames = [...new Set(tables.flatMap((t) => t.table.arms.map((a) => a.arm)))];
+  const rows = armNames.map((arm) => ({
+    arm,
+    cells: tables.map(({ table }) => {
+      const a = table.arms.find((x) => x.arm === arm);
+      return a ? { mean: num(a.mean), letters: a.letters ?? '', n: a.n } : { mean: '—', letters: '', n: null };
+    }),
+  }));
+  const charted = [...tables].reverse().find((t) => t.table.mse !== null);
+  let chart = null;
+  if (charted) {
+    const intervals = comparisonIntervals(charted.table);
+    const arms = charted.table.arms.map((a, i) => ({ label: a.arm, mean: a.mean, interval: intervals[i], letters: a.letters }));
+    const axisLabel = tr(lang, 'anova.axis', { unit: unit || tr(lang, 'report.noUnit') });
+    chart = {
+      wide: armMeansPlot({ arms, axisLabel, width: 820, fontSize: 12 }),
+      narrow: armMeansPlot({ arms, axisLabel, width: 360, fontSize: 12 }),
+      caption: tr(lang, 'anova.chartCaption', { label: charted.label }),
+    };
+  }
+  return {
+    anchor: `anova${index + 1}`,
+    name: nameIn(lang, v.variable),
+    unit: isDate ? tr(lang, 'report.daysAfterPlanting') : v.variable.unit,
+    tables: tables.map(({ label, table }) => ({
+      label,
+      model: tr(lang, `anova.model.${table.model}` as 'anova.model.blocks'),
+      ...anovaLine(lang, table),
+      refs: ref(table.flags),
+    })),
+    rows,
+    chart,
+    notes: notes.map((code, i) => ({ n: i + 1, text: flagText(lang, code) })),
   };
 }

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { Lang } from '../i18n/i18n.js';
-import { analysisText } from '../i18n/analysis-wording.js';
 import { trainingSummary, trialReport, type TrainingSummaryDto, type TrialReport } from '../reports/reports.service.js';
 import type { TrialDetail } from '../trials/trials.service.js';
-import { num, share } from './format.js';
+import { headlineText, qualifierText } from '../reports/report-text.js';
+import { num, rosterCount, share } from './format.js';
 import { enumLabel, listOf, nameIn, tr, withNote } from './labels.js';
 import { KINDS } from '../variables/kinds.js';
 
@@ -15,18 +15,20 @@ export interface HeadlineView {
   arms: string | null;
 }
 
-/** The one-line results of a report's measured comparisons (dates and numbers), with the
- * qualifier whenever the interval behind the sentence includes zero or is missing. */
+/** The one-line results of a report's measured comparisons (dates and numbers): significant
+ * ones first, each in report order, and every other one with its qualifier ("差异不显著" /
+ * "not significant", or no interval), so an effect is never quoted without its verdict. */
 export function headlinesOf(report: TrialReport, lang: Lang): HeadlineView[] {
   const severalArms = new Set(report.comparisons.map((c) => c.treatmentArm).filter(Boolean)).size > 1;
-  return report.comparisons
+  const views = report.comparisons
     .filter((c) => KINDS[c.variable.kind].numeric)
     .map((c) => ({
-      text: analysisText(lang, c.headline),
+      text: headlineText(lang, c.variable, c.headline.statement),
       significant: c.headline.significant === true,
-      qualifier: c.headline.qualifier ? analysisText(lang, c.headline.qualifier) : null,
+      qualifier: c.headline.qualifierCode ? qualifierText(lang, c.headline.qualifierCode) : null,
       arms: severalArms && c.treatmentArm && c.controlArm ? `${c.treatmentArm} / ${c.controlArm}` : null,
     }));
+  return [...views.filter((v) => v.significant), ...views.filter((v) => !v.significant)];
 }
 
 export interface TrialCard {
@@ -78,11 +80,11 @@ export function progressView(lang: Lang, label: string, done: number, target: nu
 export interface TrainingGlance {
   sessions: number;
   personTimes: number;
-  /** '—' when no session has a roster: unique farmers cannot be known. */
-  uniqueFarmers: number | string;
+  /** '—' when no session has a roster, '≥ n (…)' when some lack one: never a bare 0 for unknown. */
+  uniqueFarmers: string;
   women: string;
   womenShare: string;
-  demoHouseholds: number;
+  demoHouseholds: string;
   progress: ProgressView | null;
   households: ProgressView | null;
 }
@@ -91,12 +93,12 @@ export function trainingGlance(s: TrainingSummaryDto, lang: Lang): TrainingGlanc
   return {
     sessions: s.sessions,
     personTimes: s.personTimes,
-    uniqueFarmers: s.sessions > 0 && s.sessionsWithoutRoster === s.sessions ? '—' : s.uniqueFarmers,
+    uniqueFarmers: rosterCount(s.uniqueFarmers, s.sessionsWithoutRoster, lang),
     women: s.women === null ? '—' : num(s.women),
     womenShare: share(s.women, s.personTimes),
-    demoHouseholds: s.demoHouseholds,
+    demoHouseholds: rosterCount(s.demoHouseholds, s.sessionsWithoutRoster, lang),
     progress: progressView(lang, tr(lang, 'training.personTimes'), s.personTimes, s.target.personTimes),
-    households: progressView(lang, tr(lang, 'training.demoHouseholds'), s.demoHouseholds, s.target.demoHouseholds),
+    households: s.demoHouseholds === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), s.demoHouseholds, s.target.demoHouseholds),
   };
 }
 

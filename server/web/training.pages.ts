@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database, FarmerRow, ProjectRow } from '../../db/database.js';
-import { flagText } from '../i18n/analysis-wording.js';
+import { flagText } from '../reports/report-text.js';
 import { languageOf } from '../i18n/i18n.js';
 import { barByMonth } from '../charts/bar-by-month.js';
 import { FarmerInput, FarmerPatch } from '../farmers/farmers.schemas.js';
@@ -13,7 +13,7 @@ import { listSites } from '../sites/sites.service.js';
 import { TRAINING_KINDS, TrainingSessionInput, TrainingSessionPatch } from '../training/training.schemas.js';
 import * as training from '../training/training.service.js';
 import { parseOrThrow } from '../validation.js';
-import { num, share } from './format.js';
+import { num, rosterCount, share } from './format.js';
 import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
 import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
@@ -31,12 +31,12 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
     const project = await getProject(db, paramId(req, 'ProjectNotFound'));
     const [summary, sessions, siteRows] = await Promise.all([trainingSummary(db, project.id), training.listSessions(db, project.id), listSites(db, project.id)]);
     const siteName = new Map(siteRows.map((s) => [s.id, nameIn(lang, s)]));
-    const figures = (f: { sessions: number; personTimes: number; women: number | null; uniqueFarmers: number; sessionsWithoutRoster: number }) => ({
+    const figures = (f: { sessions: number; personTimes: number; women: number | null; uniqueFarmers: number | null; sessionsWithoutRoster: number }) => ({
       sessions: f.sessions,
       personTimes: f.personTimes,
       women: f.women === null ? '—' : num(f.women),
       womenShare: share(f.women, f.personTimes),
-      uniqueFarmers: f.uniqueFarmers,
+      uniqueFarmers: rosterCount(f.uniqueFarmers, f.sessionsWithoutRoster, lang),
       headCountOnly: f.sessionsWithoutRoster,
     });
     const { locale, isoMonths } = languageOf(lang);
@@ -86,8 +86,8 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
       glance: trainingGlance(summary, lang),
       summary: {
         ...figures(summary),
-        uniqueWomen: summary.uniqueWomen,
-        demoHouseholds: summary.demoHouseholds,
+        uniqueWomen: rosterCount(summary.uniqueWomen, summary.sessionsWithoutRoster, lang),
+        demoHouseholds: rosterCount(summary.demoHouseholds, summary.sessionsWithoutRoster, lang),
         registeredDemoHouseholds: summary.registeredDemoHouseholds,
       },
       chart: chartData.length

@@ -55,13 +55,16 @@ describe('comparePaired', () => {
     expect(r.flags).toEqual(['zeroVariance']);
   });
 
-  it('needs every paired value above zero for a percent', () => {
+  it('needs both paired means above zero for a percent, not every value (spec §8)', () => {
     const r = comparePaired(inBlocks([2, 4, 7]), inBlocks([0, 3, 5]));
     expect(r.delta).toBe(5 / 3);
     expect(r.deltaCi).not.toBeNull();
-    expect(r.percent).toBeNull();
-    expect(r.percentCi).toBeNull();
-    expect(r.flags).toEqual(['nonPositiveValue']);
+    expect(r.percent).toBeCloseTo(62.5, 12);
+    expect(r.flags).toEqual([]);
+    const negative = comparePaired(inBlocks([2, 4, 7]), inBlocks([-4, -3, 1]));
+    expect(negative.percent).toBeNull();
+    expect(negative.percentCi).toBeNull();
+    expect(negative.flags).toEqual(['nonPositiveValue']);
   });
 
   it('uses the mean of several plots of one arm in a block', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { pathToFileURL } from 'node:url';
 import {
   aggregatePlotValues,
   buildComparisons,
@@ -9,8 +10,10 @@ import {
   type ReportPlotValue,
 } from '../../analysis/index.js';
 
-/** The worked examples computed in R, which sit beside the repository. */
-const referenceDir = new URL('../../../shared/reference/', import.meta.url);
+/** The worked examples computed in R, which sit beside the repository (or DEMOPLOT_REFERENCE_DIR). */
+const referenceDir = process.env.DEMOPLOT_REFERENCE_DIR
+  ? pathToFileURL(process.env.DEMOPLOT_REFERENCE_DIR.replace(/\/?$/, '/'))
+  : new URL('../../../shared/reference/', import.meta.url);
 
 function readCsv(name: string): Record<string, string>[] {
   return parse(readFileSync(new URL(name, referenceDir), 'utf8'), { columns: true, skip_empty_lines: true, bom: true });

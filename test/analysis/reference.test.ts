@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Interval } from '../../analysis/index.js';
+import { headlineDto } from '../../server/reports/report-text.js';
 import { expected, referenceComparisons, type ExpectedRow } from './reference-data.js';
 
 const TOLERANCE = 1e-6;
@@ -90,7 +91,7 @@ describe('figures computed in R from the reference trials', () => {
   });
 
   it('writes the greenhouse headlines from the site ranges and pooled percent', () => {
-    const byCode = Object.fromEntries(referenceComparisons('greenhouse').map((c) => [c.variable.code, c.headline]));
+    const byCode = Object.fromEntries(referenceComparisons('greenhouse').map((c) => [c.variable.code, headlineDto(c.variable, c.headline)]));
     expect(byCode.flowering_date).toMatchObject({ zh: '开花期提前2–5天', en: 'flowering 2–5 days earlier', significant: false });
     expect(byCode.yield_kg_per_mu).toMatchObject({ zh: '产量增加12%', en: 'yield +12%', significant: true, qualifier: null });
   });

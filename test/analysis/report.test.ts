@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flagMessages } from '../../analysis/flags.js';
+import { FLAGS } from '../../analysis/flags.js';
 import { aggregatePlotValues } from '../../analysis/plot-values.js';
 import { buildComparisons, type Comparison, type ReportInput, type ReportPlotValue } from '../../analysis/report.js';
 import { anyValue, expectAllFinite } from './support.js';
@@ -58,7 +58,10 @@ describe('buildComparisons', () => {
     expect(Object.keys(c.overall!)).toEqual(
       expect.arrayContaining(['nSites', 'delta', 'deltaCi', 'pValue', 'range', 'predictionInterval', 'sitesLower', 'sitesHigher', 'percent', 'percentCi']),
     );
-    expect(Object.keys(c.headline)).toEqual(expect.arrayContaining(['zh', 'en']));
+    // The API words the headline in zh and en (server/reports/report-text.ts); analysis/ gives codes.
+    expect(Object.keys(c.headline)).toEqual(expect.arrayContaining(['statement', 'significant', 'qualifier']));
+    expect(c.sites[0]).toHaveProperty('significant');
+    expect(c.overall).toHaveProperty('significant');
   });
 
   it('lists a site with only one arm, with nulls and a flag, and keeps it out of the overall', () => {
@@ -114,7 +117,7 @@ describe('buildComparisons', () => {
     expect(result).toHaveLength(2);
     for (const c of result) {
       expect(c).toMatchObject({ controlArm: null, sites: [], overall: null, flags: ['noControlArm'] });
-      expect(c.headline).toMatchObject({ zh: '产量：没有对照组，无法比较', en: 'yield: no control arm to compare with', significant: false });
+      expect(c.headline).toEqual({ statement: { code: 'noControlArm' }, significant: false, qualifier: null });
     }
     expect(result.map((c) => c.treatmentArm)).toEqual(['new', 'other']);
   });
@@ -187,7 +190,7 @@ describe('buildComparisons', () => {
       { siteId: 1, arm: 'old', plotId: b.plotId, text: 'late weeding' },
       { siteId: 2, arm: 'new', plotId: a.plotId, text: 'hail damage' },
     ]);
-    expect(c.headline.en).toBe('notes: 2 notes');
+    expect(c.headline.statement).toEqual({ code: 'texts', count: 2 });
   });
 
   it('gives the same result whatever the order of the plot rows', () => {
@@ -228,19 +231,72 @@ describe('buildComparisons', () => {
           const plotValues = rows.map(({ flag, ...r }, i) => ({ ...r, plotId: i + 1, variable: 'yield', ...(flag ? { flag } : {}) }));
           const result = buildComparisons(input(plotValues, { design, arms: someArms }));
           expectAllFinite(result);
-          for (const c of result) for (const flag of allFlags(c)) expect(flagMessages, flag).toHaveProperty(flag);
+          for (const c of result) for (const flag of allFlags(c)) expect(FLAGS, flag).toContain(flag);
         },
       ),
     );
   });
 });
 
-describe('flagMessages', () => {
-  it('explains every flag in both languages', () => {
-    for (const [code, message] of Object.entries(flagMessages)) {
-      expect(code).toMatch(/^[a-z][A-Za-z]+$/);
-      expect(message.zh.length, code).toBeGreaterThan(3);
-      expect(message.en.length, code).toBeGreaterThan(3);
-    }
+describe('FLAGS', () => {
+  it('are camelCase codes, each listed once', () => {
+    for (const code of FLAGS) expect(code).toMatch(/^[a-z][A-Za-z0-9]+$/);
+    expect(new Set(FLAGS).size).toBe(FLAGS.length);
+  });
+});
+
+describe('plots of a paired design without blocks (spec §2)', () => {
+  const paired = (values: ReportPlotValue[]) => buildComparisons(input(values, { design: 'rcbd', sites: [sites[0]] }))[0].sites[0];
+
+  it('compares them by Welch instead of giving nothing, and says so', () => {
+    const row = paired([pv(1, 'new', 110), pv(1, 'new', 114), pv(1, 'new', 118), pv(1, 'old', 100), pv(1, 'old', 103), pv(1, 'old', 101)]);
+    expect(row.delta).toBeCloseTo(114 - 304 / 3, 12);
+    expect(row.deltaCi).not.toBeNull();
+    expect(row).not.toHaveProperty('nPairs');
+    expect(row.flags).toEqual(['noBlocks']);
+  });
+
+  it('uses the pairs it has when only some plots have blocks, and counts the plots left out', () => {
+    const row = paired([
+      pv(1, 'new', 110, { block: 'a' }),
+      pv(1, 'new', 114, { block: 'b' }),
+      pv(1, 'new', 118),
+      pv(1, 'old', 100, { block: 'a' }),
+      pv(1, 'old', 103, { block: 'b' }),
+      pv(1, 'old', 90),
+    ]);
+    expect(row).toMatchObject({ nPairs: 2, dropped: 2, delta: 10.5 });
+    expect(row.flags).toContain('unpairedDropped');
+    expect(row.flags).not.toContain('noBlocks');
+  });
+});
+
+describe('one verdict per comparison (spec §8)', () => {
+  it('calls a row significant exactly when its own p is below 0.05, on every row, for any data', () => {
+    const row = fc.record({
+      siteId: fc.constantFrom(1, 2),
+      arm: fc.constantFrom('new', 'old'),
+      block: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: null }),
+      value: anyValue,
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 24 }), fc.constantFrom('crd' as const, 'paired' as const), (rows, design) => {
+        const plotValues = rows.map((r, i) => ({ ...r, plotId: i + 1, variable: 'yield' }));
+        for (const c of buildComparisons(input(plotValues, { design }))) {
+          for (const s of c.sites) expect(s.significant).toBe(s.pValue !== null && s.pValue < 0.05);
+          if (c.overall) expect(c.overall.significant).toBe(c.overall.pValue !== null && c.overall.pValue < 0.05);
+          const source = c.sites.filter((s) => s.delta !== null).length === 1 ? c.sites.find((s) => s.delta !== null)! : c.overall;
+          expect(c.headline.significant).toBe(source !== null && source.pValue !== null && source.pValue < 0.05);
+          if (!c.headline.significant) expect(c.headline.qualifier).not.toBeNull();
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives a percent whenever both means are positive, even with a zero or negative plot', () => {
+    const [c] = buildComparisons(input([pv(1, 'new', 0), pv(1, 'new', 10), pv(1, 'old', -2), pv(1, 'old', 8)], { sites: [sites[0]] }));
+    expect(c.sites[0].percent).toBeCloseTo(100 * (5 / 3 - 1), 12);
+    expect(c.sites[0].flags).not.toContain('nonPositiveValue');
   });
 });

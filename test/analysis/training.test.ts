@@ -144,3 +144,23 @@ describe('summarizeTraining', () => {
     expect(r.target.progress).toBe(0);
   });
 });
+
+describe('unknown is not zero (spec §6)', () => {
+  it('gives null distinct counts, not 0, when no session has a roster', () => {
+    const r = summarizeTraining({ sessions: [session({ attendees: null }), session({ attendees: null, heldOn: '2017-06-01' })], farmers, target: { personTimes: null, demoHouseholds: 5 } });
+    expect(r).toMatchObject({ personTimes: 20, uniqueFarmers: null, uniqueWomen: null, demoHouseholds: null, coverage: 0, sessionsWithoutRoster: 2 });
+    expect(r.target.demoHouseholdsProgress).toBeNull();
+    expect(r.byMonth.map((m) => m.uniqueFarmers)).toEqual([null, null]);
+  });
+
+  it('gives lower bounds with the share of sessions that had a roster when some lack one', () => {
+    const r = summarizeTraining({ sessions: [session({ attendees: [1, 4] }), session({ attendees: null }), session({ attendees: null })], farmers, target: noTarget });
+    expect(r).toMatchObject({ uniqueFarmers: 2, uniqueWomen: 2, demoHouseholds: 1, sessionsWithoutRoster: 2 });
+    expect(r.coverage).toBeCloseTo(1 / 3, 15);
+  });
+
+  it('is exact with full coverage, and 0 only when there is no session at all', () => {
+    expect(summarizeTraining({ sessions: [session({})], farmers, target: noTarget }).coverage).toBe(1);
+    expect(summarizeTraining({ sessions: [], farmers, target: noTarget })).toMatchObject({ uniqueFarmers: 0, coverage: null });
+  });
+});

@@ -40,13 +40,13 @@ describe('compareUnpaired (Welch)', () => {
     expect(r.flags).toEqual([]);
   });
 
-  it('drops the percent, not the delta, when a value is not positive', () => {
+  it('keeps the percent when a single value is zero but both means are positive (spec §8)', () => {
     const r = compareUnpaired([0, 4, 5], [2, 3]);
     expect(r.delta).toBe(0.5);
     expect(r.deltaCi).not.toBeNull();
-    expect(r.percent).toBeNull();
-    expect(r.percentCi).toBeNull();
-    expect(r.flags).toEqual(['nonPositiveValue']);
+    expect(r.percent).toBeCloseTo(20, 12);
+    expect(r.percentCi).not.toBeNull();
+    expect(r.flags).toEqual([]);
   });
 
   it('drops the percent when a mean is not positive', () => {

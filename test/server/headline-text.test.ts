@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { writeHeadline, type HeadlineInput } from '../../analysis/headline.js';
-import { buildComparisons, type ReportInput, type ReportPlotValue } from '../../analysis/report.js';
+import { writeHeadline, type Headline, type HeadlineInput } from '../../analysis/headline.js';
+import { buildComparisons as build, type ReportInput, type ReportPlotValue } from '../../analysis/report.js';
+import { headlineDto, quotedHeadline, type NamedVariable } from '../../server/reports/report-text.js';
 
 const flowering = { name: '开花期', nameEn: 'flowering', kind: 'date', unit: null } as const;
 const yieldVar = { name: '产量', nameEn: 'yield', kind: 'number', unit: 'kg/mu' } as const;
 
-function headline(partial: Partial<HeadlineInput> & Pick<HeadlineInput, 'variable'>) {
-  return writeHeadline({ siteDeltas: [1], delta: 1, deltaCi: null, percent: null, percentCi: null, ...partial });
+type Named = NamedVariable & { kind: 'date' | 'number' | 'count' };
+
+/** analysis/ writes the statement; the server words it (the sentences are the same as ever). */
+function headline(partial: Partial<Omit<HeadlineInput, 'variable'>> & { variable: Named }) {
+  const { variable, ...rest } = partial;
+  return headlineDto(variable, writeHeadline({ siteDeltas: [1], delta: 1, deltaCi: null, percent: null, percentCi: null, pValue: null, ...rest, variable }));
+}
+
+/** The comparisons with their headlines worded, as the report API gives them. */
+function buildComparisons(input: ReportInput) {
+  return build(input).map((c) => ({ ...c, headline: headlineDto(c.variable, c.headline) }));
 }
 
 /** Two or three greenhouses like Tacheng's: 3 plots per arm, values chosen per site. */
@@ -85,7 +95,7 @@ describe('headlines', () => {
   });
 
   it('gives a signed range when sites disagree', () => {
-    const h = headline({ variable: flowering, siteDeltas: [-1, 2], deltaCi: [-10, 11] });
+    const h = headline({ variable: flowering, siteDeltas: [-1, 2], deltaCi: [-10, 11], pValue: 0.8 });
     expect(h).toMatchObject({ zh: '开花期变化−1至+2天', en: 'flowering −1 to +2 days', significant: false });
   });
 
@@ -94,7 +104,7 @@ describe('headlines', () => {
   });
 
   it('says decrease for a negative percent', () => {
-    const h = headline({ variable: yieldVar, delta: -30, percent: -3.4, percentCi: [-5, -1] });
+    const h = headline({ variable: yieldVar, delta: -30, percent: -3.4, percentCi: [-5, -1], pValue: 0.01 });
     expect(h).toMatchObject({ zh: '产量减少3%', en: 'yield −3%', significant: true });
   });
 
@@ -103,26 +113,79 @@ describe('headlines', () => {
   });
 
   it('falls back to the delta in its unit when no percent exists', () => {
-    const h = headline({ variable: yieldVar, delta: 583.34, deltaCi: [325, 841], percent: null });
+    const h = headline({ variable: yieldVar, delta: 583.34, deltaCi: [325, 841], percent: null, pValue: 0.002 });
     expect(h).toMatchObject({ zh: '产量增加583 kg/mu', en: 'yield +583 kg/mu', significant: true });
   });
 
   it('never claims significance without an interval', () => {
-    const h = headline({ variable: yieldVar, percent: 25, percentCi: null });
+    const h = headline({ variable: yieldVar, percent: 25, percentCi: null, pValue: null });
     expect(h.significant).toBe(false);
     expect(h.qualifier).not.toBeNull();
   });
 
-  it('treats an interval ending exactly at zero as crossing it', () => {
-    expect(headline({ variable: flowering, siteDeltas: [-3], deltaCi: [-6, 0] }).significant).toBe(false);
+  it('treats p = 0.05 (an interval ending exactly at zero) as not significant', () => {
+    expect(headline({ variable: flowering, siteDeltas: [-3], deltaCi: [-6, 0], pValue: 0.05 }).significant).toBe(false);
+    expect(headline({ variable: flowering, siteDeltas: [-3], deltaCi: [-6, -0.01], pValue: 0.0499 }).significant).toBe(true);
+  });
+
+  it('follows the comparison\'s own p, not the percent interval (one verdict, spec §8)', () => {
+    // PlantGrowth-like: Welch p = 0.048 while the log-ratio interval crosses zero.
+    const h = headline({ variable: yieldVar, delta: 0.49, deltaCi: [0.005, 0.98], percent: 9.8, percentCi: [-0.2, 20], pValue: 0.048 });
+    expect(h).toMatchObject({ en: 'yield +10%', significant: true, qualifier: null });
+    const n = headline({ variable: yieldVar, delta: 50, deltaCi: [-3, 103], percent: 37, percentCi: [2, 80], pValue: 0.063 });
+    expect(n).toMatchObject({ zh: '产量增加37%', significant: false });
+    expect(n.qualifier!.zh).toContain('差异不显著');
+  });
+
+  it('quotes a result that is not significant with its qualifier, and a significant one alone', () => {
+    const h: Headline = { statement: { code: 'percent', percent: 18 }, significant: false, qualifier: 'notSignificant' };
+    expect(quotedHeadline('zh', yieldVar, h)).toBe('产量增加18%（差异不显著（95%置信区间包含0））');
+    expect(quotedHeadline('en', yieldVar, h)).toBe('yield +18% (not significant (95% CI includes 0))');
+    expect(quotedHeadline('en', yieldVar, { ...h, significant: true, qualifier: null })).toBe('yield +18%');
   });
 
   it('uses the Chinese name in English when there is no English name', () => {
-    expect(headline({ variable: { ...yieldVar, nameEn: null }, percent: 12, percentCi: [2, 20] }).en).toBe('产量 +12%');
+    expect(headline({ variable: { ...yieldVar, nameEn: null }, percent: 12, percentCi: [2, 20], pValue: 0.01 }).en).toBe('产量 +12%');
   });
 
   it('says there is nothing to compare when no site has both arms', () => {
     const h = headline({ variable: yieldVar, siteDeltas: [], delta: null });
     expect(h).toMatchObject({ zh: '产量：没有可比较的数据', en: 'yield: no data to compare', significant: false });
+  });
+});
+
+describe('main results on the home and project pages', () => {
+  it('lists significant effects first and marks every other one as not significant', async () => {
+    const { headlinesOf } = await import('../../server/web/summaries.js');
+    const input = tachengLike([
+      { flowering: [[31, 32, 34], [34, 35, 37]], yield: [[1090, 1200, 980], [1000, 1100, 900]] },
+      { flowering: [[30, 31, 32], [34, 35, 36]], yield: [[1110, 1220, 1000], [1000, 1100, 900]] },
+    ]);
+    const comparisons = buildComparisons(input);
+    // flowering first in report order, but not significant; make yield significant by its own p.
+    const report = { comparisons: [{ ...comparisons[0] }, { ...comparisons[1], headline: { ...comparisons[1].headline, significant: true, qualifier: null, qualifierCode: null } }] };
+    expect(comparisons[0].headline.significant).toBe(false);
+    const zh = headlinesOf(report as never, 'zh');
+    expect(zh.map((h) => [h.text, h.significant])).toEqual([
+      ['产量增加10%', true],
+      ['开花期提前3–4天', false],
+    ]);
+    expect(zh[1].qualifier).toContain('差异不显著');
+    expect(headlinesOf(report as never, 'en')[1].qualifier).toContain('not significant');
+  });
+});
+
+describe('flag words', () => {
+  it('explain every flag code of analysis/ in both languages', async () => {
+    const { FLAGS } = await import('../../analysis/flags.js');
+    const { flagText } = await import('../../server/reports/report-text.js');
+    for (const code of FLAGS) {
+      for (const lang of ['zh', 'en'] as const) {
+        const text = flagText(lang, code);
+        expect(text, `${lang} ${code}`).not.toBe(code);
+        expect(text.length, `${lang} ${code}`).toBeGreaterThan(3);
+      }
+    }
+    expect(flagText('en', 'nonPositiveValue')).toContain('mean');
   });
 });

@@ -1,0 +1,73 @@
+import * as Plot from '@observablehq/plot';
+import { labelWidth, renderPlot } from './svg.js';
+
+export interface ArmMean {
+  label: string;
+  mean: number;
+  /** Tukey comparison interval: two arms' intervals overlap when they do not differ. */
+  interval: readonly [number, number] | null;
+  /** Compact letters, drawn to the right of the row. */
+  letters: string | null;
+}
+
+export interface ArmMeansInput {
+  arms: readonly ArmMean[];
+  /** The x axis title with its unit. */
+  axisLabel: string;
+  width?: number;
+  fontSize?: number;
+}
+
+/**
+ * Arm means of a multi-arm trial as an SVG string: one row per arm (highest mean first),
+ * the mean as a dot, its Tukey comparison interval as a line, the compact letters at the
+ * right. Marks carry classes (`arm-interval`, `arm-mean`, `arm-letters`) so the figure
+ * can be checked and styled.
+ * @example armMeansPlot({ arms: [{ label: 'A', mean: 3, interval: [2, 4], letters: 'a' }], axisLabel: 'kg' }).startsWith('<svg') // => true
+ */
+export function armMeansPlot(input: ArmMeansInput): string {
+  const fontSize = input.fontSize ?? 12;
+  const width = input.width ?? 640;
+  const arms = [...input.arms].sort((a, b) => b.mean - a.mean);
+  const xs = arms.flatMap((a) => [a.mean, ...(a.interval ?? [])]);
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
+  const rowHeight = Math.max(28, fontSize * 2.4);
+  const marginBottom = fontSize * 3.4;
+  const marginTop = fontSize;
+  const marginLeft = Math.min(width * 0.4, Math.max(48, ...arms.map((a) => labelWidth(a.label, fontSize) + 16)));
+  const marginRight = Math.max(fontSize * 3, ...arms.map((a) => labelWidth(a.letters ?? '', fontSize) + fontSize * 1.5));
+  return renderPlot({
+    width,
+    height: Math.round(marginTop + marginBottom + rowHeight * Math.max(1, arms.length)),
+    marginTop,
+    marginBottom,
+    marginLeft,
+    marginRight,
+    style: { fontSize: `${fontSize}px` },
+    x: { domain: [lo - pad, hi + pad], label: input.axisLabel, labelAnchor: 'center', labelArrow: 'none', grid: true },
+    y: { domain: arms.map((a) => a.label), label: null, padding: 0.3, tickSize: 0 },
+    marks: [
+      Plot.link(
+        arms.filter((a) => a.interval),
+        {
+          className: 'arm-interval',
+          x1: (a: ArmMean) => a.interval![0],
+          x2: (a: ArmMean) => a.interval![1],
+          y1: 'label',
+          y2: 'label',
+          stroke: '#1f5130',
+          strokeWidth: 2,
+          markerStart: 'tick',
+          markerEnd: 'tick',
+        },
+      ),
+      Plot.dot(arms, { className: 'arm-mean', x: 'mean', y: 'label', r: 5, fill: '#1f5130', stroke: 'white' }),
+      Plot.text(
+        arms.filter((a) => a.letters),
+        { className: 'arm-letters', y: 'label', frameAnchor: 'right', dx: marginRight - fontSize * 0.5, textAnchor: 'end', text: 'letters', fontWeight: 'bold' },
+      ),
+    ],
+  });
+}
