@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { passwordProblem } from './accounts/password-policy.js';
 import { translate } from './i18n/i18n.js';
@@ -21,7 +22,11 @@ const ConfigSchema = z.object({
   DEMOPLOT_DATA_DIR: z.string().min(1).default('./data'),
   DEMOPLOT_DEMO: flag.default(true),
   /** The address people reach the app at, for links printed on paper (QR codes). */
-  DEMOPLOT_PUBLIC_URL: z.string().url().optional(),
+  DEMOPLOT_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), { message: 'must be an http:// or https:// address' })
+    .optional(),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -33,7 +38,10 @@ const ConfigSchema = z.object({
   /** The most data rows one import file may hold. */
   DEMOPLOT_MAX_IMPORT_ROWS: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
   /** The proxies whose X-Forwarded-For is believed: express "trust proxy" values. */
-  DEMOPLOT_TRUST_PROXY: z.string().default('loopback'),
+  DEMOPLOT_TRUST_PROXY: z
+    .string()
+    .refine(isTrustProxy, 'must be false, a hop count, or a comma-separated list of addresses, subnets, loopback, linklocal or uniquelocal')
+    .default('loopback'),
   /** In production, demonstration accounts are created only when this is set. */
   DEMOPLOT_DEMO_ACCOUNTS: flag.default(false),
   /** The time zone whose calendar day is "today" for date plausibility checks. */
@@ -124,4 +132,17 @@ export function parseTrustProxy(v: string): string | boolean | number {
   if (s === 'false' || s === '0' || s === 'off' || s === 'no') return false;
   if (/^[1-9]\d?$/.test(s)) return Number(s);
   return s;
+}
+
+/** Whether a DEMOPLOT_TRUST_PROXY value is one express's "trust proxy" understands. */
+function isTrustProxy(v: string): boolean {
+  const s = v.trim();
+  if (['false', '0', 'off', 'no', 'true'].includes(s) || /^[1-9]\d?$/.test(s)) return true;
+  return s.split(',').every((part) => {
+    const p = part.trim();
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+    const [address, bits, ...rest] = p.split('/');
+    if (rest.length || !isIP(address)) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+  });
 }

@@ -5,8 +5,8 @@ export const programmeMessages = {
   'error.RectificationNotFound': { zh: '未找到整改事项 {id}', en: 'Rectification item {id} not found' },
   'error.RectificationClosed': { zh: '整改事项 {id} 已于 {date} 完成，不能再次关闭', en: 'Rectification item {id} was already closed on {date}' },
   'error.OpenRectifications': {
-    zh: '还有 {count} 项整改未完成，项目不能设为“已验收”：{itemsZh}',
-    en: '{count} rectification item(s) still open, so the project cannot be set to "accepted": {itemsEn}',
+    zh: '还有 {count} 项整改未完成，项目不能设为“已验收”：{items}',
+    en: '{count} rectification item(s) still open, so the project cannot be set to "accepted": {items}',
   },
   'error.ProjectAccepted': {
     zh: '项目 {id} 已验收，不能再添加未完成的整改事项；请先把状态改为“整改中”',

@@ -12,6 +12,7 @@ import { messageKey, translate, type Lang } from '../i18n/i18n.js';
 import type { Table } from '../imports/exports.service.js';
 import type { OutCell } from '../imports/sheet-writer.js';
 import * as repo from './programmes.repository.js';
+import { ugSentence } from './summary-ug.js';
 import type { ProgrammeInput } from './programmes.schemas.js';
 
 export function programmeDto(p: ProgrammeRow) {
@@ -106,7 +107,7 @@ export interface ProgrammeSummary {
     targets: { personTimes: number; demoHouseholds: number };
   };
   inspections: { inspections: number; projectsInspected: number; rectifications: number; closed: number; open: number; overdue: number };
-  sentences: Sentences;
+  sentences: Sentences & { ug: string };
 }
 
 /**
@@ -163,7 +164,7 @@ export function summarize(o: ProgrammeOverview, asOf = today()): ProgrammeSummar
       if (r.open && r.dueOn !== null && r.dueOn < asOf) insp.overdue++;
     }
   }
-  const sentences = programmeSentences({
+  const counts = {
     year: o.programme.year,
     projects: o.projects.length,
     newProjects,
@@ -176,7 +177,9 @@ export function summarize(o: ProgrammeOverview, asOf = today()): ProgrammeSummar
     extensionWithCount,
     training,
     inspections: insp,
-  });
+  };
+  // Chinese and English from analysis/, Uyghur from the same counts (summary-ug.ts).
+  const sentences = { ...programmeSentences(counts), ug: ugSentence(counts) };
   return {
     programme: o.programme,
     complete: o.complete,

@@ -164,7 +164,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       ],
       programme: { ...g, displayName: nameIn(lang, g), otherName: otherName(lang, g), yearText: tr(lang, 'programme.yearOf', { year: g.year }) },
       incomplete: overview.complete ? null : tr(lang, 'programme.incomplete', { shown: overview.projects.length, total: (await service.programmeProjects(db, g.id, { all: true })).projects.length }),
-      sentences: summary.sentences[lang === 'en' ? 'en' : 'zh'],
+      sentences: summary.sentences[lang],
       summary,
       asOf,
       matrix: {
@@ -218,7 +218,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       ],
       programme: { ...g, displayName: nameIn(lang, g), yearText: tr(lang, 'programme.yearOf', { year: g.year }) },
       incomplete: summary.complete ? null : tr(lang, 'programme.incomplete', { shown: overview.projects.length, total: (await service.programmeProjects(db, g.id, { all: true })).projects.length }),
-      sentences: summary.sentences[lang === 'en' ? 'en' : 'zh'],
+      sentences: summary.sentences[lang],
       asOf: today(),
       categories: CATEGORIES.map((c) => ({ label: enumLabel(lang, 'category', c), all: summary.byCategory[c], isNew: summary.newByCategory[c] })),
       statuses: [...PROJECT_STATUSES, 'none' as const].filter((s) => summary.byStatus[s] > 0).map((s) => ({ label: enumLabel(lang, 'status', s), count: summary.byStatus[s] })),

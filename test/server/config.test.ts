@@ -7,7 +7,7 @@ import { CONFIG_VARIABLES, loadConfig } from '../../server/config.js';
  * table lists one bad value per variable the app reads, so a new variable without a check
  * (or without an entry here) fails the first test.
  */
-const admin = { DEMOPLOT_ADMIN_EMAIL: 'admin@example.org', DEMOPLOT_ADMIN_PASSWORD: 'a-long-admin-passphrase' };
+const admin = { DEMOPLOT_ADMIN_EMAIL: 'admin@example.org', DEMOPLOT_ADMIN_PASSWORD: 'tussock-barley-harrow-73' };
 const bad: Record<string, { env: Record<string, string> } | { free: string }> = {
   PORT: { env: { PORT: '70000' } },
   HOST: { free: 'any host name or address is passed to listen(), which reports its own error' },
@@ -20,6 +20,12 @@ const bad: Record<string, { env: Record<string, string> } | { free: string }> = 
   NODE_ENV: { env: { NODE_ENV: 'prod' } },
   DEMOPLOT_ADMIN_EMAIL: { env: { ...admin, DEMOPLOT_ADMIN_EMAIL: 'admin-at-example.org' } },
   DEMOPLOT_ADMIN_PASSWORD: { env: { ...admin, DEMOPLOT_ADMIN_PASSWORD: 'short' } },
+  DEMOPLOT_PUBLIC_URL: { env: { DEMOPLOT_PUBLIC_URL: 'ftp://labels.example.org' } },
+  DEMOPLOT_MAX_UPLOAD_MB: { env: { DEMOPLOT_MAX_UPLOAD_MB: '0' } },
+  DEMOPLOT_MAX_IMPORT_ROWS: { env: { DEMOPLOT_MAX_IMPORT_ROWS: 'all' } },
+  DEMOPLOT_TRUST_PROXY: { env: { DEMOPLOT_TRUST_PROXY: '10.0.0.0/99, nginx' } },
+  DEMOPLOT_DEMO_ACCOUNTS: { env: { DEMOPLOT_DEMO_ACCOUNTS: 'please' } },
+  DEMOPLOT_TIMEZONE: { env: { DEMOPLOT_TIMEZONE: 'Asia/Aksu' } },
 };
 
 describe('configuration', () => {
