@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { paramId } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import { parseOrThrow } from '../validation.js';
@@ -13,7 +14,7 @@ export function inspectionsApi(db: Kysely<Database>): Router {
     const projectId = paramId(req, 'ProjectNotFound');
     res.json(await service.listInspections(db, [projectId]));
   });
-  r.post('/projects/:id/inspections', async (req, res) => {
+  r.post('/projects/:id/inspections', idempotent(db), async (req, res) => {
     const projectId = paramId(req, 'ProjectNotFound');
     await getProject(db, projectId);
     const input = parseOrThrow(InspectionInput, req.body);

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { paramId } from '../http.js';
 import { sheetWriter } from '../imports/sheet-writer.js';
 import { listPlots } from '../plots/plots.repository.js';
@@ -17,14 +18,14 @@ export function layoutsApi(db: Kysely<Database>): Router {
   r.get('/trials/:id/layouts', async (req, res) => {
     res.json(await service.listLayouts(db, paramId(req, 'TrialNotFound')));
   });
-  r.post('/trials/:id/layouts', async (req, res) => {
+  r.post('/trials/:id/layouts', idempotent(db), async (req, res) => {
     const trialId = paramId(req, 'TrialNotFound');
     res.status(201).json(await service.createLayout(db, trialId, parseOrThrow(LayoutInput, req.body ?? {})));
   });
   r.get('/layouts/:id', async (req, res) => {
     res.json(await service.getLayout(db, paramId(req, 'LayoutNotFound')));
   });
-  r.post('/layouts/:id/commit', async (req, res) => {
+  r.post('/layouts/:id/commit', idempotent(db), async (req, res) => {
     const { created, layout } = await service.commitLayout(db, paramId(req, 'LayoutNotFound'));
     res.status(created ? 201 : 200).json(layout);
   });

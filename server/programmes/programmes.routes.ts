@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { idempotent } from '../idempotency/idempotency.js';
 import { paramId } from '../http.js';
 import { safeFileName, sheetWriter } from '../imports/sheet-writer.js';
 import { projectDto } from '../projects/projects.service.js';
@@ -13,7 +14,7 @@ export function programmesApi(db: Kysely<Database>): Router {
   r.get('/programmes', async (_req, res) => {
     res.json((await service.listProgrammes(db)).map(service.programmeDto));
   });
-  r.post('/programmes', async (req, res) => {
+  r.post('/programmes', idempotent(db), async (req, res) => {
     const input = parseOrThrow(ProgrammeInput, req.body);
     res.status(201).json(service.programmeDto(await service.createProgramme(db, input)));
   });

@@ -250,6 +250,26 @@ describe('Idempotency-Key', () => {
     expect(sessions).toHaveLength(1);
   });
 
+  it('guards programmes, inspections, outputs and layouts the same way', async () => {
+    const lead = await app.as('lead', [projectId]);
+    const twice = async (client: Client, path: string, body: unknown, key: string) => {
+      const answers = await Promise.all(Array.from({ length: 4 }, () => client.post(path, body, { 'idempotency-key': key })));
+      for (const a of answers) expect(a.status, `${path}: ${JSON.stringify(a.body).slice(0, 200)}`).toBe(201);
+      expect(new Set(answers.map((a) => a.body.id)).size, path).toBe(1);
+    };
+    await twice(app, '/api/programmes', { name: '幂等计划', year: 2017 }, 'programme-1');
+    expect(((await app.get('/api/programmes')).body as { name: string }[]).filter((g) => g.name === '幂等计划')).toHaveLength(1);
+    await twice(lead, `/api/projects/${projectId}/inspections`, { date: '2017-11-01', experts: ['专家'], findings: '良好', rectifications: [{ item: '补记录' }] }, 'inspection-1');
+    expect((await lead.get(`/api/projects/${projectId}/inspections`)).body).toHaveLength(1);
+    await twice(lead, `/api/projects/${projectId}/outputs`, { kind: 'patent_utility', title: '一种菌包' }, 'output-1');
+    expect((await lead.get(`/api/projects/${projectId}/outputs`)).body).toHaveLength(1);
+    const layout = await agronomist.post(`/api/trials/${trialId}/layouts`, { siteId, design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: 'K{n}', seed: 7 }, { 'idempotency-key': 'layout-1' });
+    expect(layout.status).toBe(201);
+    const again = await agronomist.post(`/api/trials/${trialId}/layouts`, { siteId, design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: 'K{n}', seed: 7 }, { 'idempotency-key': 'layout-1' });
+    expect(again.body.id).toBe(layout.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it("writes a resubmitted entry-grid form once: the form's one-time key", async () => {
     const plots = (await agronomist.get(`/api/trials/${trialId}/plots`)).body as { id: number; label: string }[];
     const variableId = (await agronomist.get('/api/variables')).body.find((v: { code: string }) => v.code === YIELD.code).id;
