@@ -1,4 +1,6 @@
 import type { Request } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
 import { AppError, type ErrorCode } from './errors.js';
 
 /** The `:name` route parameter as a positive integer id; anything else is the entity's 404. */
@@ -19,4 +21,23 @@ export function assertVersion(sent: number | undefined, current: { version: numb
   if (sent !== undefined && sent !== current.version) {
     throw versionConflict(currentBody);
   }
+}
+
+/** Tables whose rows carry a `version` and are changed by PATCH. */
+export type VersionedTable = 'observations' | 'plots' | 'trials' | 'farmers' | 'trainingSessions' | 'projects' | 'sites' | 'users';
+
+/**
+ * A PATCH without `version` is last-writer-wins: the row is locked (`select … for update`)
+ * before it is read, so concurrent ones wait their turn and each updates the version it
+ * then finds, instead of failing the version check with a spurious 409. With a version,
+ * nothing is locked: the update's `where version = …` decides.
+ */
+export async function lockWhenUnversioned(tx: Kysely<Database>, table: VersionedTable, id: number, sent: number | undefined): Promise<void> {
+  if (sent !== undefined) return;
+  await tx
+    .selectFrom(table as 'plots')
+    .select('id')
+    .where('id', '=', id)
+    .forUpdate()
+    .execute();
 }

@@ -114,8 +114,23 @@ export const optionalText = (max = 2000) =>
     .max(max)
     .nullish()
     .transform((v) => (v === '' || v === undefined ? null : v));
+export const INT32_MIN = -2_147_483_648;
+export const INT32_MAX = 2_147_483_647;
+
+/**
+ * A whole number that fits PostgreSQL's `integer` (counts, targets, versions): anything
+ * outside −2^31 … 2^31−1 is a 400 naming the field before the database sees it. Used for
+ * every integer column written from a JSON body; narrower bounds chain on (`int32.min(0)`).
+ */
+export const int32 = z
+  .number({ error: 'v.integer' })
+  // The range first, so that 2^53 (not a safe integer either) is told its range.
+  .min(INT32_MIN, { error: 'v.int32' })
+  .max(INT32_MAX, { error: 'v.int32' })
+  .int({ error: 'v.integer' });
+
 /** A row id: a positive integer that fits PostgreSQL's `integer` (ids, `?siteId=`). */
-export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive().max(2_147_483_647);
+export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive().max(INT32_MAX, { error: 'v.int32' });
 
 /**
  * A body that is one object or a list of them: parsed with `one` or `list`, rows numbered

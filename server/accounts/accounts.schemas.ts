@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, text } from '../validation.js';
+import { id, int32, text } from '../validation.js';
 import { passwordProblem } from './password-policy.js';
 
 export const ROLES = ['admin', 'agronomist', 'lead', 'viewer'] as const;
@@ -34,7 +34,7 @@ export const UserInput = z
 export type UserInput = z.infer<typeof UserInput>;
 
 export const UserPatch = z
-  .object({ email, name: text(200), password, role: z.enum(ROLES), projects, active: z.boolean({ error: 'v.boolean' }), version: z.number().int() })
+  .object({ email, name: text(200), password, role: z.enum(ROLES), projects, active: z.boolean({ error: 'v.boolean' }), version: int32 })
   .partial()
   .strict();
 export type UserPatch = z.infer<typeof UserPatch>;

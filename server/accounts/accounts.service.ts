@@ -7,6 +7,7 @@ import type { UserInput, UserPatch } from './accounts.schemas.js';
 import { admitAttempt, clearEndedWindows, recordSuccess } from './login-limits.js';
 import { hashPassword, randomSecret, sha256, verifyPassword } from './secrets.js';
 import { passwordProblem } from './password-policy.js';
+import { lockWhenUnversioned } from '../http.js';
 
 export function userDto(u: UserRow, projectIds: number[]) {
   return {
@@ -83,6 +84,7 @@ export async function patchUser(db: Kysely<Database>, id: number, patch: UserPat
   const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
   let revokedTokens = 0;
   await db.transaction().execute(async (tx) => {
+    await lockWhenUnversioned(tx, 'users', id, patch.version);
     const current = await repo.findUser(tx, id);
     if (!current) throw AppError.notFound('UserNotFound', id);
     const currentDto = async () => userDto(current, (await repo.listMemberships(tx, [id])).get(id) ?? []);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, text } from '../validation.js';
+import { int32, optionalText, text } from '../validation.js';
 
 const fields = {
   name: text(100),
@@ -17,5 +17,5 @@ export const FarmerInput = z
 export type FarmerInput = z.infer<typeof FarmerInput>;
 export const FarmerList = z.array(FarmerInput).min(1, { error: 'v.emptyBatch' }).max(10_000);
 
-export const FarmerPatch = z.object({ ...fields, version: z.number().int() }).partial().strict();
+export const FarmerPatch = z.object({ ...fields, version: int32 }).partial().strict();
 export type FarmerPatch = z.infer<typeof FarmerPatch>;

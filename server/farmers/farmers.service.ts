@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, FarmerRow } from '../../db/database.js';
 import { AppError } from '../errors.js';
-import { assertVersion, versionConflict } from '../http.js';
+import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { mayReadPersonalData } from '../accounts/access.js';
 import { getProject } from '../projects/projects.service.js';
 import type { FarmerInput, FarmerPatch } from './farmers.schemas.js';
@@ -62,6 +62,7 @@ export async function createFarmers(db: Kysely<Database>, projectId: number, inp
 
 export async function patchFarmer(db: Kysely<Database>, id: number, patch: FarmerPatch): Promise<FarmerRow> {
   return db.transaction().execute(async (tx) => {
+    await lockWhenUnversioned(tx, 'farmers', id, patch.version);
     const current = await findFarmer(tx, id);
     assertVersion(patch.version, current, farmerDto(current));
     const { version: _v, ...rest } = patch;

@@ -21,5 +21,6 @@ export const securityMessages = {
   'v.nul': { zh: '不能包含空字符（\\u0000）', en: 'must not contain a NUL character (\\u0000)' },
   'v.constraint': { zh: '取值不符合要求（例如不能为负数）', en: 'is not an allowed value (for example, it must not be negative)' },
   'v.outOfRange': { zh: '数值超出范围', en: 'is out of range' },
+  'v.int32': { zh: '{value} 超出范围：应为 -2147483648 到 2147483647 之间的整数', en: '{value} is out of range: a whole number from -2147483648 to 2147483647' },
   'v.format': { zh: '格式有误', en: 'is not in the expected format' },
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, text } from '../validation.js';
+import { int32, isoDate, text } from '../validation.js';
 
 const Rectification = z.object({ item: text(2000), dueOn: isoDate.nullish() }).strict();
 
@@ -16,7 +16,7 @@ export type InspectionInput = z.infer<typeof InspectionInput>;
 
 /** Closing a rectification item: when it was put right and how. */
 export const CloseRectification = z
-  .object({ closedOn: isoDate, note: text(2000), version: z.number().int().optional() })
+  .object({ closedOn: isoDate, note: text(2000), version: int32.optional() })
   .strict();
 export type CloseRectification = z.infer<typeof CloseRectification>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, optionalText } from '../validation.js';
+import { int32, isoDate, optionalText } from '../validation.js';
 
 const label = z.union([z.string(), z.number()], { error: 'v.string' }).transform((v) => String(v).trim()).pipe(z.string().min(1, { error: 'v.notEmpty' }));
 
@@ -26,7 +26,7 @@ export const ObservationPatch = z
     reading: z.number({ error: 'v.reading' }).int({ error: 'v.reading' }).min(1, { error: 'v.reading' }).max(10_000, { error: 'v.reading' }),
     notes: optionalText(2000),
     recordedBy: optionalText(100),
-    version: z.number().int(),
+    version: int32,
   })
   .partial()
   .strict();
@@ -35,7 +35,7 @@ export type ObservationPatch = z.infer<typeof ObservationPatch>;
 export const ObservationQuery = z.object({
   plot: z.string().optional(),
   variable: z.string().optional(),
-  siteId: z.coerce.number().int().positive().optional(),
-  after: z.coerce.number().int().min(0).optional(),
+  siteId: z.coerce.number({ error: 'v.integer' }).pipe(int32.positive()).optional(),
+  after: z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).min(0).optional(),
   limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
 });

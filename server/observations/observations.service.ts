@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, VariableRow } from '../../db/database.js';
 import { AppError, ValidationError, type PendingIssue } from '../errors.js';
-import { assertVersion, versionConflict } from '../http.js';
+import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { listPlots } from '../plots/plots.repository.js';
 import { getTrial } from '../trials/trials.service.js';
 import { listVariablesByCode } from '../variables/variables.repository.js';
@@ -159,6 +159,7 @@ export async function createObservations(db: Kysely<Database>, trialId: number, 
 
 export async function patchObservation(db: Kysely<Database>, id: number, patch: ObservationPatch) {
   return db.transaction().execute(async (tx) => {
+    await lockWhenUnversioned(tx, 'observations', id, patch.version);
     const current = await getObservation(tx, id);
     assertVersion(patch.version, current, observationDto(current));
     const { version: _v, value, ...rest } = patch;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decimal, id, isoDate, optionalText, text } from '../validation.js';
+import { decimal, id, int32, isoDate, optionalText, text } from '../validation.js';
 
 /** A row or column number in the field, counted from 1. */
 const fieldPosition = z.number({ error: 'v.integer' }).int({ error: 'v.integer' }).min(1).max(10_000);
@@ -30,5 +30,5 @@ export type PlotInput = z.infer<typeof PlotInput>;
 /** A list of plots, written all or nothing. */
 export const PlotList = z.array(PlotInput).min(1, { error: 'v.emptyBatch' }).max(10_000);
 
-export const PlotPatch = z.object({ ...fields, version: z.number().int() }).partial().strict();
+export const PlotPatch = z.object({ ...fields, version: int32 }).partial().strict();
 export type PlotPatch = z.infer<typeof PlotPatch>;

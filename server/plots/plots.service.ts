@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, ValidationError, type PendingIssue } from '../errors.js';
-import { assertVersion, versionConflict } from '../http.js';
+import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { listSites } from '../sites/sites.repository.js';
 import { getTrial, type TrialDetail } from '../trials/trials.service.js';
 import * as repo from './plots.repository.js';
@@ -95,6 +95,7 @@ export async function createPlots(db: Kysely<Database>, trialId: number, inputs:
 
 export async function patchPlot(db: Kysely<Database>, id: number, patch: PlotPatch) {
   return db.transaction().execute(async (tx) => {
+    await lockWhenUnversioned(tx, 'plots', id, patch.version);
     const current = await getPlot(tx, id);
     assertVersion(patch.version, current, plotDto(current));
     const trial = await getTrial(tx, current.trialId);

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { decimal, isoDate, optionalText, text } from '../validation.js';
+import { decimal, int32, isoDate, optionalText, text } from '../validation.js';
 
 export const PROJECT_CATEGORIES = ['prefecture', 'poor_county', 'industrialisation', 'other'] as const;
 export const PROJECT_STATUSES = ['proposed', 'approved', 'in_progress', 'awaiting_acceptance', 'accepted', 'rectifying'] as const;
 
 const targets = z
   .object({
-    personTimes: z.number({ error: 'v.integer' }).int({ error: 'v.integer' }).min(0).nullish(),
-    demoHouseholds: z.number({ error: 'v.integer' }).int({ error: 'v.integer' }).min(0).nullish(),
+    personTimes: int32.min(0).nullish(),
+    demoHouseholds: int32.min(0).nullish(),
   })
   .strict();
 
@@ -22,7 +22,7 @@ const fields = {
   endsOn: isoDate.nullable(),
   targets,
   description: optionalText(5000),
-  programmeId: z.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive().nullable(),
+  programmeId: int32.positive().nullable(),
   newThisYear: z.boolean({ error: 'v.boolean' }),
   prefecture: optionalText(100),
   county: optionalText(100),
@@ -59,7 +59,7 @@ export const ProjectInput = z
 export type ProjectInput = z.infer<typeof ProjectInput>;
 
 export const ProjectPatch = z
-  .object({ ...fields, version: z.number().int().optional() })
+  .object({ ...fields, version: int32.optional() })
   .partial()
   .strict()
   .superRefine(checkDates);

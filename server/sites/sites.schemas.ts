@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, text } from '../validation.js';
+import { int32, optionalText, text } from '../validation.js';
 
 export const SITE_KINDS = ['greenhouse', 'production_line', 'orchard', 'field', 'other'] as const;
 
@@ -20,5 +20,5 @@ export const SiteInput = z
   .strict();
 export type SiteInput = z.infer<typeof SiteInput>;
 
-export const SitePatch = z.object({ ...fields, version: z.number().int() }).partial().strict();
+export const SitePatch = z.object({ ...fields, version: int32 }).partial().strict();
 export type SitePatch = z.infer<typeof SitePatch>;

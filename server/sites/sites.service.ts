@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, SiteRow } from '../../db/database.js';
 import { AppError, ValidationError } from '../errors.js';
-import { assertVersion, versionConflict } from '../http.js';
+import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './sites.repository.js';
 import type { SiteInput, SitePatch } from './sites.schemas.js';
@@ -49,6 +49,7 @@ export async function createSite(db: Kysely<Database>, projectId: number, input:
 
 export async function patchSite(db: Kysely<Database>, id: number, patch: SitePatch): Promise<SiteRow> {
   return db.transaction().execute(async (tx) => {
+    await lockWhenUnversioned(tx, 'sites', id, patch.version);
     const current = await getSite(tx, id);
     assertVersion(patch.version, current, siteDto(current));
     if (patch.name && patch.name !== current.name && (await repo.findSiteByName(tx, current.projectId, patch.name))) {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { id, isoDate, optionalText, text } from '../validation.js';
+import { id, int32, isoDate, optionalText, text } from '../validation.js';
 
 export const TRAINING_KINDS = ['training', 'field_day', 'hands_on'] as const;
 
-const count = z.number({ error: 'v.integer' }).int({ error: 'v.integer' }).min(0);
+const count = int32.min(0);
 
 const fields = {
   heldOn: isoDate,
@@ -34,5 +34,5 @@ export const TrainingSessionInput = z
 export type TrainingSessionInput = z.infer<typeof TrainingSessionInput>;
 export const TrainingSessionList = z.array(TrainingSessionInput).min(1, { error: 'v.emptyBatch' }).max(10_000);
 
-export const TrainingSessionPatch = z.object({ ...fields, version: z.number().int() }).partial().strict();
+export const TrainingSessionPatch = z.object({ ...fields, version: int32 }).partial().strict();
 export type TrainingSessionPatch = z.infer<typeof TrainingSessionPatch>;

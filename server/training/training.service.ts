@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, ValidationError, type PendingIssue } from '../errors.js';
-import { assertVersion, versionConflict } from '../http.js';
+import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './training.repository.js';
 import type { TrainingSessionInput, TrainingSessionPatch } from './training.schemas.js';
@@ -113,6 +113,7 @@ export async function createSessions(db: Kysely<Database>, projectId: number, in
 
 export async function patchSession(db: Kysely<Database>, id: number, patch: TrainingSessionPatch) {
   await db.transaction().execute(async (tx) => {
+    await lockWhenUnversioned(tx, 'trainingSessions', id, patch.version);
     const current = await getSession(tx, id);
     assertVersion(patch.version, current, current);
     const merged = {

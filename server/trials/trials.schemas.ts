@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, text } from '../validation.js';
+import { int32, optionalText, text } from '../validation.js';
 
 export const DESIGNS = ['crd', 'paired', 'rcbd'] as const;
 export const ROLES = ['treatment', 'control'] as const;
@@ -46,5 +46,5 @@ const fields = {
 export const TrialInput = z.object({ ...fields, season: fields.season, variables: variables.default([]) }).strict();
 export type TrialInput = z.infer<typeof TrialInput>;
 
-export const TrialPatch = z.object({ ...fields, version: z.number().int() }).partial().strict();
+export const TrialPatch = z.object({ ...fields, version: int32 }).partial().strict();
 export type TrialPatch = z.infer<typeof TrialPatch>;

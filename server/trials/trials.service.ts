@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, TrialArmRow, TrialRow, VariableRow } from '../../db/database.js';
 import { AppError, ValidationError, type PendingIssue } from '../errors.js';
-import { assertVersion, versionConflict } from '../http.js';
+import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import { listVariablesByCode } from '../variables/variables.repository.js';
 import { variableDto } from '../variables/variables.service.js';
@@ -104,6 +104,7 @@ export async function createTrial(db: Kysely<Database>, projectId: number, input
 
 export async function patchTrial(db: Kysely<Database>, id: number, patch: TrialPatch): Promise<TrialDetail> {
   return db.transaction().execute(async (tx) => {
+    await lockWhenUnversioned(tx, 'trials', id, patch.version);
     const current = await getTrial(tx, id);
     assertVersion(patch.version, current.trial, trialDto(current));
     const { version: _v, arms, variables, ...fields } = patch;
