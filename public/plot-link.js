@@ -21,9 +21,19 @@
   // otherwise the row, from its top when it is taller than the screen (a phone's card).
   var next = row.nextElementSibling;
   var flash = next && next.classList.contains('row-flash') ? next : null;
+  var target = flash || row;
+  var wrap = row.closest('.grid-wrap');
   function show() {
-    if (flash) flash.scrollIntoView({ block: 'center' });
-    else row.scrollIntoView({ block: row.getBoundingClientRect().height > window.innerHeight * 0.8 ? 'start' : 'center' });
+    // On a wide screen the grid scrolls in its own box (its header row sticks there): bring the
+    // whole box into view, then the target to the middle of the box.
+    if (wrap && wrap.scrollHeight > wrap.clientHeight && getComputedStyle(wrap).overflowY !== 'visible') {
+      wrap.scrollIntoView({ block: 'center' });
+      var box = wrap.getBoundingClientRect();
+      var r = target.getBoundingClientRect();
+      wrap.scrollTop += r.top - box.top - Math.max(0, (wrap.clientHeight - r.height) / 2);
+      return;
+    }
+    target.scrollIntoView({ block: !flash && row.getBoundingClientRect().height > window.innerHeight * 0.8 ? 'start' : 'center' });
   }
   show();
   var input = row.querySelector('input[data-variable], select[data-variable]');

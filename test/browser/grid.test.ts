@@ -209,6 +209,11 @@ describe.skipIf(skipBrowser)('the entry grid in Chromium', { timeout: 300_000 },
     await shot(page, 'grid-corrected-390');
     const wideShot = await open(new URL(page.url()).pathname + new URL(page.url()).search + new URL(page.url()).hash, DESKTOP);
     expect(await inView(wideShot, 'tr.row-flash .alert')).toBe(true);
+    // The grid's box is in view whole, its header row at the top of the box.
+    const wrap = (await wideShot.locator('.grid-wrap').boundingBox())!;
+    expect(wrap.y).toBeGreaterThanOrEqual(0);
+    expect(wrap.y + wrap.height).toBeLessThanOrEqual(DESKTOP.height);
+    expect(Math.abs((await wideShot.locator('.entry-grid thead th').first().boundingBox())!.y - wrap.y)).toBeLessThanOrEqual(2);
     await shot(wideShot, 'grid-corrected-1280');
   });
 });
