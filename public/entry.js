@@ -3,6 +3,34 @@
 // works without this script; with it, nothing typed is lost and Save cannot be sent twice.
 (function () {
   'use strict';
+  // One Tab stop per cell: the cells' history and "another reading" summaries are out of the Tab
+  // order; one button per row opens (or closes) them all, and their links then follow in order.
+  Array.prototype.forEach.call(document.querySelectorAll('[data-row-history]'), function (toggle) {
+    var row = toggle.closest('tr');
+    var all = row ? row.querySelectorAll('details.history, details.another') : [];
+    toggle.hidden = false;
+    function sync() {
+      var open = Array.prototype.some.call(all, function (d) {
+        return d.open;
+      });
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    }
+    toggle.addEventListener('click', function () {
+      var open = toggle.getAttribute('aria-expanded') !== 'true';
+      Array.prototype.forEach.call(all, function (d) {
+        d.open = open;
+      });
+      sync();
+    });
+    Array.prototype.forEach.call(all, function (d) {
+      d.addEventListener('toggle', sync);
+    });
+    sync();
+  });
+})();
+
+(function () {
+  'use strict';
   var form = document.querySelector('form[data-entry-form]');
   if (!form) return;
   var storeKey = 'demoplot.entry.' + form.getAttribute('data-trial');
@@ -95,6 +123,30 @@
       button.setAttribute('aria-busy', 'true');
       button.textContent = button.getAttribute('data-saving-label') || button.textContent;
     }
+  });
+
+  // "Today" beside each date cell (today in the server's time zone); in the cell, T does the same.
+  var today = form.getAttribute('data-today');
+  function fillToday(input) {
+    if (!today || !input) return;
+    input.value = today;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+  Array.prototype.forEach.call(form.querySelectorAll('[data-today-for]'), function (b) {
+    var input = document.getElementById(b.getAttribute('data-today-for'));
+    if (!today || !input) return;
+    b.hidden = false;
+    b.addEventListener('click', function () {
+      fillToday(input);
+      input.focus();
+    });
+    input.addEventListener('keydown', function (event) {
+      if ((event.key === 't' || event.key === 'T') && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        fillToday(input);
+      }
+    });
   });
 
   // Back from another page (the browser's cache): Save works again.

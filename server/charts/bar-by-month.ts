@@ -7,6 +7,8 @@ export interface MonthFigures {
   personTimes: number;
   /** Women among them, when counted. */
   women: number | null;
+  /** Different farmers among them (from the sessions' rosters), when known: drawn as a line. */
+  uniqueFarmers?: number | null;
 }
 
 export interface BarByMonthInput {
@@ -32,7 +34,7 @@ export function fillMonths(months: readonly MonthFigures[]): MonthFigures[] {
   const last = valid.at(-1)!.month;
   for (let guard = 0; guard < 1200; guard++) {
     const key = `${y}-${String(mo).padStart(2, '0')}`;
-    out.push(byMonth.get(key) ?? { month: key, personTimes: 0, women: 0 });
+    out.push(byMonth.get(key) ?? { month: key, personTimes: 0, women: 0, uniqueFarmers: 0 });
     if (key === last) break;
     mo += 1;
     if (mo > 12) {
@@ -45,15 +47,18 @@ export function fillMonths(months: readonly MonthFigures[]): MonthFigures[] {
 
 /**
  * Person-times per month as bars (SVG string), with the women among them as a darker bar
- * inside each and the figure written above it. Classes: `bar-person-times`, `bar-women`,
- * `bar-value`.
+ * inside each and the figure written above it, and the different farmers of each month (when
+ * any month has them) as a line with dots. Classes: `bar-person-times`, `bar-women`,
+ * `bar-value`, `line-unique-farmers`.
  * @example barByMonth({ months: [{ month: '2017-05', personTimes: 46, women: 17 }], yLabel: '人次' }).includes('bar-person-times') // => true
  */
 export function barByMonth(input: BarByMonthInput): string {
   const fontSize = input.fontSize ?? 12;
   const data = fillMonths(input.months);
   const label = input.monthLabel ?? ((m: string) => m);
-  const max = Math.max(1, ...data.map((d) => d.personTimes));
+  const farmers = data.filter((d): d is MonthFigures & { uniqueFarmers: number } => typeof d.uniqueFarmers === 'number');
+  const showFarmers = input.months.some((m) => typeof m.uniqueFarmers === 'number');
+  const max = Math.max(1, ...data.map((d) => d.personTimes), ...farmers.map((d) => d.uniqueFarmers));
   return renderPlot({
     width: input.width ?? 640,
     height: 260,
@@ -73,6 +78,12 @@ export function barByMonth(input: BarByMonthInput): string {
         data.filter((d) => d.personTimes > 0),
         { className: 'bar-value', x: 'month', y: 'personTimes', text: (d: MonthFigures) => String(d.personTimes), dy: -fontSize * 0.7, fill: '#222' },
       ),
+      ...(showFarmers
+        ? [
+            Plot.line(farmers, { className: 'line-unique-farmers', x: 'month', y: 'uniqueFarmers', stroke: '#b35c00', strokeWidth: 2 }),
+            Plot.dot(farmers, { className: 'line-unique-farmers', x: 'month', y: 'uniqueFarmers', fill: '#b35c00', r: 3.5 }),
+          ]
+        : []),
       Plot.ruleY([0], { stroke: '#333' }),
     ],
   });

@@ -68,6 +68,12 @@ export const pageMessages = {
   'search.kind.farmers': { zh: '农户', en: 'Farmers' },
   'search.kind.trainingSessions': { zh: '培训', en: 'Training sessions' },
   'search.goToPlot': { zh: '转到小区', en: 'Go to plot' },
+  // The entry grid: a row's history toggle, the "today" button of date cells, a plot not found.
+  'entry.rowHistory': { zh: '历史与再次读数', en: 'History & another reading' },
+  'entry.rowHistoryLabel': { zh: '{plot} 的历史与再次读数', en: 'History and another reading of {plot}' },
+  'entry.today': { zh: '今天', en: 'Today' },
+  'entry.todayLabel': { zh: '{plot} {cell}：填入今天的日期（{date}）', en: '{plot} {cell}: fill in today ({date})' },
+  'entry.plotNotFound': { zh: '本试验没有标签为“{label}”的小区。', en: 'This trial has no plot labelled “{label}”.' },
   'search.plotLabel': { zh: '小区编号', en: 'Plot label' },
 
   // Import preview and result

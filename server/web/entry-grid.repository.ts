@@ -42,6 +42,39 @@ export function listGridPlots(db: Kysely<Database>, trialId: number, f: { siteId
   return q.execute();
 }
 
+/** Where a plot (by its label) stands in the grid: its id, its site, and how many plots of
+ * that site come before it in the grid's order (site, arm position, label, id). */
+export async function gridPlotPosition(db: Kysely<Database>, trialId: number, label: string) {
+  const plot = await db
+    .selectFrom('plots as p')
+    .innerJoin('trialArms as a', 'a.id', 'p.armId')
+    .select(['p.id', 'p.siteId', 'p.label', 'a.position'])
+    .where('p.trialId', '=', trialId)
+    .where('p.deletedAt', 'is', null)
+    .where('p.label', '=', label)
+    .orderBy('p.id')
+    .executeTakeFirst();
+  if (!plot) return null;
+  const before = await db
+    .selectFrom('plots as p')
+    .innerJoin('trialArms as a', 'a.id', 'p.armId')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('p.trialId', '=', trialId)
+    .where('p.deletedAt', 'is', null)
+    .where('p.siteId', '=', plot.siteId)
+    .where((eb) =>
+      eb.or([
+        eb('a.position', '<', plot.position),
+        eb.and([
+          eb('a.position', '=', plot.position),
+          eb.or([eb('p.label', '<', plot.label), eb.and([eb('p.label', '=', plot.label), eb('p.id', '<', plot.id)])]),
+        ]),
+      ]),
+    )
+    .executeTakeFirstOrThrow();
+  return { id: plot.id, siteId: plot.siteId, index: Number(before.n) };
+}
+
 /** The plots of a trial with these ids (others are left out), in the grid's order. */
 export function findGridPlots(db: Kysely<Database>, trialId: number, ids: readonly number[]) {
   if (ids.length === 0) return Promise.resolve([]);

@@ -211,6 +211,7 @@ export function gridRow(
   values: FormBody,
   errors: FormErrors | undefined,
 ) {
+  const cellViews = cellViewsOf(lang, plot, variables, cells, values, errors);
   return {
     id: plot.id,
     label: plot.label,
@@ -219,33 +220,46 @@ export function gridRow(
     isControl: plot.armRole === 'control',
     block: plot.block,
     plantedOn: plot.plantedOn,
-    cells: variables.map((v): CellView => {
-      const name = cellName(plot.id, v.id);
-      const value = values[name] ?? '';
-      const cell = cells.get(`${plot.id}.${v.id}`);
-      const last = cell?.observations.at(-1);
-      const input = KINDS[v.kind].input;
-      return {
-        name,
-        id: `c-${plot.id}-${v.id}`,
-        column: columnView(lang, v),
-        value,
-        error: errors?.fields[name],
-        input,
-        options:
-          KINDS[v.kind].hasCategories
-            ? [{ value: '', label: '—', selected: value === '' }, ...(v.categories ?? []).map((c) => ({ value: c, label: c, selected: c === value }))]
-            : undefined,
-        historyCount: Math.max(cell?.count ?? 0, cell?.observations.length ?? 0),
-        latest: last ? historyItem(lang, v, last, plot.plantedOn) : null,
-        another: (() => {
-          const n = anotherName(plot.id, v.id);
-          const typed = values[n] ?? '';
-          if (!last && !typed) return null;
-          const error = errors?.fields[n];
-          return { name: n, id: `n-${plot.id}-${v.id}`, value: typed, error, open: typed !== '' || !!error };
-        })(),
-      };
-    }),
+    cells: cellViews,
+    /** Whether a cell of the row has a history or an "another reading" input to open. */
+    hasHistory: cellViews.some((c) => c.latest !== null || c.another !== null),
   };
+}
+
+function cellViewsOf(
+  lang: Lang,
+  plot: GridPlot,
+  variables: readonly GridVariable[],
+  cells: ReadonlyMap<string, CellObservations>,
+  values: FormBody,
+  errors: FormErrors | undefined,
+): CellView[] {
+  return variables.map((v): CellView => {
+    const name = cellName(plot.id, v.id);
+    const value = values[name] ?? '';
+    const cell = cells.get(`${plot.id}.${v.id}`);
+    const last = cell?.observations.at(-1);
+    const input = KINDS[v.kind].input;
+    return {
+      name,
+      id: `c-${plot.id}-${v.id}`,
+      column: columnView(lang, v),
+      value,
+      error: errors?.fields[name],
+      input,
+      options:
+        KINDS[v.kind].hasCategories
+          ? [{ value: '', label: '—', selected: value === '' }, ...(v.categories ?? []).map((c) => ({ value: c, label: c, selected: c === value }))]
+          : undefined,
+      historyCount: Math.max(cell?.count ?? 0, cell?.observations.length ?? 0),
+      latest: last ? historyItem(lang, v, last, plot.plantedOn) : null,
+      another: (() => {
+        const n = anotherName(plot.id, v.id);
+        const typed = values[n] ?? '';
+        if (!last && !typed) return null;
+        const error = errors?.fields[n];
+        return { name: n, id: `n-${plot.id}-${v.id}`, value: typed, error, open: typed !== '' || !!error };
+      })(),
+    };
+  });
 }

@@ -51,7 +51,7 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
         version: Number(body.version),
       });
       await observations.patchObservation(db, obs.id, patch);
-      return `/trials/${obs.trialId}?corrected=1#plot-${obs.plotId}`;
+      return `/trials/${obs.trialId}?corrected=1&plot=${encodeURIComponent(obs.plot)}#plot-${obs.plotId}`;
     },
     render: ({ obs, detail, project, plot, history, variable, changes }, form) => {
       const { lang } = form;

@@ -42,7 +42,7 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
     const { locale, isoMonths } = languageOf(lang);
     const month = (m: string, style: 'short' | 'long') => new Date(`${m}-01T00:00:00Z`).toLocaleString(locale, { ...(style === 'long' ? { year: 'numeric' } : {}), month: style, timeZone: 'UTC' });
     const monthLabel = (m: string) => (isoMonths ? m : month(m, 'long'));
-    const chartData = summary.byMonth.map((m) => ({ month: m.month, personTimes: m.personTimes, women: m.women }));
+    const chartData = summary.byMonth.map((m) => ({ month: m.month, personTimes: m.personTimes, women: m.women, uniqueFarmers: m.uniqueFarmers }));
     const chartLabel = (m: string) => month(m, 'short');
     // The sessions: filtered by kind, month, village and text, sorted, 50 a page.
     const filter = { kind: param(req.query.kind), month: param(req.query.month), village: param(req.query.village), q: param(req.query.q), sort: param(req.query.sort) };
@@ -92,6 +92,7 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
       },
       chart: chartData.length
         ? {
+            uniqueFarmers: chartData.some((m) => typeof m.uniqueFarmers === 'number'),
             wide: barByMonth({ months: chartData, yLabel: tr(lang, 'training.personTimes'), monthLabel: chartLabel, width: 820 }),
             narrow: barByMonth({ months: chartData, yLabel: tr(lang, 'training.personTimes'), monthLabel: chartLabel, width: 360 }),
           }

@@ -42,6 +42,8 @@ interface GridFilter {
   notes?: string;
   /** The form key of the save the server has just confirmed. */
   savedKey?: string;
+  /** A plot's label (`?plot=`, the link of its QR label): the grid opens at its site and page. */
+  plot?: string;
 }
 
 function trialHref(id: number, filter: GridFilter, extra: Record<string, string | number> = {}): string {
@@ -71,9 +73,16 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
   /** The trial page, with the grid's typed values and errors after a failed submission. It reads
    * what it shows: plot counts per site and arm, the plots of the page, and for those plots each
    * cell's count and latest observations; never all of a trial's observations. */
-  async function showTrial(res: Response, trialId: number, filter: GridFilter, form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number } = {}) {
+  async function showTrial(
+    res: Response,
+    trialId: number,
+    filter: GridFilter,
+    form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number; flashAtPlot?: boolean } = {},
+  ) {
     const lang = langOf(res);
     const detail = await trials.getTrial(db, trialId);
+    // `?plot=<label>`: the site and page that hold the plot, whatever page the link names.
+    const target = filter.plot ? await grid.gridPlotPosition(db, trialId, filter.plot) : null;
     const project = await getProject(db, detail.trial.projectId);
     const [counts, siteRows] = await Promise.all([grid.plotCountsBySiteAndArm(db, trialId), listSites(db, project.id)]);
     const siteName = new Map(siteRows.map((s) => [s.id, nameIn(lang, s)]));
@@ -81,6 +90,11 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     const usedSites = siteRows.filter((s) => usedSiteIds.has(s.id));
     const totalPlots = counts.reduce((n, c) => n + c.plots, 0);
     const large = totalPlots > LARGE_TRIAL_PLOTS;
+    if (target) {
+      const askedSite = /^\d+$/.test(filter.site ?? '') ? Number(filter.site) : undefined;
+      if (large) filter = { ...filter, site: String(target.siteId), page: String(Math.floor(target.index / GRID_PAGE_SIZE) + 1) };
+      else if (askedSite !== undefined && askedSite !== target.siteId) filter = { ...filter, site: undefined };
+    }
     const allSites = filter.site === 'all';
     const requested = /^\d+$/.test(filter.site ?? '') ? Number(filter.site) : undefined;
     // A large trial shows one site at a time: the first unless another (or all) is asked for.
@@ -213,7 +227,11 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         hasPlots: totalPlots > 0,
         hasVariables: detail.variables.length > 0,
         commonFields: common.map((f) => fieldView(lang, values, form.errors, f)),
-        flash: form.flash,
+        // A confirmation about one plot is shown beside its row (when the row is on the page).
+        flash: form.flashAtPlot && target && gridPlots.some((p) => p.id === target.id) ? undefined : form.flash,
+        rowFlash: form.flashAtPlot && target ? { plot: target.id, text: form.flash } : null,
+        plotNotFound: filter.plot && !target ? tr(lang, 'entry.plotNotFound', { label: filter.plot }) : null,
+        today: today(),
         formErrors: form.errors?.form ?? [],
         hasErrors: !!form.errors,
         errorCount: form.errors ? Object.keys(form.errors.fields).length + form.errors.form.length : 0,
@@ -339,6 +357,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
       recordedBy: str(req.query.recordedBy),
       notes: str(req.query.notes),
       savedKey: str(req.query.k),
+      plot: str(req.query.plot),
     };
     const saved = req.query.saved === undefined ? NaN : Number(req.query.saved);
     const flash =
@@ -352,7 +371,11 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
             ? tr(lang, 'entry.deleted')
             : undefined;
     const deleted = Number(req.query.deleted);
-    await showTrial(res, id, filter, { flash: req.query.restored ? tr(lang, 'history.restored') : flash, undo: Number.isSafeInteger(deleted) && deleted > 0 ? deleted : undefined });
+    await showTrial(res, id, filter, {
+      flash: req.query.restored ? tr(lang, 'history.restored') : flash,
+      undo: Number.isSafeInteger(deleted) && deleted > 0 ? deleted : undefined,
+      flashAtPlot: !!req.query.corrected,
+    });
   });
 
   r.get('/trials/:id/observations', (req, res) => {

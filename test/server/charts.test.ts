@@ -85,6 +85,21 @@ describe('barByMonth', () => {
     expect(labels).toEqual(['114', '116']);
   });
 
+  it('draws the different farmers of each month as a line with a dot per month, when rosters give them', () => {
+    const withFarmers = [
+      { month: '2017-03', personTimes: 114, women: 44, uniqueFarmers: 80 },
+      { month: '2017-05', personTimes: 116, women: 43, uniqueFarmers: null },
+      { month: '2017-06', personTimes: 50, women: 20, uniqueFarmers: 41 },
+    ];
+    const doc = parse(barByMonth({ months: withFarmers, yLabel: '人次' }));
+    expect(doc.querySelectorAll('g.line-unique-farmers path').length).toBe(1);
+    // March, April (no sessions: none) and June; May counted heads only.
+    expect(doc.querySelectorAll('g.line-unique-farmers circle').length).toBe(3);
+    expect(marks(doc, 'bar-person-times', 'rect')).toBe(4);
+    // Without rosters there is no line.
+    expect(parse(barByMonth({ months, yLabel: '人次' })).querySelectorAll('g.line-unique-farmers').length).toBe(0);
+  });
+
   it('labels the months as asked and the axis with its unit', () => {
     const svg = barByMonth({ months, yLabel: '人次', monthLabel: (m) => `${Number(m.slice(5))}月` });
     const text = [...parse(svg).querySelectorAll('text')].map((t) => t.textContent);
