@@ -1074,4 +1074,10 @@ export const ug = {
   'report.droppedPlotsOne': '1 ئۇچاستكا جۈپلەنمىگەچكە كىرگۈزۈلمىدى',
   'training.atLeast': '≥ {value} ({count} قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
   'training.atLeastOne': '≥ {value} (1 قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
+  'entry.rowHistory': 'تارىخ ۋە يەنە بىر قېتىملىق ئۆلچەش',
+  'entry.rowHistoryLabel': '{plot} نىڭ تارىخى ۋە يەنە بىر قېتىملىق ئۆلچەش',
+  'entry.today': 'بۈگۈن',
+  'entry.todayLabel': '{plot} {cell}: بۈگۈنكى چېسلانى تولدۇرۇش ({date})',
+  'entry.plotNotFound': 'بۇ سىناقتا «{label}» بەلگىلىك ئۇچاستكا يوق.',
+  'v.int32': '{value} دائىرىدىن ئېشىپ كەتتى: -2147483648 دىن 2147483647 گىچە بولغان پۈتۈن سان بولۇشى كېرەك',
 } satisfies Record<MessageKey, string>;
