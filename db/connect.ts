@@ -56,6 +56,14 @@ export function makeKysely(dialectPool: pg.Pool | PGlitePool): Kysely<Database> 
   return db;
 }
 
+/**
+ * PGlite's settings on top of its defaults. Shared buffers of 32 MB instead of PostgreSQL's
+ * 128 MB: the buffers live in the WebAssembly heap, which never shrinks, and the data files
+ * sit in the operating system's cache anyway; with the demonstration data this takes about
+ * 100 MB off the idle process (BENCHMARKS.md, "PGlite start and memory").
+ */
+const PGLITE_SETTINGS = ['shared_buffers=32MB'];
+
 /** Opens PostgreSQL through `pg` when a URL is given, else the embedded PGlite. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
@@ -75,6 +83,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   try {
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
     pglite = await PGlite.create(dataDir, {
+      startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
       parsers: {
         [pgliteTypes.DATE]: (v: string) => v,
         [pgliteTypes.INT8]: (v: string) => Number(v),

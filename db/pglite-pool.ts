@@ -13,14 +13,19 @@ export class PGlitePool {
   #queue: Array<() => void> = [];
   #busy = false;
   #ended = false;
+  /** The one session, handed out again and again: what is set on it (the actor) stays known. */
+  readonly #client: PGliteClient;
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(pglite: PGlite) {
+    this.#client = new PGliteClient(pglite, () => this.#release());
+  }
 
   async connect(): Promise<PGliteClient> {
     if (this.#ended) throw new Error('the database has been closed');
     if (this.#busy) await new Promise<void>((resolve) => this.#queue.push(resolve));
     this.#busy = true;
-    return new PGliteClient(this.pglite, () => this.#release());
+    this.#client.lease();
+    return this.#client;
   }
 
   #release(): void {
@@ -37,7 +42,7 @@ export class PGlitePool {
 const COMMAND = /^\s*(insert|update|delete|merge|select|commit|rollback)\b/i;
 
 class PGliteClient {
-  #released = false;
+  #released = true;
   constructor(
     private readonly pglite: PGlite,
     private readonly onRelease: () => void,
@@ -52,6 +57,10 @@ class PGliteClient {
         : await this.pglite.query<Record<string, unknown>>(sql, parameters);
     const command = COMMAND.exec(sql)?.[1]?.toUpperCase();
     return { command, rowCount: result.affectedRows ?? result.rows.length, rows: result.rows };
+  }
+
+  lease(): void {
+    this.#released = false;
   }
 
   release(): void {

@@ -8,6 +8,7 @@ import { admitAttempt, clearEndedWindows, recordSuccess } from './login-limits.j
 import { hashPassword, randomSecret, sha256, verifyPassword } from './secrets.js';
 import { passwordProblem } from './password-policy.js';
 import { lockWhenUnversioned } from '../http.js';
+import { forgetCredential, forgetUserCredentials, recalledCredential, rememberCredential } from './credential-cache.js';
 
 export function userDto(u: UserRow, projectIds: number[]) {
   return {
@@ -108,6 +109,7 @@ export async function patchUser(db: Kysely<Database>, id: number, patch: UserPat
       revokedTokens = Number(revoked?.numUpdatedRows ?? 0);
     }
   });
+  forgetUserCredentials(db, id);
   const user = await getUser(db, id);
   return passwordHash ? { ...user, revokedTokens } : user;
 }
@@ -154,15 +156,21 @@ const TOUCH_AFTER_MS = 60_000;
  * session is unknown, expired or its account deactivated. */
 export async function sessionUser(db: Kysely<Database>, cookie: string): Promise<(SignedIn & { csrfToken: string }) | undefined> {
   const hash = sha256(cookie);
+  const recalled = recalledCredential<SignedIn & { csrfToken: string }>(db, hash);
+  if (recalled) return recalled;
   const owner = await repo.findSessionOwner(db, hash);
   if (!owner) return undefined;
   if (Date.now() - new Date(owner.lastSeenAt).getTime() > TOUCH_AFTER_MS) await repo.touchSession(db, hash);
   const { csrfToken, lastSeenAt: _l, ...user } = owner;
-  return { ...user, via: 'session', csrfToken };
+  const found = { ...user, via: 'session' as const, csrfToken };
+  rememberCredential(db, hash, found.id, found);
+  return found;
 }
 
 export async function endSession(db: Kysely<Database>, cookie: string): Promise<void> {
-  await repo.deleteSession(db, sha256(cookie));
+  const hash = sha256(cookie);
+  await repo.deleteSession(db, hash);
+  forgetCredential(db, hash);
 }
 
 // ---- API tokens ----------------------------------------------------------------------------
@@ -181,11 +189,16 @@ export async function createToken(db: Kysely<Database>, userId: number, name: st
 }
 
 export async function tokenUser(db: Kysely<Database>, token: string): Promise<SignedIn | undefined> {
-  const owner = await repo.findTokenOwner(db, sha256(token));
+  const hash = sha256(token);
+  const recalled = recalledCredential<SignedIn>(db, hash);
+  if (recalled) return recalled;
+  const owner = await repo.findTokenOwner(db, hash);
   if (!owner) return undefined;
   if (!owner.lastUsedAt || Date.now() - new Date(owner.lastUsedAt).getTime() > TOUCH_AFTER_MS) await repo.touchToken(db, owner.tokenId);
   const { tokenId: _t, lastUsedAt: _l, ...user } = owner;
-  return { ...user, via: 'token' };
+  const found: SignedIn = { ...user, via: 'token' };
+  rememberCredential(db, hash, found.id, found);
+  return found;
 }
 
 export async function listTokens(db: Kysely<Database>, userId: number) {
@@ -197,4 +210,5 @@ export async function revokeToken(db: Kysely<Database>, user: SignedIn, id: numb
   const token = await repo.findToken(db, id);
   if (!token || (token.userId !== user.id && user.role !== 'admin')) throw AppError.notFound('TokenNotFound', id);
   await repo.revokeToken(db, id);
+  forgetCredential(db, token.tokenHash);
 }

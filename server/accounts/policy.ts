@@ -206,6 +206,19 @@ export interface Target {
   lockedAt: Date | null;
   /** What an import imports. */
   kind?: string;
+  /** A trial's data version (trial scope only; null when it has none yet), read in the same
+   * query so a cached report needs no other round trip. */
+  dataVersion?: number | null;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** What the route's `:id` belongs to, as the permission check found it. */
+      target?: Target;
+    }
+  }
 }
 
 const NOT_FOUND: Record<Scope, ErrorCode> = {
@@ -234,7 +247,7 @@ export async function resolveTarget(db: Kysely<Database>, scope: Scope, raw: str
     site: sql`select project_id, null::integer as trial_id, null::timestamptz as locked_at from sites where id = ${id}`,
     farmer: sql`select project_id, null::integer as trial_id, null::timestamptz as locked_at from farmers where id = ${id}`,
     trainingSession: sql`select project_id, null::integer as trial_id, null::timestamptz as locked_at from training_sessions where id = ${id}`,
-    trial: sql`select project_id, id as trial_id, locked_at from trials where id = ${id}`,
+    trial: sql`select t.project_id, t.id as trial_id, t.locked_at, v.version as data_version from trials t left join trial_data_versions v on v.trial_id = t.id where t.id = ${id}`,
     plot: sql`select t.project_id, t.id as trial_id, t.locked_at from plots p join trials t on t.id = p.trial_id where p.id = ${id}`,
     observation: sql`select t.project_id, t.id as trial_id, t.locked_at from observations o join plots p on p.id = o.plot_id join trials t on t.id = p.trial_id where o.id = ${id}`,
     layout: sql`select t.project_id, t.id as trial_id, t.locked_at from layouts l join trials t on t.id = l.trial_id where l.id = ${id}`,
@@ -293,6 +306,7 @@ export function authorize(db: Kysely<Database>, rules: Rule[] = RULES): Router {
           const raw = String(req.params.id ?? '');
           const target = await resolveTarget(db, rule.scope, raw);
           if (!target) throw AppError.notFound(NOT_FOUND[rule.scope], raw);
+          req.target = target;
           if (!isMember(user, target.projectId)) throw new AppError(403, 'Forbidden');
           if (rule.allowFor && !hasPermission(user, rule.allowFor(target))) throw new AppError(403, 'Forbidden');
           const changes = req.method !== 'GET' && req.method !== 'HEAD';

@@ -11,7 +11,9 @@ import * as service from './reports.service.js';
 export function reportsApi(db: Kysely<Database>, reads: Kysely<Database> = db): Router {
   const r = Router();
   r.get('/trials/:id/report', async (req, res) => {
-    const body = await service.trialReportJson(reads, paramId(req, 'TrialNotFound'));
+    // The permission check read the trial's data version from the primary; a replica reads its own.
+    const known = reads === db ? (req.target?.dataVersion ?? undefined) : undefined;
+    const body = await service.trialReportJson(reads, paramId(req, 'TrialNotFound'), known);
     // With the tag set, Express neither hashes the body again nor sends it to a client that
     // already holds this version (304). Each encoding has a tag of its own.
     res.vary('Accept-Encoding').type('json');

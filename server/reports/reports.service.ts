@@ -92,9 +92,9 @@ async function computeVersioned(db: Kysely<Database>, trialId: number): Promise<
  * same versions, so every process's cache stays correct. Concurrent readers of a version
  * being computed wait for that one computation.
  */
-async function cachedReport(db: Kysely<Database>, trialId: number): Promise<CachedReport> {
+async function cachedReport(db: Kysely<Database>, trialId: number, knownVersion?: number): Promise<CachedReport> {
   if (db.isTransaction) return { version: 0, report: await buildTrialReport(db, trialId) };
-  const version = await repo.findTrialDataVersion(db, trialId);
+  const version = knownVersion ?? (await repo.findTrialDataVersion(db, trialId));
   if (version === undefined) return { version: 0, report: await buildTrialReport(db, trialId) };
   const hit = cache.get(trialId);
   if (hit && hit.version >= version) {
@@ -127,10 +127,12 @@ export async function trialReport(db: Kysely<Database>, trialId: number) {
 
 /**
  * The trial's report as JSON bytes with an entity tag (a hash of those bytes), made once per
- * data version, so answering an unchanged report costs a version check and a write.
+ * data version, so answering an unchanged report costs a version check and a write. A caller
+ * that has just read the trial's data version from the same database passes it
+ * (`knownVersion`) and saves the check.
  */
-export async function trialReportJson(db: Kysely<Database>, trialId: number): Promise<ReportBody> {
-  const c = await cachedReport(db, trialId);
+export async function trialReportJson(db: Kysely<Database>, trialId: number, knownVersion?: number): Promise<ReportBody> {
+  const c = await cachedReport(db, trialId, knownVersion);
   if (!c.body) {
     const json = Buffer.from(JSON.stringify(c.report));
     c.body = { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };

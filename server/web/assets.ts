@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { extname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PUBLIC_DIR } from './folders.js';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 
-const PUBLIC = fileURLToPath(new URL('../../public/', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -41,12 +40,12 @@ const SHORT = 'public, max-age=86400';
 export function loadAssets() {
   const byName = new Map<string, Asset>();
   // Files of public/ and its folders (icons/), by their path below it.
-  const names = (readdirSync(PUBLIC, { recursive: true }) as string[]).map((n) => n.split(sep).join('/'));
+  const names = (readdirSync(PUBLIC_DIR, { recursive: true }) as string[]).map((n) => n.split(sep).join('/'));
   for (const name of names) {
     const ext = extname(name);
     const type = TYPES[ext];
     if (!type) continue;
-    const raw = readFileSync(join(PUBLIC, name));
+    const raw = readFileSync(join(PUBLIC_DIR, name));
     const hash = createHash('sha256').update(raw).digest('hex').slice(0, 10);
     const asset: Asset = { type, hash, raw };
     if (TEXT.has(ext)) {

@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import * as trials from '../trials/trials.service.js';
 import { langOf, nameIn, tr } from './labels.js';
 import type { Assets } from './assets.js';
+import { PUBLIC_DIR } from './folders.js';
 
-const PUBLIC = new URL('../../public/', import.meta.url);
 /** The page shell the service worker keeps: the styles, scripts and icons a trial page links. */
 const SHELL = ['app.css', 'app.js', 'offline.js', 'entry.js', 'plot-link.js', 'icon.svg', 'apple-touch-icon.png', 'icons/icon-192.png', 'icons/icon-512.png'];
 
@@ -19,7 +20,7 @@ const SHELL = ['app.css', 'app.js', 'offline.js', 'entry.js', 'plot-link.js', 'i
  */
 function serviceWorkerScript(assets: Assets): string {
   const precache = SHELL.map((f) => ({ url: assets.url(f), revision: null }));
-  return `self.__PRECACHE=${JSON.stringify(precache)};\n${readFileSync(new URL('sw.js', PUBLIC), 'utf8')}`;
+  return `self.__PRECACHE=${JSON.stringify(precache)};\n${readFileSync(join(PUBLIC_DIR, 'sw.js'), 'utf8')}`;
 }
 
 /**

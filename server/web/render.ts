@@ -2,12 +2,11 @@ import { controlsFor } from './role-controls.js';
 import Handlebars from 'handlebars';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { VIEWS_DIR } from './folders.js';
 import type { Response } from 'express';
 import { DEFAULT_LANG, LANGS, languageOf, messageKey, translate, type Lang } from '../i18n/i18n.js';
 import { compressFor, type Assets } from './assets.js';
 
-const VIEWS = fileURLToPath(new URL('../../views/', import.meta.url));
 
 /**
  * Server-side Handlebars: every `.hbs` under views/ is compiled once at start, partials are
@@ -17,8 +16,8 @@ const VIEWS = fileURLToPath(new URL('../../views/', import.meta.url));
 export function createRenderer(assets?: Assets) {
   const hb = Handlebars.create();
   const templates = new Map<string, Handlebars.TemplateDelegate>();
-  for (const file of walk(VIEWS)) {
-    const name = relative(VIEWS, file).split(sep).join('/').replace(/\.hbs$/, '');
+  for (const file of walk(VIEWS_DIR)) {
+    const name = relative(VIEWS_DIR, file).split(sep).join('/').replace(/\.hbs$/, '');
     const source = readFileSync(file, 'utf8');
     if (name.startsWith('partials/')) hb.registerPartial(name.slice('partials/'.length), source);
     else templates.set(name, hb.compile(source));

@@ -48,7 +48,8 @@ describe('the report API and its entity tag', () => {
     expect((await first.json()).comparisons[0].sites[0].meanTreatment).toBe(110);
     expect(await conditionalStatus(etag)).toBe(304);
 
-    await app.post(`/api/trials/${trialId}/observations`, [{ plot: 'P1', variable: YIELD.code, value: 5 }]);
+    // A second reading of the same day (the first is 110): summed, the plot's yield becomes 115.
+    expect((await app.post(`/api/trials/${trialId}/observations`, [{ plot: 'P1', variable: YIELD.code, value: 5, reading: 2 }])).status).toBe(201);
     expect(await conditionalStatus(etag)).toBe(200);
     const after = await get({ 'accept-encoding': 'identity' });
     expect(after.headers.get('etag')).not.toBe(etag);
