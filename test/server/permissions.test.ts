@@ -373,7 +373,9 @@ const SUCCESS: Record<string, Success> = {
 
   // Pages (a form refused for its content shows itself again with 400)
   'GET /login': { status: 303 },
-  'POST /login': { status: 401 },
+  // A wrong password for an address of its own each time, so the sign-in throttle's
+  // per-account count never answers 429 instead.
+  'POST /login': { status: 401, type: 'login' },
   'POST /logout': { status: 303 },
   'GET /trials/:id/cells': { status: 200, query: (ids) => `?plot=${ids.plots}&variable=${YIELD.code}` },
   'GET /trials/:id/observations': { status: 303 },
@@ -507,6 +509,7 @@ describe('the permission matrix: every route × every role × member or not', ()
       form.set('file', new Blob([PNG_1PX], { type: 'image/png' }), 'p.png');
       res = await send(client, method, path, form);
     } else if (success?.type === 'csv') res = await send(client, method, path, `plot,variable,value\nP1,${YIELD.code},${100 + seq++}\n`, { 'content-type': 'text/csv' });
+    else if (success?.type === 'login') res = await send(client, method, path, new URLSearchParams({ email: `nobody${next()}@test.example`, password: 'not-the-password' }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
     else if (success?.type === 'training-csv') res = await send(client, method, path, `日期,类型,主题,参加人数\n2017-06-02,培训,t${next()},4\n`, { 'content-type': 'text/csv' });
     else res = await send(client, method, path, success?.body ? await success.body(ids) : method === 'POST' && !/\/(restore|lock|unlock|delete|commit|rerandomise|logout)$/.test(path) ? {} : undefined);
     // Put back what a refused call left changed (a restore's deleted record) and what an
