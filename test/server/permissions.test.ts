@@ -315,11 +315,10 @@ async function freshImport(ids: Ids, kind: 'observations' | 'plots' | 'training'
 }
 
 /** Deletes a record (as the admin) so that restoring it can succeed. */
-function deleted(family: string, api = true) {
+function deleted(family: string) {
   return async (ids: Ids) => {
     const res = await ctx.app.del(`/api/${family}/${ids[family]}`);
     expect(res.status, `delete ${family}`).toBe(204);
-    void api;
     return ids[family];
   };
 }
