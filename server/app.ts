@@ -36,7 +36,7 @@ import { reportPages } from './web/reports.pages.js';
 import { trainingPages } from './web/training.pages.js';
 import { accountsApi } from './accounts/accounts.routes.js';
 import { authenticate, requestContext } from './accounts/authenticate.js';
-import { authorize } from './accounts/policy.js';
+import { authorize, type Rule } from './accounts/policy.js';
 import { csrfProtection } from './accounts/csrf.js';
 import { noStoreWhenSignedIn } from './accounts/no-store.js';
 import { loginPages } from './accounts/login.pages.js';
@@ -51,6 +51,8 @@ import { searchPages } from './web/search.pages.js';
 export interface AppOptions {
   /** A read replica of the database, for reports; without one they read the primary. */
   replica?: DatabaseHandle;
+  /** The policy's rules (tests pass a changed list to prove each rule is needed). */
+  rules?: Rule[];
 }
 
 /** The whole application, without listen(): tests and main.ts both start it. */
@@ -99,7 +101,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   // and the audit trail. Nothing below runs for a request the policy refused.
   app.use(authenticate(db, config.production));
   app.use(noStoreWhenSignedIn());
-  app.use(authorize(db));
+  app.use(authorize(db, options.rules));
   app.use('/api', express.json({ limit: '20mb', strict: false, verify: verifyJsonBody }));
   // Server-rendered pages' forms post urlencoded bodies; imports read their raw body themselves.
   app.use(express.urlencoded({ extended: true, limit: '2mb', parameterLimit: 50_000 }));

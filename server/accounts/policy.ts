@@ -27,7 +27,8 @@ export interface Rule {
   route: string;
   allow: 'public' | 'signedIn' | Permission;
   scope?: Scope;
-  /** For an import, the permission depends on what it imports (training: manage). */
+  /** For an import, the permission depends on what it imports (training: manage). It is
+   * checked after `allow`, so `allow` must be no more than the least of them. */
   allowFor?: (target: Target) => Permission;
   /** Allowed on a locked trial although it changes something (unlock). */
   whileLocked?: boolean;
@@ -113,7 +114,8 @@ const API_RULES: Rule[] = [
   { route: 'POST /api/trials/:id/imports', allow: 'enterData', scope: 'trial' },
   { route: 'POST /api/projects/:id/imports', allow: 'manage', scope: 'project' },
   { route: 'GET /api/imports/:id', allow: 'readInternal', scope: 'import' },
-  { route: 'POST /api/imports/:id/commit', allow: 'enterData', scope: 'import', allowFor: importPermission },
+  // Any staff role may reach the commit; the import's kind names who may make it.
+  { route: 'POST /api/imports/:id/commit', allow: 'readInternal', scope: 'import', allowFor: importPermission },
   { route: 'GET /api/trials/:id/observations/export', allow: 'read', scope: 'trial' },
   { route: 'GET /api/trials/:id/report/export', allow: 'read', scope: 'trial' },
   { route: 'GET /api/trials/:id/fieldbook/field.csv', allow: 'read', scope: 'trial' },
@@ -192,7 +194,7 @@ const PAGE_RULES: Rule[] = [
   { route: 'GET POST /trials/:id/import', allow: 'enterData', scope: 'trial' },
   { route: 'GET POST /projects/:id/training/import', allow: 'manage', scope: 'project' },
   { route: 'GET /imports/:id', allow: 'readInternal', scope: 'import' },
-  { route: 'POST /imports/:id/commit', allow: 'enterData', scope: 'import', allowFor: importPermission },
+  { route: 'POST /imports/:id/commit', allow: 'readInternal', scope: 'import', allowFor: importPermission },
   { route: 'GET /search', allow: 'signedIn' },
 ];
 

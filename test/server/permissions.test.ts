@@ -1,7 +1,9 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
-import { RULES, parseRoute } from '../../server/accounts/policy.js';
-import { startTestApp, type Client, type Role, type TestApp } from '../support/context.js';
+import { RULES, parseRoute, type Rule } from '../../server/accounts/policy.js';
+import { startTestApp, type Client as ApiClient, type Role, type TestApp, type TestUser } from '../support/context.js';
 import { listRoutes } from '../support/routes.js';
 import { ensureVariables, makeProject, YIELD } from '../support/factories.js';
 
@@ -97,7 +99,7 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'POST /api/trials/:id/imports': { who: DATA, member: true },
   'POST /api/projects/:id/imports': { who: LEAD, member: true },
   'GET /api/imports/:id': { who: STAFF, member: true },
-  'POST /api/imports/:id/commit': { who: DATA, member: true },
+  'POST /api/imports/:id/commit': { who: DATA, member: true }, // per kind: KINDS below
   'GET /api/trials/:id/observations/export': { who: ALL, member: true },
   'GET /api/trials/:id/report/export': { who: ALL, member: true },
   'GET /api/trials/:id/fieldbook/field.csv': { who: ALL, member: true },
@@ -232,35 +234,246 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
     'training-sessions': String(session.body.id),
     rectifications: String(inspection.body.rectifications[0].id),
     photos: String(photoId),
+    siteName: sites[0].name,
   };
 }
 
-/** A body that is refused for its content (400 / 409), so an allowed call changes nothing. */
-function harmlessBody(method: string, path: string): unknown {
-  if (method === 'PATCH') return { version: -1 };
-  if (method === 'POST' && /\/(restore|lock|unlock)$/.test(path)) return undefined;
-  if (method === 'POST') return {};
-  return undefined;
+/** Credentials at an address: a token, a session cookie with its CSRF token, or none. */
+interface Client {
+  base: string;
+  headers: Record<string, string>;
+}
+const bound = (base: string, headers: Record<string, string>): Client => ({ base, headers });
+
+async function send(client: Client, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const json = body !== undefined && typeof body !== 'string' && !(body instanceof FormData);
+  const res = await fetch(client.base + path, {
+    method,
+    redirect: 'manual',
+    headers: { accept: 'application/json', ...(json ? { 'content-type': 'application/json' } : {}), ...client.headers, ...headers },
+    body: body === undefined ? undefined : json ? JSON.stringify(body) : (body as string | FormData),
+  });
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** What public routes answer to a request without credentials (and without a body). */
+const ANONYMOUS_PUBLIC: Record<string, number> = {
+  'GET /api/health': 200,
+  'POST /api/tokens': 400,
+  'GET /login': 200,
+  'POST /login': 403,
+  'POST /logout': 303,
+  'GET /sw.js': 200,
+};
+
+let seq = 0;
+const next = () => `${Date.now().toString(36)}${++seq}`;
+
+/** What an allowed call answers, route by route: its exact status (and, for a 4xx that the
+ * route itself gives, its error code, so that the policy's own 404 for an unruled route can
+ * never pass for it). `body` is sent as JSON; `before` prepares a fresh target and answers
+ * the id to use (a deleted record to restore, an import not yet committed). Without an entry,
+ * a GET answers 200. A few routes are refused for their content on purpose (the route ran,
+ * nothing changed): these name the code they answer. */
+interface Success {
+  status: number;
+  code?: string;
+  body?: (ids: Ids) => unknown | Promise<unknown>;
+  before?: (ids: Ids) => Promise<string>;
+  query?: string | ((ids: Ids) => string);
+  type?: string;
+}
+
+type Ctx = { app: TestApp };
+const ctx = {} as Ctx;
+
+async function versionOf(path: string): Promise<number> {
+  const res = await ctx.app.get(path);
+  expect(res.status, path).toBe(200);
+  return res.body.version as number;
+}
+
+/** A fresh preview of each import kind, made by the admin. */
+async function freshImport(ids: Ids, kind: 'observations' | 'plots' | 'training'): Promise<string> {
+  const { app } = ctx;
+  const res =
+    kind === 'training'
+      ? await app.post(`/api/projects/${ids.projects}/imports?kind=training`, `日期,类型,主题,参加人数\n2017-06-01,培训,t${next()},5\n`, { 'content-type': 'text/csv' })
+      : kind === 'plots'
+        ? await app.post(`/api/trials/${ids.trials}/imports?kind=plots`, `示范点,小区,处理\n${ids.siteName},Q${next()},T\n`, { 'content-type': 'text/csv' })
+        : await app.post(`/api/trials/${ids.trials}/imports?kind=observations&shape=long`, `plot,variable,value\nP1,${YIELD.code},${100 + seq++}\n`, { 'content-type': 'text/csv' });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(res.body.summary.errors, JSON.stringify(res.body)).toBe(0);
+  return res.body.id as string;
+}
+
+/** Deletes a record (as the admin) so that restoring it can succeed. */
+function deleted(family: string) {
+  return async (ids: Ids) => {
+    const res = await ctx.app.del(`/api/${family}/${ids[family]}`);
+    expect(res.status, `delete ${family}`).toBe(204);
+    return ids[family];
+  };
+}
+
+const SUCCESS: Record<string, Success> = {
+  'POST /api/tokens': { status: 400, code: 'ValidationFailed' },
+  'DELETE /api/tokens/:id': { status: 404, code: 'TokenNotFound' },
+  'GET /api/variables/:id': { status: 200 },
+  'POST /api/variables': { status: 201, body: () => ({ code: `v_${next()}`, name: { zh: '指标', en: 'v' }, kind: 'number', aggregation: 'mean' }) },
+  'POST /api/users': { status: 201, body: () => ({ email: `u${next()}@test.example`, name: 'u', password: 'a-long-password-1', role: 'viewer', projects: [] }) },
+  'PATCH /api/users/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/users/${ids.users}`) }) },
+  'POST /api/projects': { status: 201, body: () => ({ name: `项目${next()}`, code: `P${next()}` }) },
+  'PATCH /api/projects/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/projects/${ids.projects}`) }) },
+  'POST /api/projects/:id/sites': { status: 201, body: () => ({ name: `S${next()}`, kind: 'greenhouse' }) },
+  'PATCH /api/sites/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/sites/${ids.sites}`) }) },
+  'POST /api/projects/:id/trials': { status: 201, body: () => ({ name: `T${next()}`, crop: 'tomato', design: 'crd', arms: [{ name: 'T', role: 'treatment' }, { name: 'C', role: 'control' }], variables: [YIELD.code] }) },
+  'PATCH /api/trials/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/trials/${ids.trials}`) }) },
+  'DELETE /api/trials/:id': { status: 204 },
+  'POST /api/trials/:id/restore': { status: 200, before: deleted('trials') },
+  'POST /api/trials/:id/lock': { status: 200 },
+  'POST /api/trials/:id/unlock': { status: 200 },
+  'POST /api/trials/:id/plots': { status: 201, body: (ids) => ({ siteId: Number(ids.sites), label: `N${next()}`, arm: 'T' }) },
+  'PATCH /api/plots/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/plots/${ids.plots}`) }) },
+  'DELETE /api/plots/:id': { status: 204 },
+  'POST /api/plots/:id/restore': { status: 200, before: deleted('plots') },
+  'POST /api/trials/:id/layouts': { status: 201, body: async (ids) => ({ siteId: await freshSite(ids), design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: `L${next()}-{n}` }) },
+  'POST /api/layouts/:id/commit': { status: 201, before: async (ids) => freshLayout(ids) },
+  'POST /api/layouts/:id/rerandomise': { status: 200, before: async (ids) => freshLayout(ids) },
+  'POST /api/trials/:id/observations': { status: 201, body: () => ({ plot: 'P1', variable: YIELD.code, value: 100, observedOn: new Date(Date.UTC(2017, 0, 1 + ++seq)).toISOString().slice(0, 10) }) },
+  'PATCH /api/observations/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/observations/${ids.observations}`) }) },
+  'DELETE /api/observations/:id': { status: 204 },
+  'POST /api/observations/:id/restore': { status: 200, before: deleted('observations') },
+  'POST /api/plots/:id/photos': { status: 201, type: 'photo' },
+  'DELETE /api/photos/:id': { status: 204 },
+  'POST /api/photos/:id/restore': { status: 200, before: deleted('photos') },
+  'POST /api/projects/:id/farmers': { status: 201, body: () => ({ name: `F${next()}`, gender: 'female' }) },
+  'PATCH /api/farmers/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/farmers/${ids.farmers}`) }) },
+  'DELETE /api/farmers/:id': { status: 204 },
+  'POST /api/farmers/:id/restore': { status: 200, before: deleted('farmers') },
+  'POST /api/projects/:id/training-sessions': { status: 201, body: () => ({ heldOn: '2017-05-02', kind: 'training', topic: `t${next()}`, attendance: 2 }) },
+  'PATCH /api/training-sessions/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/training-sessions/${ids['training-sessions']}`) }) },
+  'DELETE /api/training-sessions/:id': { status: 204 },
+  'POST /api/training-sessions/:id/restore': { status: 200, before: deleted('training-sessions') },
+  'POST /api/imports/:id/commit': { status: 200 },
+  'POST /api/trials/:id/imports': { status: 201, query: '?kind=observations&shape=long', type: 'csv' },
+  'POST /api/projects/:id/imports': { status: 201, query: '?kind=training', type: 'training-csv' },
+  'POST /api/programmes': { status: 201, body: () => ({ name: `P${next()}`, year: 2017 }) },
+  'POST /api/projects/:id/inspections': { status: 201, body: () => ({ date: '2017-11-02', experts: ['e'], findings: 'f', rectifications: [{ item: `i${next()}` }] }) },
+  'POST /api/rectifications/:id/close': { status: 400, code: 'ValidationFailed' },
+  'POST /api/projects/:id/outputs': { status: 400, code: 'ValidationFailed' },
+
+  // Pages (a form refused for its content shows itself again with 400)
+  'GET /login': { status: 303 },
+  // A wrong password for an address of its own each time, so the sign-in throttle's
+  // per-account count never answers 429 instead.
+  'POST /login': { status: 401, type: 'login' },
+  'POST /logout': { status: 303 },
+  'GET /trials/:id/cells': { status: 200, query: (ids) => `?plot=${ids.plots}&variable=${YIELD.code}` },
+  'GET /trials/:id/observations': { status: 303 },
+  'POST /projects/new': { status: 400 },
+  'POST /rectifications/:id/close': { status: 400 },
+  'POST /projects/:id/edit': { status: 400 },
+  'POST /projects/:id/sites/new': { status: 400 },
+  'POST /sites/:id/edit': { status: 400 },
+  'POST /variables/new': { status: 400 },
+  'POST /projects/:id/trials/new': { status: 400 },
+  'POST /trials/:id/edit': { status: 400 },
+  'POST /trials/:id/plots/new': { status: 400 },
+  'POST /trials/:id/layouts/new': { status: 400 },
+  'POST /imports/:id/commit': { status: 303 },
+  'POST /layouts/:id/commit': { status: 303, before: async (ids) => freshLayout(ids) },
+  'POST /layouts/:id/rerandomise': { status: 303, before: async (ids) => freshLayout(ids) },
+  'POST /plots/:id/edit': { status: 400 },
+  'POST /plots/:id/delete': { status: 303 },
+  'POST /trials/:id/observations': { status: 400 },
+  'POST /observations/:id/edit': { status: 400 },
+  'POST /observations/:id/delete': { status: 303 },
+  'POST /observations/:id/restore': { status: 303, before: deleted('observations') },
+  'POST /plots/:id/restore': { status: 303, before: deleted('plots') },
+  'POST /trials/:id/lock': { status: 303 },
+  'POST /trials/:id/unlock': { status: 303 },
+  'POST /projects/:id/training-sessions/new': { status: 400 },
+  'POST /training-sessions/:id/edit': { status: 400 },
+  'POST /training-sessions/:id/delete': { status: 303 },
+  'POST /projects/:id/farmers/new': { status: 400 },
+  'POST /farmers/:id/edit': { status: 400 },
+  'POST /trials/:id/import': { status: 415 },
+  'POST /projects/:id/training/import': { status: 415 },
+};
+
+/** The import commit routes are checked once per kind: training imports are the lead's. */
+const KINDS = [
+  { kind: 'observations', who: DATA },
+  { kind: 'plots', who: DATA },
+  { kind: 'training', who: LEAD },
+] as const;
+
+/** A site of its own for each layout, so that committed layouts never take each other's places. */
+async function freshSite(ids: Ids): Promise<number> {
+  const res = await ctx.app.post(`/api/projects/${ids.projects}/sites`, { name: `S${next()}`, kind: 'greenhouse' });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as number;
+}
+
+async function freshLayout(ids: Ids): Promise<string> {
+  const res = await ctx.app.post(`/api/trials/${ids.trials}/layouts`, { siteId: await freshSite(ids), design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: `L${next()}-{n}` });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return String(res.body.id);
+}
+
+/** One call of the matrix: a route (and, for an import commit, the kind), whose expectation. */
+interface Case {
+  route: string;
+  who: Who;
+  member?: boolean;
+  kind?: (typeof KINDS)[number]['kind'];
+}
+
+function cases(routes: string[]): Case[] {
+  return routes.flatMap((route) =>
+    route.endsWith('/imports/:id/commit') ? KINDS.map((k) => ({ route, who: k.who, member: true, kind: k.kind })) : [{ route, ...MATRIX[route] }],
+  );
 }
 
 describe('the permission matrix: every route × every role × member or not', () => {
   let app: TestApp;
   let member: Ids;
   let other: Ids;
+  const users = {} as Record<Role, TestUser>;
   const clients = {} as Record<Role, Client>;
+  const sessions = {} as Record<Role, Client>;
+  const api = {} as Record<Role, ApiClient>;
   let routes: string[];
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = ctx.app = await startTestApp();
     await ensureVariables(app, [YIELD]);
     member = await seedProject(app, 'A');
     other = await seedProject(app, 'B');
     const programme = await app.post('/api/programmes', { name: 'P', year: 2017 });
     expect(programme.status).toBe(201);
     member.programmes = other.programmes = String(programme.body.id);
-    for (const role of ALL) clients[role] = await app.as(role, role === 'admin' ? [] : [Number(member.projects)]);
+    const variable = ((await app.get('/api/variables')).body as { id: number; code: string }[]).find((v) => v.code === YIELD.code)!;
+    member.variables = other.variables = String(variable.id);
+    member.users = other.users = String(app.admin.id);
+    member.tokens = other.tokens = '999999';
+    for (const role of ALL) {
+      users[role] = role === 'admin' ? app.admin : await app.createUser({ role, projects: [Number(member.projects)] });
+      api[role] = await app.as(users[role]);
+      clients[role] = bound(app.baseUrl, { authorization: `Bearer ${users[role].token}` });
+      const session = await app.login(users[role].email, users[role].password);
+      sessions[role] = bound(app.baseUrl, { cookie: `demoplot_session=${session.cookie}`, 'x-csrf-token': session.csrfToken });
+    }
     routes = listRoutes(createApp(app.config, app.database.handle));
-  }, 120_000);
+  }, 180_000);
   afterAll(() => app?.close());
 
   it('has an expectation here and exactly one policy rule for every route the app serves', () => {
@@ -269,6 +482,7 @@ describe('the permission matrix: every route × every role × member or not', ()
     expect(routes.filter((r) => !ruled.includes(r)), 'routes without a policy rule').toEqual([]);
     expect(ruled.filter((r) => !routes.includes(r)), 'rules for routes that do not exist').toEqual([]);
     expect(ruled.length, 'a route with two rules').toBe(new Set(ruled).size);
+    expect(Object.keys(SUCCESS).filter((r) => !routes.includes(r)), 'expected answers for routes that do not exist').toEqual([]);
   });
 
   it('refuses a route that has no rule, even to an admin', async () => {
@@ -277,55 +491,126 @@ describe('the permission matrix: every route × every role × member or not', ()
     expect((await app.anonymous.get('/api/not-a-route')).status).toBe(401);
   });
 
-  function pathFor(route: string, ids: Ids): { method: string; path: string } {
-    const [method, pattern] = route.split(' ');
+  /** Sends one case's request to `baseUrl` with `client` and puts back anything it changed
+   * (a delete is restored, a lock undone, a restore's record deleted again is left restored). */
+  async function call(client: Client, c: Case, ids: Ids) {
+    const [method, pattern] = c.route.split(' ');
     const family = pattern.replace(/^\/api/, '').split('/')[1];
-    const id = family === 'users' ? String(app.admin.id) : family === 'tokens' || family === 'variables' ? '999999' : ids[family];
-    return { method, path: pattern.replace(':id', id ?? '1') };
-  }
-
-  /** Calls the route and puts back anything it changed (a delete is restored, a lock undone). */
-  async function call(client: Client, route: string, ids: Ids) {
-    const { method, path } = pathFor(route, ids);
-    const res = await client.request(method, path, harmlessBody(method, path));
+    const success = SUCCESS[c.route];
+    let id = ids[family];
+    if (c.kind) id = await freshImport(ids, c.kind);
+    else if (success?.before) id = await success.before(ids);
+    const query = typeof success?.query === 'function' ? success.query(ids) : (success?.query ?? '');
+    const path = pattern.replace(':id', id ?? '1') + query;
+    let res;
+    if (success?.type === 'photo') {
+      const form = new FormData();
+      form.set('file', new Blob([PNG_1PX], { type: 'image/png' }), 'p.png');
+      res = await send(client, method, path, form);
+    } else if (success?.type === 'csv') res = await send(client, method, path, `plot,variable,value\nP1,${YIELD.code},${100 + seq++}\n`, { 'content-type': 'text/csv' });
+    else if (success?.type === 'login') res = await send(client, method, path, new URLSearchParams({ email: `nobody${next()}@test.example`, password: 'not-the-password' }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+    else if (success?.type === 'training-csv') res = await send(client, method, path, `日期,类型,主题,参加人数\n2017-06-02,培训,t${next()},4\n`, { 'content-type': 'text/csv' });
+    else res = await send(client, method, path, success?.body ? await success.body(ids) : method === 'POST' && !/\/(restore|lock|unlock|delete|commit|rerandomise|logout)$/.test(path) ? {} : undefined);
+    // Put back what a refused call left changed (a restore's deleted record) and what an
+    // allowed one changed.
+    if (success?.before && /\/restore$/.test(pattern) && res.status >= 400) expect((await app.post(`/api/${family}/${id}/restore`, undefined)).status).toBe(200);
     if (res.status < 400) {
-      if (method === 'DELETE' && !path.includes('/tokens/')) expect((await app.post(`${path}/restore`, undefined)).status).toBe(200);
-      if (method === 'POST' && path.endsWith('/delete')) expect((await app.post(`/api${path.replace(/delete$/, 'restore')}`, undefined)).status).toBe(200);
-      if (path.endsWith('/lock') && res.status < 300) expect((await app.post(path.replace(/lock$/, 'unlock'), undefined)).status).toBe(200);
+      if (method === 'DELETE' && family !== 'tokens') expect((await app.post(`/api/${family}/${id}/restore`, undefined)).status).toBe(200);
+      if (method === 'POST' && path.endsWith('/delete')) expect((await app.post(`/api/${family}/${id}/restore`, undefined)).status).toBe(200);
+      if (path.endsWith('/lock')) expect((await app.post(`/api/trials/${id}/unlock`, undefined)).status).toBe(200);
     }
     return res;
   }
 
-  it('answers 401 (API) or a redirect to the login page (pages) to anonymous requests', async () => {
-    for (const route of routes) {
-      const { who } = MATRIX[route];
-      const res = await call(app.anonymous, route, member);
-      // A public route answers for itself (a login with no credentials is 400, 401 or 403).
-      if (who === 'public') expect(res.status, route).toBeLessThan(500);
-      else if (route.includes(' /api/')) expect(res.status, route).toBe(401);
-      else expect([303, 401], route).toContain(res.status);
-    }
-  });
-
-  for (const role of ALL) {
-    it(`gives ${role} exactly what the matrix says, on their project and on another`, async () => {
-      const problems: string[] = [];
-      for (const route of routes) {
-        const { who, member: scoped } = MATRIX[route];
-        const allowed = who === 'public' || who === 'signedIn' || who.includes(role);
-        for (const [where, ids] of scoped ? ([['member', member], ['other project', other]] as const) : ([['-', member]] as const)) {
-          const res = await call(clients[role], route, ids);
-          const expectAllowed = allowed && (where !== 'other project' || role === 'admin');
-          const ok = res.status < 500 && (who === 'public' || (expectAllowed ? res.status !== 401 && res.status !== 403 : res.status === 403));
-          if (!ok) problems.push(`${route} (${where}): ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
-        }
-      }
-      expect(problems).toEqual([]);
-    });
+  /** What is wrong with one call's answer (undefined when it is the expected one). */
+  function problem(c: Case, role: Role | 'anonymous', where: string, res: { status: number; body: any }): string | undefined {
+    const success = SUCCESS[c.route] ?? { status: 200 };
+    const allowed = c.who === 'public' || (role !== 'anonymous' && (c.who === 'signedIn' || c.who.includes(role)) && (where !== 'other project' || role === 'admin'));
+    const isPage = !c.route.includes(' /api/');
+    let ok: boolean;
+    if (c.who === 'public') ok = res.status === (role === 'anonymous' ? ANONYMOUS_PUBLIC[c.route] : success.status);
+    else if (role === 'anonymous') ok = isPage ? [303, 401].includes(res.status) : res.status === 401;
+    else if (allowed) ok = res.status === success.status && (!success.code || res.body?.error?.code === success.code);
+    else ok = res.status === 403;
+    return ok ? undefined : `${c.route}${c.kind ? ` [${c.kind}]` : ''} (${where}): ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`;
   }
 
+  async function check(role: Role, client: Client, list: Case[], stopAtFirst = false): Promise<string[]> {
+    const problems: string[] = [];
+    for (const c of list) {
+      for (const [where, ids] of c.member ? ([['member', member], ['other project', other]] as const) : ([['-', member]] as const)) {
+        const p = problem(c, role, where, await call(client, c, ids));
+        if (p) {
+          problems.push(p);
+          if (stopAtFirst) return problems;
+        }
+      }
+    }
+    return problems;
+  }
+
+  it('answers 401 (API) or a redirect to the login page (pages) to anonymous requests', async () => {
+    const problems: string[] = [];
+    for (const c of cases(routes)) {
+      const p = problem(c, 'anonymous', '-', await call(bound(app.baseUrl, {}), c, member));
+      if (p) problems.push(p);
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  for (const role of ALL) {
+    it(`gives ${role} exactly what the matrix says, on their project and on another (API token)`, async () => {
+      expect(await check(role, clients[role], cases(routes))).toEqual([]);
+    }, 240_000);
+  }
+
+  for (const role of ALL) {
+    it(`gives ${role} the same on the pages when signed in through the login form (session cookie, CSRF token)`, async () => {
+      const pages = cases(routes).filter((c) => !c.route.includes(' /api/') && c.route !== 'POST /logout');
+      expect(await check(role, sessions[role], pages)).toEqual([]);
+      expect((await send(sessions[role], 'GET', '/api/me')).status, 'the session still works').toBe(200);
+    }, 240_000);
+  }
+
+  it('fails when any one rule of the policy is removed, or its per-kind permission dropped', async () => {
+    const mutants: { name: string; rules: Rule[] }[] = [];
+    for (const rule of RULES) {
+      mutants.push({ name: `without ${rule.route}`, rules: RULES.filter((r) => r !== rule) });
+      if (rule.allowFor) mutants.push({ name: `${rule.route} without allowFor`, rules: RULES.map((r) => (r === rule ? { ...r, allowFor: undefined } : r)) });
+    }
+    let current = createApp(app.config, app.database.handle);
+    const server = http.createServer((req, res) => current(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const survivors: string[] = [];
+    try {
+      for (const mutant of mutants) {
+        current = createApp(app.config, app.database.handle, { rules: mutant.rules });
+        const removed = RULES.find((r) => !mutant.rules.includes(r)) ?? RULES.find((r) => r.allowFor && !mutant.rules.some((m) => m.route === r.route && m.allowFor))!;
+        const { methods, path } = parseRoute(removed.route);
+        const list = cases(methods.map((m) => `${m} ${path}`));
+        let caught = false;
+        // Anonymous first (public rules), then each role, stopping at the first difference.
+        for (const c of list) {
+          if (problem(c, 'anonymous', '-', await call(bound(base, {}), c, member))) caught = true;
+          if (caught) break;
+        }
+        for (const role of ['admin', 'agronomist', 'lead', 'viewer'] as Role[]) {
+          if (caught) break;
+          caught = (await check(role, bound(base, { authorization: `Bearer ${users[role].token}` }), list, true)).length > 0;
+        }
+        if (!caught) survivors.push(mutant.name);
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(mutants.length).toBeGreaterThan(RULES.length);
+    expect(survivors, 'policy changes the matrix does not notice').toEqual([]);
+  }, 300_000);
+
   it('answers 404 for an id that does not exist, and 403 for one of another project', async () => {
-    const agronomist = clients.agronomist;
+    const agronomist = api.agronomist;
     expect((await agronomist.get('/api/trials/999999')).status).toBe(404);
     expect((await agronomist.get('/api/trials/abc')).status).toBe(404);
     expect((await agronomist.get(`/api/trials/${other.trials}`)).status).toBe(403);
@@ -333,26 +618,28 @@ describe('the permission matrix: every route × every role × member or not', ()
   });
 
   it('lists only the projects an account is a member of', async () => {
-    const mine = (await clients.viewer.get('/api/projects')).body as { id: number }[];
+    const mine = (await api.viewer.get('/api/projects')).body as { id: number }[];
     expect(mine.map((p) => p.id)).toEqual([Number(member.projects)]);
     const all = (await app.get('/api/projects')).body as { id: number }[];
     expect(all.map((p) => p.id)).toEqual(expect.arrayContaining([Number(member.projects), Number(other.projects)]));
   });
 
   it('hides farmers’ personal data from viewers, and only from them', async () => {
-    const seen = (await clients.viewer.get(`/api/projects/${member.projects}/farmers`)).body;
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ name: `#${member.farmers}`, phone: null, household: null, notes: null, gender: 'female' });
-    expect((await clients.viewer.get(`/api/farmers/${member.farmers}`)).body.name).toBe(`#${member.farmers}`);
-    expect((await clients.lead.get(`/api/farmers/${member.farmers}`)).body.name).toBe('A farmer');
-    const page = await clients.viewer.get(`/projects/${member.projects}/farmers`, { accept: 'text/html' });
+    // The matrix above added farmers to the project: none shows its personal data.
+    const seen = (await api.viewer.get(`/api/projects/${member.projects}/farmers`)).body as { id: number }[];
+    expect(seen.map((f) => f.id)).toContain(Number(member.farmers));
+    for (const f of seen) expect(f).toMatchObject({ name: `#${f.id}`, phone: null, household: null, notes: null });
+    expect(seen.find((f) => f.id === Number(member.farmers))).toMatchObject({ gender: 'female' });
+    expect((await api.viewer.get(`/api/farmers/${member.farmers}`)).body.name).toBe(`#${member.farmers}`);
+    expect((await api.lead.get(`/api/farmers/${member.farmers}`)).body.name).toBe('A farmer');
+    const page = await api.viewer.get(`/projects/${member.projects}/farmers`, { accept: 'text/html' });
     expect(page.status).toBe(200);
     expect(page.body).not.toContain('A farmer');
-    const ledger = await clients.viewer.get(`/api/projects/${member.projects}/training-sessions/export?format=csv`);
+    const ledger = await api.viewer.get(`/api/projects/${member.projects}/training-sessions/export?format=csv`);
     expect(ledger.status).toBe(200);
     expect(ledger.body).toContain(`#${member.farmers}`);
     expect(ledger.body).not.toContain('A farmer');
-    const leadLedger = await clients.lead.get(`/api/projects/${member.projects}/training-sessions/export?format=csv`);
+    const leadLedger = await api.lead.get(`/api/projects/${member.projects}/training-sessions/export?format=csv`);
     expect(leadLedger.body).toContain('A farmer');
   });
 });
