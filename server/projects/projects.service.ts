@@ -158,7 +158,7 @@ async function assertNoOpenRectifications(db: Kysely<Database>, projectId: numbe
     409,
     'OpenRectifications',
     'error.OpenRectifications',
-    { count: open.length, items: open.map((o) => o.item).join('; ') },
+    { count: open.length, items: open.map((o) => `“${o.item}”`).join('; ') },
     [],
     { openItems: open.map((o) => ({ id: o.id, item: o.item, dueOn: o.dueOn, inspectedOn: o.inspectedOn })) },
   );

@@ -129,7 +129,8 @@ describe('programmes: projects, inspections, outputs and the annual summary', ()
     const refused = await app.patch(`/api/projects/${ids.B}`, { status: 'accepted' }, { 'accept-language': 'en' });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('OpenRectifications');
-    expect(refused.body.error.message).toContain('"补齐示范棚温度记录"; "整理观摩会签到表"');
+    // One list for every language (the catalogue's placeholders are the same in zh, en and ug).
+    expect(refused.body.error.message).toContain('“补齐示范棚温度记录”; “整理观摩会签到表”');
     expect(refused.body.error.openItems.map((i: { item: string }) => i.item)).toEqual(['补齐示范棚温度记录', '整理观摩会签到表']);
     expect((await app.get(`/api/projects/${ids.B}`)).body.status).toBe('awaiting_acceptance');
 

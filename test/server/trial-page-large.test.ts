@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRID_PAGE_SIZE } from '../../server/web/trials.pages.js';
@@ -84,8 +85,17 @@ beforeAll(async () => {
   }
   // The server must still be answering after the bulk load; a refused or reset connection
   // fails the setup with its error instead of being retried away.
-  const health = await fetch(`${app.baseUrl}/api/health`);
-  expect(health.status).toBe(200);
+  // A connection of its own: a kept-alive socket idle through the load may have been closed
+  // by the server meanwhile, which is not the error this check is for.
+  const health = await new Promise<number>((resolve, reject) => {
+    const req = request(`${app.baseUrl}/api/health`, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  expect(health).toBe(200);
 }, 120_000);
 afterAll(async () => {
   await app?.close();
@@ -189,7 +199,8 @@ describe('the trial page of a large trial', () => {
       form: { observedOn: '2026-07-01', site: '', page: '2', [`v.${a}.${yieldId}`]: '700', [`v.${b}.${yieldId}`]: '710' },
     });
     expect(ok.status).toBe(303);
-    expect(ok.location).toBe(`/trials/${trialId}?page=2&saved=2#entry`);
+    // Back to the same page, with the day just used kept for the next plot (field capture).
+    expect(ok.location).toBe(`/trials/${trialId}?page=2&saved=2&observedOn=2026-07-01#entry`);
     const after = await page(`/trials/${trialId}?page=2`);
     expect(after.doc.querySelector(`#plot-${a} .history summary`)!.textContent).toContain(`已有 ${PER_PLOT + 1} 条`);
   });
