@@ -90,3 +90,18 @@ export async function updateObservation(db: Kysely<Database>, id: number, patch:
 
 /** Soft delete (deleted: true) or its undo; answers whether the observation was in the other state. */
 export const setObservationDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'observations', id, deleted);
+
+/** The highest reading stored per plot label, variable code and day, for the given plots of a trial. */
+export function lastReadings(db: Kysely<Database>, trialId: number, plotLabels: string[]) {
+  return db
+    .selectFrom('observations as o')
+    .innerJoin('plots as p', 'p.id', 'o.plotId')
+    .innerJoin('variables as v', 'v.id', 'o.variableId')
+    .select(['p.label', 'v.code', 'o.observedOn', (eb) => eb.fn.max('o.reading').as('last')])
+    .where('o.deletedAt', 'is', null)
+    .where('p.deletedAt', 'is', null)
+    .where('p.trialId', '=', trialId)
+    .where('p.label', 'in', plotLabels.length ? plotLabels : [''])
+    .groupBy(['p.label', 'v.code', 'o.observedOn'])
+    .execute();
+}

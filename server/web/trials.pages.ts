@@ -1,3 +1,4 @@
+import { lastReadings } from '../observations/observations.repository.js';
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
@@ -450,17 +451,7 @@ async function nextReadings(db: Kysely<Database>, trialId: number, list: { plot:
   if (!next.some(Boolean)) return;
   const taken = new Map<string, number>();
   const key = (o: (typeof list)[number]) => `${o.plot}|${o.variable}|${o.observedOn ?? ''}`;
-  const rows = await db
-    .selectFrom('observations as o')
-    .innerJoin('plots as p', 'p.id', 'o.plotId')
-    .innerJoin('variables as v', 'v.id', 'o.variableId')
-    .select(['p.label', 'v.code', 'o.observedOn', (eb) => eb.fn.max('o.reading').as('last')])
-    .where('o.deletedAt', 'is', null)
-    .where('p.deletedAt', 'is', null)
-    .where('p.trialId', '=', trialId)
-    .where('p.label', 'in', [...new Set(list.map((o) => o.plot))])
-    .groupBy(['p.label', 'v.code', 'o.observedOn'])
-    .execute();
+  const rows = await lastReadings(db, trialId, [...new Set(list.map((o) => o.plot))]);
   for (const r of rows) taken.set(`${r.label}|${r.code}|${r.observedOn ?? ''}`, Number(r.last));
   list.forEach((o, i) => {
     if (!next[i]) taken.set(key(o), Math.max(taken.get(key(o)) ?? 0, o.reading ?? 1));

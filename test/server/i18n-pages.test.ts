@@ -20,6 +20,10 @@ beforeAll(async () => {
   const imp = await upload(app, '/api/trials/1/imports', Buffer.from(csv));
   expect(imp.status).toBe(201);
   PAGES['GET /imports/:id'] = `/imports/${imp.body.id}`;
+  // A layout preview of the Tacheng trial (crd), for the designer's preview page.
+  const layout = await app.post('/api/trials/1/layouts', { siteId: 1, design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: 'L{n}', seed: 1 });
+  expect(layout.status).toBe(201);
+  PAGES['GET /layouts/:id'] = `/layouts/${layout.body.id}`;
 }, 120_000);
 afterAll(async () => {
   await app?.close();
@@ -51,12 +55,20 @@ const PAGES: Record<string, string> = {
   'GET /projects/:id/farmers': '/projects/2/farmers',
   'GET /projects/:id/farmers/new': '/projects/2/farmers/new',
   'GET /farmers/:id/edit': '/farmers/1/edit',
+  'GET /programmes': '/programmes',
+  'GET /programmes/:id': '/programmes/1',
+  'GET /programmes/:id/summary': '/programmes/1/summary',
+  'GET /rectifications/:id/close': '/rectifications/2/close',
+  'GET /search': '/search?q=%E7%95%AA%E8%8C%84',
+  'GET /trials/:id/layouts/new': '/trials/1/layouts/new',
+  'GET /trials/:id/map': '/trials/1/map',
+  'GET /trials/:id/labels': '/trials/1/labels',
 };
 /** More addresses of the routes above that show other parts of a page. */
 const MORE = ['/trials/2/report', '/trials/1?site=1', '/trials/1/import?kind=plots', '/no/such/page', '/trials/9999'];
 
 /** GET routes that answer with something other than a page (files, redirects, JSON). */
-const NOT_PAGES = /^GET \/(api|static|logout)\b|\/(export|field\.csv|traits\.trt)\b|^GET \/trials\/:id\/observations$/;
+const NOT_PAGES = /^GET \/(api|static|logout|photos|sw\.js)\b|\/(export|field\.csv|traits\.trt|manifest\.webmanifest|map\.svg)\b|^GET \/trials\/:id\/observations$/;
 // GET /imports/:id is added in beforeAll, once there is an import to show.
 
 /** `word.word` where the first word is one of the catalogue's key prefixes. */
@@ -75,6 +87,8 @@ async function page(path: string, lang: Lang) {
   const attrs = [...document.querySelectorAll('[title],[aria-label],[placeholder],[alt]')].flatMap((e) =>
     ['title', 'aria-label', 'placeholder', 'alt'].map((a) => e.getAttribute(a) ?? ''),
   );
+  // Scripts and styles are not text a person reads (a script's JSON may name keys).
+  for (const e of [...document.querySelectorAll('script, style')]) e.remove();
   const text = `${document.body?.textContent ?? ''} ${attrs.join(' ')} ${document.title}`.replace(/\s+/g, ' ');
   return { status: res.status, document, text };
 }

@@ -60,7 +60,7 @@ describe('message catalogues', () => {
       for (const m of source.matchAll(keyLike)) {
         const key = m[1];
         if (prefixes.has(key) || isMessageKey(key)) continue;
-        if (/\.(js|ts|csv|trt|hbs|xlsx)$/.test(key)) continue; // file names, not keys
+        if (/\.(js|ts|csv|trt|hbs|xlsx|css|png|svg)$/.test(key)) continue; // file names, not keys
         unknown.push(`${file}: ${key}`);
       }
     }
