@@ -110,7 +110,7 @@ export interface HeadlineDto {
 }
 
 export function headlineDto(variable: NamedVariable, h: Headline): HeadlineDto {
-  const words = (f: (lang: Lang) => string) => Object.fromEntries(LANGS.map((l) => [l, f(l)])) as { zh: string; en: string };
+  const words = (f: (lang: Lang) => string) => Object.fromEntries(LANGS.map((l) => [l, f(l)])) as Record<Lang, string>;
   return {
     ...words((l) => headlineText(l, variable, h.statement)),
     significant: h.significant,

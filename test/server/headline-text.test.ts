@@ -75,7 +75,8 @@ describe('headlines', () => {
     expect(y.headline.zh).toBe('产量增加10%');
     expect(y.overall!.percentCi![0]).toBeLessThan(0);
     expect(y.headline.significant).toBe(false);
-    expect(y.headline.qualifier).toEqual({ zh: '差异不显著（95%置信区间包含0）', en: 'not significant (95% CI includes 0)' });
+    // Every interface language words it (Uyghur joined Chinese and English).
+    expect(y.headline.qualifier).toEqual({ zh: '差异不显著（95%置信区间包含0）', en: 'not significant (95% CI includes 0)', ug: 'پەرق روشەن ئەمەس (95% ئىشەنچ ئارىلىقى 0 نى ئۆز ئىچىگە ئالىدۇ)' });
   });
 
   it('uses the only site’s own figures and interval', () => {
