@@ -52,6 +52,9 @@ describe('maintained per-plot values', () => {
   });
   afterAll(() => database?.drop());
 
+  // Each row its own reading: random days and values never collide on the observation
+  // identity (plot, variable, day, reading), which the schema enforces.
+  let nextReading = 1;
   const valueFor = (kind: VariableKind, n: number) => {
     if (kind === 'number') return { valueNumber: (n / 10).toFixed(1), valueDate: null, valueText: null };
     if (kind === 'count') return { valueNumber: String(n), valueDate: null, valueText: null };
@@ -86,6 +89,7 @@ describe('maintained per-plot values', () => {
               variableId: variables[r.variable].id,
               ...valueFor(variables[r.variable].kind, r.n),
               observedOn: r.day === null ? null : `2017-05-0${r.day + 1}`,
+              reading: nextReading++,
             })),
           )
           .execute();
@@ -168,7 +172,7 @@ describe('maintained per-plot values', () => {
     const rows = (n: number) =>
       Array.from({ length: n }, (_, i) => {
         const v = variables[i % variables.length];
-        return { plotId: plotIds[i % plotIds.length], variableId: v.id, ...valueFor(v.kind, i * 7), observedOn: `2017-06-${String((i % 28) + 1).padStart(2, '0')}` };
+        return { plotId: plotIds[i % plotIds.length], variableId: v.id, ...valueFor(v.kind, i * 7), observedOn: `2017-06-${String((i % 28) + 1).padStart(2, '0')}`, reading: nextReading++ };
       });
     await db.transaction().execute(async (tx) => {
       for (let i = 0; i < 5; i++) await tx.insertInto('observations').values(rows(200)).execute();
@@ -180,8 +184,8 @@ describe('maintained per-plot values', () => {
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
-        const lines = rows(500).map((r) => [r.plotId, r.variableId, r.valueNumber ?? '', r.valueDate ?? '', r.valueText ?? '', r.observedOn].join(','));
-        const stream = client.query(copyFrom('copy observations (plot_id, variable_id, value_number, value_date, value_text, observed_on) from stdin (format csv)'));
+        const lines = rows(500).map((r) => [r.plotId, r.variableId, r.valueNumber ?? '', r.valueDate ?? '', r.valueText ?? '', r.observedOn, r.reading].join(','));
+        const stream = client.query(copyFrom('copy observations (plot_id, variable_id, value_number, value_date, value_text, observed_on, reading) from stdin (format csv)'));
         await pipeline(Readable.from([lines.join('\n') + '\n']), stream);
       } finally {
         await client.end();

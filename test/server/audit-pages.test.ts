@@ -41,8 +41,8 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
   afterAll(() => app?.close());
 
   it('lists who changed an observation, from what to what and why, on its page', async () => {
-    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: '5427.10' })).body;
-    const saved = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '5472.10', version: String(obs.version), _reason: '抄错了' });
+    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: '5427.10', observedOn: '2017-07-01' })).body;
+    const saved = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '5472.10', observedOn: '2017-07-01', version: String(obs.version), _reason: '抄错了' });
     expect(saved.status).toBe(303);
     const p = await page(agronomist, `/observations/${obs.id}/edit`);
     const items = [...p.doc.querySelectorAll('.audit-history li')].map((li) => li.textContent!.replace(/\s+/g, ' '));
@@ -53,8 +53,8 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
   });
 
   it('names every changed field in words, in Chinese and English, never by its column name', async () => {
-    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: '650' })).body;
-    const saved = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '560', recordedBy: '阿依古丽', notes: '复核', version: String(obs.version) });
+    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: '650', observedOn: '2017-07-02' })).body;
+    const saved = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '560', observedOn: '2017-07-02', recordedBy: '阿依古丽', notes: '复核', version: String(obs.version) });
     expect(saved.status).toBe(303);
     const zh = (await page(agronomist, `/observations/${obs.id}/edit`)).doc.querySelector('.audit-history li')!.textContent!.replace(/\s+/g, ' ');
     expect(zh).toContain('数值：650 → 560');
@@ -67,7 +67,7 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
   });
 
   it('shows both values when someone saved the observation in between, and saves nothing', async () => {
-    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'C1', variable: YIELD.code, value: '100' })).body;
+    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'C1', variable: YIELD.code, value: '100', observedOn: '2017-07-03' })).body;
     expect((await lead.get(`/api/observations/${obs.id}`)).status).toBe(200);
     expect((await app.patch(`/api/observations/${obs.id}`, { value: '120', version: obs.version })).status).toBe(200);
     const late = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '110', version: String(obs.version) });
@@ -83,7 +83,7 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
   });
 
   it('offers to undo a delete on the trial page, and the undo brings the observation back', async () => {
-    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'C1', variable: YIELD.code, value: '90' })).body;
+    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'C1', variable: YIELD.code, value: '90', observedOn: '2017-07-04' })).body;
     const deleted = await submit(agronomist, `/observations/${obs.id}/delete`, {});
     expect(deleted.status).toBe(303);
     expect((await agronomist.get(`/api/observations/${obs.id}`)).status).toBe(404);
