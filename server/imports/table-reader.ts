@@ -185,6 +185,17 @@ function xlsxCell(cell: ExcelJS.Cell): Cell {
     const d = decimalText(v);
     return d === undefined ? String(v) : `${shiftDecimal(d, 2)}%`;
   }
+  if (typeof v === 'number') {
+    // A number shown with fixed decimals ("0.00", as exports write 5427.10) keeps its trailing
+    // zeros: the stored text says how precisely it was measured. More decimals than shown are
+    // kept as they are (never rounded to the format).
+    const places = /^(?:#,##)?0\.(0+)$/.exec(cell.numFmt ?? '')?.[1].length;
+    const d = places ? decimalText(v) : undefined;
+    if (d !== undefined && places) {
+      const have = d.includes('.') ? d.length - d.indexOf('.') - 1 : 0;
+      if (have < places) return `${d}${have ? '' : '.'}${'0'.repeat(places - have)}`;
+    }
+  }
   if (typeof v === 'object' && !(v instanceof Date)) return null;
   return v as Cell;
 }
