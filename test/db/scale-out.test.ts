@@ -38,7 +38,7 @@ describe.skipIf(testDbKind() === 'pglite')('two server processes on one PostgreS
     const plots = sites.flatMap((s, i) => [1, 2, 3, 4].map((n) => ({ siteId: s.id, label: `S${i}P${n}`, arm: n % 2 ? 'T' : 'C' })));
     expect((await a.request('POST', `/api/trials/${trial.id}/plots`, plots)).status).toBe(201);
     const values = [110, 100, 112, 99, 108, 101, 115, 98];
-    const first = plots.map((p, i) => ({ plot: p.label, variable: 'two_yield', value: values[i] }));
+    const first = plots.map((p, i) => ({ plot: p.label, variable: 'two_yield', value: values[i], observedOn: '2017-07-01' }));
     expect((await a.request('POST', `/api/trials/${trial.id}/observations`, first)).status).toBe(201);
 
     const path = `/api/trials/${trial.id}/report`;
@@ -48,7 +48,8 @@ describe.skipIf(testDbKind() === 'pglite')('two server processes on one PostgreS
     const before = fromB.body.comparisons[0].sites[0].meanTreatment;
 
     // Written through b, read from a (which has the report cached) and from b.
-    const more = plots.filter((p) => p.arm === 'T').map((p) => ({ plot: p.label, variable: 'two_yield', value: 10 }));
+    // A later harvest (another day), summed with the first.
+    const more = plots.filter((p) => p.arm === 'T').map((p) => ({ plot: p.label, variable: 'two_yield', value: 10, observedOn: '2017-07-08' }));
     expect((await b.request('POST', `/api/trials/${trial.id}/observations`, more)).status).toBe(201);
     const [afterA, afterB] = await Promise.all([a.request('GET', path), b.request('GET', path)]);
     expect(afterA.body).toEqual(afterB.body);
