@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/context.js';
-import { ensureVariables, makeProject, YIELD } from '../support/factories.js';
+import { ensureVariables, makeProject, makeTwoArmTrial, YIELD } from '../support/factories.js';
 
 describe('signed-off trials refuse every change, and races end in a clear answer', () => {
   let app: TestApp;
@@ -12,18 +12,7 @@ describe('signed-off trials refuse every change, and races end in a clear answer
 
   async function makeTrial() {
     n += 1;
-    const trial = (
-      await agronomist.post(`/api/projects/${projectId}/trials`, {
-        name: `lock-${n}`,
-        crop: 'tomato',
-        design: 'crd',
-        arms: [
-          { name: 'T', role: 'treatment' },
-          { name: 'C', role: 'control' },
-        ],
-        variables: [YIELD.code],
-      })
-    ).body;
+    const trial = await makeTwoArmTrial(agronomist, projectId, `lock-${n}`);
     const plots = (
       await agronomist.post(`/api/trials/${trial.id}/plots`, [
         { siteId, label: 'T1', arm: 'T' },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestApp, type Client, type TestApp } from '../support/context.js';
-import { ensureVariables, makeProject, FLOWERING, YIELD } from '../support/factories.js';
+import { ensureVariables, makeProject, makeTwoArmTrial, FLOWERING, YIELD } from '../support/factories.js';
 
 describe('one observation identity: (plot, variable, observed-on, reading)', () => {
   let app: TestApp;
@@ -174,18 +174,7 @@ describe('Idempotency-Key', () => {
     projectId = made.project.id;
     siteId = made.sites[0].id;
     agronomist = await app.as('agronomist', [projectId]);
-    trialId = (
-      await agronomist.post(`/api/projects/${projectId}/trials`, {
-        name: 'idempotent',
-        crop: 'tomato',
-        design: 'crd',
-        arms: [
-          { name: 'T', role: 'treatment' },
-          { name: 'C', role: 'control' },
-        ],
-        variables: [YIELD.code],
-      })
-    ).body.id;
+    trialId = (await makeTwoArmTrial(agronomist, projectId, 'idempotent')).id;
     await agronomist.post(`/api/trials/${trialId}/plots`, [
       { siteId, label: 'T1', arm: 'T' },
       { siteId, label: 'C1', arm: 'C' },

@@ -1,4 +1,4 @@
-import type { TestApp } from './context.js';
+import type { Client, TestApp } from './context.js';
 
 let seq = 0;
 const unique = (p: string) => `${p}${++seq}_${Math.floor(Math.random() * 1e6)}`;
@@ -24,3 +24,20 @@ export async function ensureVariables(app: TestApp, vars: Record<string, unknown
 
 export const YIELD = { code: 'yield_kg_per_mu', name: { zh: '产量', en: 'yield' }, kind: 'number', unit: 'kg/亩', aggregation: 'sum', minimum: 0, maximum: 30000 };
 export const FLOWERING = { code: 'flowering_date', name: { zh: '开花期', en: 'flowering' }, kind: 'date', aggregation: 'first' };
+
+/** A completely randomised trial with a treatment arm `T` and a control arm `C`, measuring
+ * `variables` (yield by default), created by `client` in the project; answers the trial. */
+export async function makeTwoArmTrial(client: Client, projectId: number, name: string, variables: string[] = [YIELD.code]) {
+  const res = await client.post(`/api/projects/${projectId}/trials`, {
+    name,
+    crop: 'tomato',
+    design: 'crd',
+    arms: [
+      { name: 'T', role: 'treatment' },
+      { name: 'C', role: 'control' },
+    ],
+    variables,
+  });
+  if (res.status !== 201) throw new Error(`trial ${name}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
