@@ -92,14 +92,6 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'MalformedJson');
   if (e?.type === 'entity.too.large' || e?.status === 413) return new AppError(413, 'PayloadTooLarge');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(415, 'UnsupportedMediaType', 'error.UnsupportedMediaType', { type: '' });
-  if (e?.code === '23505') {
-    // A uniqueness another request won meanwhile (the service's own check passed): named by
-    // its field where the constraint has one.
-    const field = UNIQUE_FIELDS[(err as { constraint?: string }).constraint ?? ''];
-    if (!field) return new AppError(409, 'Conflict');
-    const value = /=\((?:[^)]*, )?([^,)]*)\)/.exec((err as { detail?: string }).detail ?? '')?.[1] ?? '';
-    return new ValidationError([{ path: field.path, key: field.key, params: { value } }], 409, 'Conflict');
-  }
   const refused = databaseRefusal(err);
   if (refused) return refused;
   // Other body-parser failures (a malformed gzip or deflate body, a bad length): the client's.
@@ -108,12 +100,6 @@ export function toAppError(err: unknown): AppError {
   if (e?.code === 'DP423') return new AppError(423, 'TrialLocked', 'error.TrialLocked', { id: (err as { detail?: string }).detail ?? '' });
   return new AppError(500, 'Internal');
 }
-
-/** Unique constraints that stand for one field of the request. */
-const UNIQUE_FIELDS: Record<string, { path: string; key: MessageKey }> = {
-  plots_label_unique: { path: 'label', key: 'v.duplicateLabel' },
-  trials_name_unique: { path: 'name', key: 'v.duplicateName' },
-};
 
 export function makeErrorHandler(renderHtml?: (err: AppError, req: Parameters<ErrorRequestHandler>[1], res: Parameters<ErrorRequestHandler>[2]) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
