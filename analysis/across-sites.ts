@@ -92,7 +92,10 @@ export function compareAcrossSites(sites: readonly SiteEffect[]): AcrossSites | 
   if (meanLog !== null) {
     const logStandardError = sampleStandardDeviation(logRatios as number[]) / Math.sqrt(k);
     if (isNegligibleSpread(logStandardError, meanLog)) spreadMissing = true;
-    else result.percentCi = percentInterval(meanLog, q, logStandardError);
+    else {
+      result.percentCi = percentInterval(meanLog, q, logStandardError);
+      if (result.percentCi === null) flags.push('percentCiUnbounded');
+    }
   }
   if (spreadMissing) flags.push('zeroVariance');
   return result;

@@ -36,11 +36,14 @@ export function isNegligibleSpread(standardError: number, scale: number): boolea
 
 /**
  * 100·(exp(L ± q·se) − 1): a confidence interval for a log ratio turned into percent.
+ * Null when a bound is beyond what a number can hold (a mean near zero against a wide
+ * spread makes exp(L + q·se) overflow): the interval is then unbounded, and the caller
+ * flags `percentCiUnbounded` rather than report Infinity.
  * @example percentInterval(0, 1, 0) // => [0, 0]
+ * @example percentInterval(0, 12.7, 111) // => null
  */
-export function percentInterval(logRatio: number, quantile: number, standardError: number): Interval {
-  return [
-    100 * (Math.exp(logRatio - quantile * standardError) - 1),
-    100 * (Math.exp(logRatio + quantile * standardError) - 1),
-  ];
+export function percentInterval(logRatio: number, quantile: number, standardError: number): Interval | null {
+  const lower = 100 * (Math.exp(logRatio - quantile * standardError) - 1);
+  const upper = 100 * (Math.exp(logRatio + quantile * standardError) - 1);
+  return Number.isFinite(lower) && Number.isFinite(upper) ? [lower, upper] : null;
 }

@@ -7,6 +7,7 @@ export const FLAGS = [
   'nTooSmall',
   'zeroVariance',
   'nonPositiveValue',
+  'percentCiUnbounded',
   'missingPlantingDate',
   'invalidValue',
   'noControlArm',

@@ -139,8 +139,10 @@ export function comparePaired(treatment: readonly BlockValue[], control: readonl
       sampleVariance(T) / (n * mT ** 2) +
       sampleVariance(C) / (n * mC ** 2) -
       (2 * sampleCovariance(T, C)) / (n * mT * mC);
-    if (v > 0) result.percentCi = percentInterval(result.logRatio, q, Math.sqrt(v));
-    else flags.push('zeroVariance');
+    if (v > 0) {
+      result.percentCi = percentInterval(result.logRatio, q, Math.sqrt(v));
+      if (result.percentCi === null) flags.push('percentCiUnbounded');
+    } else flags.push('zeroVariance');
   }
   return result;
 }

@@ -72,6 +72,7 @@ export function compareUnpaired(treatment: readonly number[], control: readonly 
     const b = varianceControl / (nControl * meanControl ** 2);
     const dfLog = (a + b) ** 2 / (a ** 2 / (nTreatment - 1) + b ** 2 / (nControl - 1));
     result.percentCi = percentInterval(result.logRatio, tQuantile(0.975, dfLog), Math.sqrt(a + b));
+    if (result.percentCi === null) flags.push('percentCiUnbounded');
   }
   return result;
 }

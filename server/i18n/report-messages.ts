@@ -16,6 +16,10 @@ export const reportMessages = {
     zh: '处理或对照均值小于或等于0，无法计算百分比变化及其置信区间',
     en: 'An arm mean is zero or negative, so the percentage change and its interval cannot be computed',
   },
+  'flag.percentCiUnbounded': {
+    zh: '对照均值相对其变异过小，百分比变化的置信区间没有上限，未给出',
+    en: 'The arm mean is too small against its spread: the interval for the percentage change has no upper bound and is not given',
+  },
   'flag.missingPlantingDate': {
     zh: '有日期观测的小区缺少播种/定植日期，这些小区未纳入比较',
     en: 'Plots with a date observation but no planting date were left out of the comparison',

@@ -59,6 +59,15 @@ describe('compareUnpaired (Welch)', () => {
     expect(r.flags).toEqual(['nonPositiveValue']);
   });
 
+  it('flags an unbounded percent interval instead of reporting Infinity (control mean near 0, wide spread)', () => {
+    // m_C = 0.005 with s_C ≈ 0.78 on 1 df: exp(L + q·√(a+b)) overflows a double.
+    const r = compareUnpaired([0, 0.01], [-0.55, 0.56]);
+    expect(r.deltaCi).not.toBeNull();
+    expect(r.percent).toBeCloseTo(0, 12);
+    expect(r.percentCi).toBeNull();
+    expect(r.flags).toEqual(['percentCiUnbounded']);
+  });
+
   it('reports an empty arm with nulls and says which arm is empty', () => {
     const r = compareUnpaired([4, 5], []);
     expect(r).toMatchObject({ nTreatment: 2, nControl: 0, meanTreatment: 4.5, meanControl: null, delta: null, percent: null });
