@@ -249,6 +249,23 @@ describe('the entry grid', () => {
     expect(stale.status).toBe(400);
     expect(stale.text).toContain('该记录已被他人修改');
   });
+
+  it('keeps the day, recorder and notes a posted form leaves out, and clears the ones it empties', async () => {
+    const list = (await app.get('/api/trials/1/observations?plot=二工-对照1&variable=vigour')).body;
+    const before = (await app.get(`/api/observations/${list[0].id}`)).body;
+    const dated = await page(`/observations/${before.id}/edit`, {
+      form: { value: before.value, observedOn: '2017-04-11', recordedBy: '李明', notes: '叶色浓', version: String(before.version) },
+    });
+    expect(dated.status).toBe(303);
+    const mid = (await app.get(`/api/observations/${before.id}`)).body;
+    const valueOnly = await page(`/observations/${before.id}/edit`, { form: { value: '中', version: String(mid.version) } });
+    expect(valueOnly.status).toBe(303);
+    const kept = (await app.get(`/api/observations/${before.id}`)).body;
+    expect(kept).toMatchObject({ value: '中', observedOn: '2017-04-11', recordedBy: '李明', notes: '叶色浓' });
+    const emptied = await page(`/observations/${before.id}/edit`, { form: { value: '中', notes: '', version: String(kept.version) } });
+    expect(emptied.status).toBe(303);
+    expect((await app.get(`/api/observations/${before.id}`)).body).toMatchObject({ observedOn: '2017-04-11', notes: null });
+  });
 });
 
 describe('forms', () => {
