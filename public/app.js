@@ -24,6 +24,17 @@
     });
   });
 
+  // Signing out forgets the trial pages kept for offline use, so the next person on a shared
+  // phone cannot open them without signing in; values still waiting to be sent stay queued.
+  document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.caches || form.hasAttribute('data-pages-forgotten')) return;
+      event.preventDefault();
+      form.setAttribute('data-pages-forgotten', '');
+      window.caches.delete('demoplot-trial-pages').catch(function () { return false; }).then(function () { form.submit(); });
+    });
+  });
+
   // Ask before a destructive form is sent.
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (event) {

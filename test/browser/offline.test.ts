@@ -95,13 +95,13 @@ describe.skipIf(skipBrowser)('offline entry in Chromium', { timeout: 300_000 }, 
     await page.reload();
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller), SLOW).toBe(true);
     await expect.poll(() => page.evaluate(async () => !!(await caches.match(location.pathname))), SLOW).toBe(true);
-    expect(await pending()).toBe('0');
+    await expect.poll(pending, SLOW).toBe('0');
 
     await server.stop();
     proxy.upstream = null;
     await page.reload();
     await expect.poll(() => page.locator('h1').innerText(), SLOW).toBe('秸秆降解示范');
-    expect(await pending()).toBe('0');
+    await expect.poll(pending, SLOW).toBe('0');
 
     await cell('P1', YIELD.code).fill('5427.1');
     await cell('P2', YIELD.code).fill('4890');
@@ -211,5 +211,37 @@ describe.skipIf(skipBrowser)('offline entry in Chromium', { timeout: 300_000 }, 
     await page.reload();
     await expect.poll(pending, SLOW).toBe('0');
     expect((await valuesOf(HEIGHT.code)).filter((o) => o.plot === 'P3').map((o) => Number(o.value)).sort()).toEqual([64, 81.5]);
+  });
+
+  it('forgets the kept trial pages on sign-out but keeps values still waiting to be sent', async () => {
+    proxy.down = false;
+    await page.goto(`${proxy.baseUrl}/trials/${trialId}`);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.reload();
+    await expect.poll(() => page.evaluate(async () => !!(await caches.match(location.pathname))), SLOW).toBe(true);
+    proxy.down = true;
+    await page.reload();
+    // Two days back: a new observation of the cell, not a conflict with today's.
+    const day = await page.locator('input[name="observedOn"]').inputValue();
+    await page.locator('input[name="observedOn"]').fill(new Date(Date.parse(`${day}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10));
+    await cell('P1', HEIGHT.code).fill('70');
+    await page.getByRole('button', { name: '保存全部' }).click();
+    await expect.poll(pending, SLOW).toBe('1');
+    proxy.down = false;
+    // Sign out before the queue is sent: the form is the header's, as a user presses it.
+    await page.evaluate(() => (document.querySelector('form.sign-out') as HTMLFormElement).requestSubmit());
+    await page.waitForURL(/\/login$/);
+    const path = `/trials/${trialId}`;
+    expect(await page.evaluate(async (p) => !!(await caches.match(p)), path)).toBe(false);
+    // Offline, the trial page is no longer there to open.
+    proxy.down = true;
+    expect(await page.goto(`${proxy.baseUrl}${path}`).then((r) => r?.status() ?? 0, () => 0)).not.toBe(200);
+    proxy.down = false;
+    const session = await loginThroughForm(server.base, TEST_ADMIN.email, TEST_ADMIN.password);
+    await context.addCookies([{ name: 'demoplot_session', value: session, url: proxy.baseUrl }]);
+    // The first request may still meet a connection the proxy cut while down.
+    await expect.poll(() => page.goto(`${proxy.baseUrl}${path}`).then((r) => r?.status() ?? 0, () => 0), SLOW).toBe(200);
+    await expect.poll(pending, SLOW).toBe('0');
+    expect((await valuesOf(HEIGHT.code)).filter((o) => o.plot === 'P1' && Number(o.value) === 70)).toHaveLength(1);
   });
 });
