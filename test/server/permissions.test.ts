@@ -190,6 +190,24 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
 /** The smallest PNG: one transparent pixel. */
 const PNG_1PX = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
 
+/** A multipart form as a browser sends an upload: the file as `file`, and `fields`. */
+function upload(file: Blob, name: string, fields: Record<string, string> = {}): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set('file', file, name);
+  return form;
+}
+const photoUpload = () => upload(new Blob([PNG_1PX], { type: 'image/png' }), 'p.png');
+
+let seq = 0;
+const next = () => `${Date.now().toString(36)}${++seq}`;
+
+/** An observations sheet for the fixture's plot P1 with a value of its own, and a training
+ * sheet with a topic of its own: each import of them is a new preview. */
+const observationsCsv = () => `plot,variable,value\nP1,${YIELD.code},${100 + seq++}\n`;
+const trainingCsv = () => `日期,类型,主题,参加人数\n2017-06-01,培训,t${next()},5\n`;
+const csvUpload = (csv: string, fields?: Record<string, string>) => upload(new Blob([csv], { type: 'text/csv' }), 'sheet.csv', fields);
+
 /** The records of one project that `:id` is replaced with, by the path's first segment. */
 type Ids = Record<string, string>;
 
@@ -214,9 +232,7 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
   const layout = await app.post(`/api/trials/${trial.body.id}/layouts`, { siteId: sites[0].id, design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: 'L{n}' });
   expect(layout.status).toBe(201);
   for (const r of [trial, plot, obs, farmer, session]) expect(r.status).toBe(201);
-  const form = new FormData();
-  form.set('file', new Blob([PNG_1PX], { type: 'image/png' }), 'p.png');
-  const photo = await fetch(`${app.baseUrl}/api/plots/${plot.body.id}/photos`, { method: 'POST', body: form, headers: { authorization: `Bearer ${app.admin.token}` } });
+  const photo = await fetch(`${app.baseUrl}/api/plots/${plot.body.id}/photos`, { method: 'POST', body: photoUpload(), headers: { authorization: `Bearer ${app.admin.token}` } });
   expect(photo.status).toBe(201);
   const photoId = ((await photo.json()) as { id: number }).id;
   const csv = `plot,variable,value\nP1,${YIELD.code},120\n`;
@@ -273,9 +289,6 @@ const ANONYMOUS_PUBLIC: Record<string, number> = {
   'GET /sw.js': 200,
 };
 
-let seq = 0;
-const next = () => `${Date.now().toString(36)}${++seq}`;
-
 /** What an allowed call answers, route by route: its exact status (and, for a 4xx that the
  * route itself gives, its error code, so that the policy's own 404 for an unruled route can
  * never pass for it). `body` is sent as JSON; `before` prepares a fresh target and answers
@@ -291,7 +304,9 @@ interface Success {
   location?: (ids: Ids) => string | RegExp;
   before?: (ids: Ids) => Promise<string>;
   query?: string | ((ids: Ids) => string);
-  type?: string;
+  /** A sheet sent as the body (text/csv), or a multipart upload. */
+  csv?: () => string;
+  multipart?: () => FormData;
 }
 
 type Ctx = { app: TestApp };
@@ -308,10 +323,10 @@ async function freshImport(ids: Ids, kind: 'observations' | 'plots' | 'training'
   const { app } = ctx;
   const res =
     kind === 'training'
-      ? await app.post(`/api/projects/${ids.projects}/imports?kind=training`, `日期,类型,主题,参加人数\n2017-06-01,培训,t${next()},5\n`, { 'content-type': 'text/csv' })
+      ? await app.post(`/api/projects/${ids.projects}/imports?kind=training`, trainingCsv(), { 'content-type': 'text/csv' })
       : kind === 'plots'
         ? await app.post(`/api/trials/${ids.trials}/imports?kind=plots`, `示范点,小区,处理\n${ids.siteName},Q${next()},T\n`, { 'content-type': 'text/csv' })
-        : await app.post(`/api/trials/${ids.trials}/imports?kind=observations&shape=long`, `plot,variable,value\nP1,${YIELD.code},${100 + seq++}\n`, { 'content-type': 'text/csv' });
+        : await app.post(`/api/trials/${ids.trials}/imports?kind=observations&shape=long`, observationsCsv(), { 'content-type': 'text/csv' });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   expect(res.body.summary.errors, JSON.stringify(res.body)).toBe(0);
   return res.body.id as string;
@@ -377,7 +392,7 @@ const SUCCESS: Record<string, Success> = {
   'PATCH /api/observations/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/observations/${ids.observations}`) }) },
   'DELETE /api/observations/:id': { status: 204 },
   'POST /api/observations/:id/restore': { status: 200, before: deleted('observations') },
-  'POST /api/plots/:id/photos': { status: 201, type: 'photo' },
+  'POST /api/plots/:id/photos': { status: 201, multipart: photoUpload },
   'DELETE /api/photos/:id': { status: 204 },
   'POST /api/photos/:id/restore': { status: 200, before: deleted('photos') },
   'POST /api/projects/:id/farmers': { status: 201, body: () => ({ name: `F${next()}`, gender: 'female' }) },
@@ -389,8 +404,8 @@ const SUCCESS: Record<string, Success> = {
   'DELETE /api/training-sessions/:id': { status: 204 },
   'POST /api/training-sessions/:id/restore': { status: 200, before: deleted('training-sessions') },
   'POST /api/imports/:id/commit': { status: 200 },
-  'POST /api/trials/:id/imports': { status: 201, query: '?kind=observations&shape=long', type: 'csv' },
-  'POST /api/projects/:id/imports': { status: 201, query: '?kind=training', type: 'training-csv' },
+  'POST /api/trials/:id/imports': { status: 201, query: '?kind=observations&shape=long', csv: observationsCsv },
+  'POST /api/projects/:id/imports': { status: 201, query: '?kind=training', csv: trainingCsv },
   'POST /api/programmes': { status: 201, body: () => ({ name: `P${next()}`, year: 2017 }) },
   'POST /api/projects/:id/inspections': { status: 201, body: () => ({ date: '2017-11-02', experts: ['e'], findings: 'f', rectifications: [{ item: `i${next()}` }] }) },
   'POST /api/rectifications/:id/close': { status: 200, before: freshRectification, body: () => ({ closedOn: '2017-12-01', note: 'put right' }) },
@@ -431,8 +446,8 @@ const SUCCESS: Record<string, Success> = {
   'POST /training-sessions/:id/delete': { status: 303 },
   'POST /projects/:id/farmers/new': { status: 303, form: () => ({ name: `F${next()}`, gender: 'female' }), location: (ids) => `/projects/${ids.projects}/farmers` },
   'POST /farmers/:id/edit': { status: 303, form: async (ids) => edited(`/api/farmers/${ids.farmers}`, ['name', 'gender']), location: (ids) => `/projects/${ids.projects}/farmers` },
-  'POST /trials/:id/import': { status: 415 },
-  'POST /projects/:id/training/import': { status: 415 },
+  'POST /trials/:id/import': { status: 303, multipart: () => csvUpload(observationsCsv(), { kind: 'observations', shape: 'long' }), location: () => /^\/imports\/[\w-]+$/ },
+  'POST /projects/:id/training/import': { status: 303, multipart: () => csvUpload(trainingCsv()), location: () => /^\/imports\/[\w-]+$/ },
 };
 
 /** The import commit routes are checked once per kind: training imports are the lead's. */
@@ -536,13 +551,9 @@ describe('the permission matrix: every route × every role × member or not', ()
     const query = typeof success?.query === 'function' ? success.query(ids) : (success?.query ?? '');
     const path = pattern.replace(':id', id ?? '1') + query;
     let res;
-    if (success?.type === 'photo') {
-      const form = new FormData();
-      form.set('file', new Blob([PNG_1PX], { type: 'image/png' }), 'p.png');
-      res = await send(client, method, path, form);
-    } else if (success?.type === 'csv') res = await send(client, method, path, `plot,variable,value\nP1,${YIELD.code},${100 + seq++}\n`, { 'content-type': 'text/csv' });
+    if (success?.multipart) res = await send(client, method, path, success.multipart());
+    else if (success?.csv) res = await send(client, method, path, success.csv(), { 'content-type': 'text/csv' });
     else if (success?.form) res = await send(client, method, path, new URLSearchParams(await success.form(ids)).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
-    else if (success?.type === 'training-csv') res = await send(client, method, path, `日期,类型,主题,参加人数\n2017-06-02,培训,t${next()},4\n`, { 'content-type': 'text/csv' });
     else res = await send(client, method, path, success?.body ? await success.body(ids) : method === 'POST' && !/\/(restore|lock|unlock|delete|commit|rerandomise|logout)$/.test(path) ? {} : undefined);
     // Put back what a refused call left changed (a restore's deleted record) and what an
     // allowed one changed.
