@@ -353,13 +353,14 @@ function deleted(family: string) {
   };
 }
 
-/** An edit form as its page fills it: the record's `fields` as they are (read as the admin),
- * and its current version, so that saving it succeeds and leaves the fixture as later cases need it. */
-async function edited(path: string, fields: string[]): Promise<Record<string, string>> {
+/** An edit form as its page fills it: the record's `fields` as they are (read as the admin;
+ * `renamed` maps a form field to the API's name for it) and its current version, so that
+ * saving it succeeds and leaves the fixture as later cases need it. */
+async function edited(path: string, fields: string[], renamed: Record<string, string> = {}): Promise<Record<string, string>> {
   const res = await ctx.app.get(path);
   expect(res.status, path).toBe(200);
   const form: Record<string, string> = { version: String(res.body.version) };
-  for (const f of fields) form[f === 'valueText' ? 'value' : f] = String(res.body[f] ?? '');
+  for (const f of fields) form[f] = String(res.body[renamed[f] ?? f] ?? '');
   return form;
 }
 
@@ -437,7 +438,7 @@ const SUCCESS: Record<string, Success> = {
   'POST /plots/:id/edit': { status: 303, form: async (ids) => ({ ...(await edited(`/api/plots/${ids.plots}`, ['label', 'arm'])), siteId: ids.sites }), location: (ids) => `/trials/${ids.trials}#plots` },
   'POST /plots/:id/delete': { status: 303 },
   'POST /trials/:id/observations': { status: 303, form: (ids) => ({ [`v.${ids.plots}.${ids.variables}`]: '100', observedOn: freshDay() }), location: (ids) => new RegExp(`^/trials/${ids.trials}\\?saved=1&observedOn=[\\d-]+#entry$`) },
-  'POST /observations/:id/edit': { status: 303, form: async (ids) => edited(`/api/observations/${ids.observations}`, ['valueText']), location: (ids) => new RegExp(`^/trials/${ids.trials}\\?corrected=1&plot=P1#plot-${ids.plots}$`) },
+  'POST /observations/:id/edit': { status: 303, form: async (ids) => edited(`/api/observations/${ids.observations}`, ['value'], { value: 'valueText' }), location: (ids) => new RegExp(`^/trials/${ids.trials}\\?corrected=1&plot=P1#plot-${ids.plots}$`) },
   'POST /observations/:id/delete': { status: 303 },
   'POST /observations/:id/restore': { status: 303, before: deleted('observations') },
   'POST /plots/:id/restore': { status: 303, before: deleted('plots') },
