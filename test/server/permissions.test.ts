@@ -190,6 +190,24 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
 /** The smallest PNG: one transparent pixel. */
 const PNG_1PX = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
 
+/** A multipart form as a browser sends an upload: the file as `file`, and `fields`. */
+function upload(file: Blob, name: string, fields: Record<string, string> = {}): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set('file', file, name);
+  return form;
+}
+const photoUpload = () => upload(new Blob([PNG_1PX], { type: 'image/png' }), 'p.png');
+
+let seq = 0;
+const next = () => `${Date.now().toString(36)}${++seq}`;
+
+/** An observations sheet for the fixture's plot P1 with a value of its own, and a training
+ * sheet with a topic of its own: each import of them is a new preview. */
+const observationsCsv = () => `plot,variable,value\nP1,${YIELD.code},${100 + seq++}\n`;
+const trainingCsv = () => `日期,类型,主题,参加人数\n2017-06-01,培训,t${next()},5\n`;
+const csvUpload = (csv: string, fields?: Record<string, string>) => upload(new Blob([csv], { type: 'text/csv' }), 'sheet.csv', fields);
+
 /** The records of one project that `:id` is replaced with, by the path's first segment. */
 type Ids = Record<string, string>;
 
@@ -214,9 +232,7 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
   const layout = await app.post(`/api/trials/${trial.body.id}/layouts`, { siteId: sites[0].id, design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: 'L{n}' });
   expect(layout.status).toBe(201);
   for (const r of [trial, plot, obs, farmer, session]) expect(r.status).toBe(201);
-  const form = new FormData();
-  form.set('file', new Blob([PNG_1PX], { type: 'image/png' }), 'p.png');
-  const photo = await fetch(`${app.baseUrl}/api/plots/${plot.body.id}/photos`, { method: 'POST', body: form, headers: { authorization: `Bearer ${app.admin.token}` } });
+  const photo = await fetch(`${app.baseUrl}/api/plots/${plot.body.id}/photos`, { method: 'POST', body: photoUpload(), headers: { authorization: `Bearer ${app.admin.token}` } });
   expect(photo.status).toBe(201);
   const photoId = ((await photo.json()) as { id: number }).id;
   const csv = `plot,variable,value\nP1,${YIELD.code},120\n`;
@@ -260,35 +276,39 @@ async function send(client: Client, method: string, path: string, body?: unknown
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body: parsed };
+  return { status: res.status, body: parsed, location: res.headers.get('location') };
 }
 
-/** What public routes answer to a request without credentials (and without a body). */
+/** What public routes answer to a request without credentials (with the body of their
+ * SUCCESS entry: a token is made for anyone with a password; the login form refuses a post
+ * without its CSRF token). */
 const ANONYMOUS_PUBLIC: Record<string, number> = {
   'GET /api/health': 200,
-  'POST /api/tokens': 400,
+  'POST /api/tokens': 201,
   'GET /login': 200,
   'POST /login': 403,
   'POST /logout': 303,
   'GET /sw.js': 200,
 };
 
-let seq = 0;
-const next = () => `${Date.now().toString(36)}${++seq}`;
-
 /** What an allowed call answers, route by route: its exact status (and, for a 4xx that the
  * route itself gives, its error code, so that the policy's own 404 for an unruled route can
  * never pass for it). `body` is sent as JSON; `before` prepares a fresh target and answers
  * the id to use (a deleted record to restore, an import not yet committed). Without an entry,
  * a GET answers 200. A few routes are refused for their content on purpose (the route ran,
- * nothing changed): these name the code they answer. */
+ * nothing changed): these name the code they answer. `form` is sent as a page's form
+ * (urlencoded); `location` is where an allowed call must redirect to. */
 interface Success {
   status: number;
   code?: string;
   body?: (ids: Ids) => unknown | Promise<unknown>;
+  form?: (ids: Ids) => Record<string, string> | Promise<Record<string, string>>;
+  location?: (ids: Ids) => string | RegExp;
   before?: (ids: Ids) => Promise<string>;
   query?: string | ((ids: Ids) => string);
-  type?: string;
+  /** A sheet sent as the body (text/csv), or a multipart upload. */
+  csv?: () => string;
+  multipart?: () => FormData;
 }
 
 type Ctx = { app: TestApp };
@@ -305,14 +325,24 @@ async function freshImport(ids: Ids, kind: 'observations' | 'plots' | 'training'
   const { app } = ctx;
   const res =
     kind === 'training'
-      ? await app.post(`/api/projects/${ids.projects}/imports?kind=training`, `日期,类型,主题,参加人数\n2017-06-01,培训,t${next()},5\n`, { 'content-type': 'text/csv' })
+      ? await app.post(`/api/projects/${ids.projects}/imports?kind=training`, trainingCsv(), { 'content-type': 'text/csv' })
       : kind === 'plots'
         ? await app.post(`/api/trials/${ids.trials}/imports?kind=plots`, `示范点,小区,处理\n${ids.siteName},Q${next()},T\n`, { 'content-type': 'text/csv' })
-        : await app.post(`/api/trials/${ids.trials}/imports?kind=observations&shape=long`, `plot,variable,value\nP1,${YIELD.code},${100 + seq++}\n`, { 'content-type': 'text/csv' });
+        : await app.post(`/api/trials/${ids.trials}/imports?kind=observations&shape=long`, observationsCsv(), { 'content-type': 'text/csv' });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   expect(res.body.summary.errors, JSON.stringify(res.body)).toBe(0);
   return res.body.id as string;
 }
+
+/** An open rectification item of its own (closing one cannot be undone). */
+async function freshRectification(ids: Ids): Promise<string> {
+  const res = await ctx.app.post(`/api/projects/${ids.projects}/inspections`, { date: '2017-11-02', experts: ['e'], findings: 'f', rectifications: [{ item: `i${next()}` }] });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return String(res.body.rectifications[0].id);
+}
+
+/** A date of its own, so that each new observation of the fixture's plot is a new one. */
+const freshDay = () => new Date(Date.UTC(2017, 0, 1 + ++seq)).toISOString().slice(0, 10);
 
 /** Deletes a record (as the admin) so that restoring it can succeed. */
 function deleted(family: string) {
@@ -323,8 +353,22 @@ function deleted(family: string) {
   };
 }
 
+/** An edit form as its page fills it: the record's `fields` as they are (read as the admin;
+ * `renamed` maps a form field to the API's name for it) and its current version, so that
+ * saving it succeeds and leaves the fixture as later cases need it. */
+async function edited(path: string, fields: string[], renamed: Record<string, string> = {}): Promise<Record<string, string>> {
+  const res = await ctx.app.get(path);
+  expect(res.status, path).toBe(200);
+  const form: Record<string, string> = { version: String(res.body.version) };
+  for (const f of fields) form[f] = String(res.body[renamed[f] ?? f] ?? '');
+  return form;
+}
+
+/** The trial form's arms and variables, as the fixture's trials have them. */
+const TRIAL_FORM = { crop: 'tomato', design: 'crd', 'arms.0.name': 'T', 'arms.0.role': 'treatment', 'arms.1.name': 'C', 'arms.1.role': 'control', [`var.${YIELD.code}`]: '1' };
+
 const SUCCESS: Record<string, Success> = {
-  'POST /api/tokens': { status: 400, code: 'ValidationFailed' },
+  'POST /api/tokens': { status: 201, body: () => ({ email: ctx.app.admin.email, password: ctx.app.admin.password, name: `t${next()}` }) },
   'DELETE /api/tokens/:id': { status: 404, code: 'TokenNotFound' },
   'GET /api/variables/:id': { status: 200 },
   'POST /api/variables': { status: 201, body: () => ({ code: `v_${next()}`, name: { zh: '指标', en: 'v' }, kind: 'number', aggregation: 'mean' }) },
@@ -347,11 +391,11 @@ const SUCCESS: Record<string, Success> = {
   'POST /api/trials/:id/layouts': { status: 201, body: async (ids) => ({ siteId: await freshSite(ids), design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: `L${next()}-{n}` }) },
   'POST /api/layouts/:id/commit': { status: 201, before: async (ids) => freshLayout(ids) },
   'POST /api/layouts/:id/rerandomise': { status: 200, before: async (ids) => freshLayout(ids) },
-  'POST /api/trials/:id/observations': { status: 201, body: () => ({ plot: 'P1', variable: YIELD.code, value: 100, observedOn: new Date(Date.UTC(2017, 0, 1 + ++seq)).toISOString().slice(0, 10) }) },
+  'POST /api/trials/:id/observations': { status: 201, body: () => ({ plot: 'P1', variable: YIELD.code, value: 100, observedOn: freshDay() }) },
   'PATCH /api/observations/:id': { status: 200, body: async (ids) => ({ version: await versionOf(`/api/observations/${ids.observations}`) }) },
   'DELETE /api/observations/:id': { status: 204 },
   'POST /api/observations/:id/restore': { status: 200, before: deleted('observations') },
-  'POST /api/plots/:id/photos': { status: 201, type: 'photo' },
+  'POST /api/plots/:id/photos': { status: 201, multipart: photoUpload },
   'DELETE /api/photos/:id': { status: 204 },
   'POST /api/photos/:id/restore': { status: 200, before: deleted('photos') },
   'POST /api/projects/:id/farmers': { status: 201, body: () => ({ name: `F${next()}`, gender: 'female' }) },
@@ -363,50 +407,50 @@ const SUCCESS: Record<string, Success> = {
   'DELETE /api/training-sessions/:id': { status: 204 },
   'POST /api/training-sessions/:id/restore': { status: 200, before: deleted('training-sessions') },
   'POST /api/imports/:id/commit': { status: 200 },
-  'POST /api/trials/:id/imports': { status: 201, query: '?kind=observations&shape=long', type: 'csv' },
-  'POST /api/projects/:id/imports': { status: 201, query: '?kind=training', type: 'training-csv' },
+  'POST /api/trials/:id/imports': { status: 201, query: '?kind=observations&shape=long', csv: observationsCsv },
+  'POST /api/projects/:id/imports': { status: 201, query: '?kind=training', csv: trainingCsv },
   'POST /api/programmes': { status: 201, body: () => ({ name: `P${next()}`, year: 2017 }) },
   'POST /api/projects/:id/inspections': { status: 201, body: () => ({ date: '2017-11-02', experts: ['e'], findings: 'f', rectifications: [{ item: `i${next()}` }] }) },
-  'POST /api/rectifications/:id/close': { status: 400, code: 'ValidationFailed' },
-  'POST /api/projects/:id/outputs': { status: 400, code: 'ValidationFailed' },
+  'POST /api/rectifications/:id/close': { status: 200, before: freshRectification, body: () => ({ closedOn: '2017-12-01', note: 'put right' }) },
+  'POST /api/projects/:id/outputs': { status: 201, body: () => ({ kind: 'publication', title: `O${next()}` }) },
 
-  // Pages (a form refused for its content shows itself again with 400)
+  // Pages: a form that is saved redirects (303) to the page that shows what it saved.
   'GET /login': { status: 303 },
   // A wrong password for an address of its own each time, so the sign-in throttle's
   // per-account count never answers 429 instead.
-  'POST /login': { status: 401, type: 'login' },
+  'POST /login': { status: 401, form: () => ({ email: `nobody${next()}@test.example`, password: 'not-the-password' }) },
   'POST /logout': { status: 303 },
   'GET /trials/:id/cells': { status: 200, query: (ids) => `?plot=${ids.plots}&variable=${YIELD.code}` },
   'GET /trials/:id/observations': { status: 303 },
-  'POST /projects/new': { status: 400 },
-  'POST /rectifications/:id/close': { status: 400 },
-  'POST /projects/:id/edit': { status: 400 },
-  'POST /projects/:id/sites/new': { status: 400 },
-  'POST /sites/:id/edit': { status: 400 },
-  'POST /variables/new': { status: 400 },
-  'POST /projects/:id/trials/new': { status: 400 },
-  'POST /trials/:id/edit': { status: 400 },
-  'POST /trials/:id/plots/new': { status: 400 },
-  'POST /trials/:id/layouts/new': { status: 400 },
+  'POST /projects/new': { status: 303, form: () => ({ name: `项目${next()}`, code: `P${next()}` }), location: () => /^\/projects\/\d+$/ },
+  'POST /rectifications/:id/close': { status: 303, before: freshRectification, form: () => ({ closedOn: '2017-12-01', note: 'put right' }), location: (ids) => `/projects/${ids.projects}` },
+  'POST /projects/:id/edit': { status: 303, form: async (ids) => edited(`/api/projects/${ids.projects}`, ['name', 'code']), location: (ids) => `/projects/${ids.projects}` },
+  'POST /projects/:id/sites/new': { status: 303, form: () => ({ name: `S${next()}`, kind: 'greenhouse' }), location: (ids) => `/projects/${ids.projects}#sites` },
+  'POST /sites/:id/edit': { status: 303, form: async (ids) => edited(`/api/sites/${ids.sites}`, ['name', 'kind']), location: (ids) => `/projects/${ids.projects}#sites` },
+  'POST /variables/new': { status: 303, form: () => ({ code: `v_${next()}`, name: '指标', kind: 'number' }), location: () => '/' },
+  'POST /projects/:id/trials/new': { status: 303, form: () => ({ name: `T${next()}`, ...TRIAL_FORM }), location: () => /^\/trials\/\d+$/ },
+  'POST /trials/:id/edit': { status: 303, form: async (ids) => ({ ...(await edited(`/api/trials/${ids.trials}`, ['name'])), ...TRIAL_FORM }), location: (ids) => `/trials/${ids.trials}` },
+  'POST /trials/:id/plots/new': { status: 303, form: (ids) => ({ siteId: ids.sites, label: `N${next()}`, arm: 'T' }), location: (ids) => `/trials/${ids.trials}#plots` },
+  'POST /trials/:id/layouts/new': { status: 303, form: async (ids) => ({ siteId: String(await freshSite(ids)), design: 'crd', plotsPerArm: '1', rows: '1', columns: '2', labelPattern: `L${next()}-{n}` }), location: () => /^\/layouts\/\d+$/ },
   'POST /imports/:id/commit': { status: 303 },
   'POST /layouts/:id/commit': { status: 303, before: async (ids) => freshLayout(ids) },
   'POST /layouts/:id/rerandomise': { status: 303, before: async (ids) => freshLayout(ids) },
-  'POST /plots/:id/edit': { status: 400 },
+  'POST /plots/:id/edit': { status: 303, form: async (ids) => ({ ...(await edited(`/api/plots/${ids.plots}`, ['label', 'arm'])), siteId: ids.sites }), location: (ids) => `/trials/${ids.trials}#plots` },
   'POST /plots/:id/delete': { status: 303 },
-  'POST /trials/:id/observations': { status: 400 },
-  'POST /observations/:id/edit': { status: 400 },
+  'POST /trials/:id/observations': { status: 303, form: (ids) => ({ [`v.${ids.plots}.${ids.variables}`]: '100', observedOn: freshDay() }), location: (ids) => new RegExp(`^/trials/${ids.trials}\\?saved=1&observedOn=[\\d-]+#entry$`) },
+  'POST /observations/:id/edit': { status: 303, form: async (ids) => edited(`/api/observations/${ids.observations}`, ['value'], { value: 'valueText' }), location: (ids) => new RegExp(`^/trials/${ids.trials}\\?corrected=1&plot=P1#plot-${ids.plots}$`) },
   'POST /observations/:id/delete': { status: 303 },
   'POST /observations/:id/restore': { status: 303, before: deleted('observations') },
   'POST /plots/:id/restore': { status: 303, before: deleted('plots') },
   'POST /trials/:id/lock': { status: 303 },
   'POST /trials/:id/unlock': { status: 303 },
-  'POST /projects/:id/training-sessions/new': { status: 400 },
-  'POST /training-sessions/:id/edit': { status: 400 },
+  'POST /projects/:id/training-sessions/new': { status: 303, form: () => ({ heldOn: '2017-05-02', kind: 'training', topic: `t${next()}`, attendance: '2' }), location: (ids) => `/projects/${ids.projects}/training#sessions` },
+  'POST /training-sessions/:id/edit': { status: 303, form: async (ids) => ({ ...(await edited(`/api/training-sessions/${ids['training-sessions']}`, ['heldOn', 'kind', 'topic', 'attendance'])), [`attendee.${ids.farmers}`]: '1' }), location: (ids) => `/projects/${ids.projects}/training#sessions` },
   'POST /training-sessions/:id/delete': { status: 303 },
-  'POST /projects/:id/farmers/new': { status: 400 },
-  'POST /farmers/:id/edit': { status: 400 },
-  'POST /trials/:id/import': { status: 415 },
-  'POST /projects/:id/training/import': { status: 415 },
+  'POST /projects/:id/farmers/new': { status: 303, form: () => ({ name: `F${next()}`, gender: 'female' }), location: (ids) => `/projects/${ids.projects}/farmers` },
+  'POST /farmers/:id/edit': { status: 303, form: async (ids) => edited(`/api/farmers/${ids.farmers}`, ['name', 'gender']), location: (ids) => `/projects/${ids.projects}/farmers` },
+  'POST /trials/:id/import': { status: 303, multipart: () => csvUpload(observationsCsv(), { kind: 'observations', shape: 'long' }), location: () => /^\/imports\/[\w-]+$/ },
+  'POST /projects/:id/training/import': { status: 303, multipart: () => csvUpload(trainingCsv()), location: () => /^\/imports\/[\w-]+$/ },
 };
 
 /** The import commit routes are checked once per kind: training imports are the lead's. */
@@ -427,6 +471,13 @@ async function freshLayout(ids: Ids): Promise<string> {
   const res = await ctx.app.post(`/api/trials/${ids.trials}/layouts`, { siteId: await freshSite(ids), design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: `L${next()}-{n}` });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return String(res.body.id);
+}
+
+/** Whether an allowed call redirected where its entry says (any answer does without one). */
+function locatedAt(success: Success, ids: Ids, location: string | null): boolean {
+  if (!success.location) return true;
+  const want = success.location(ids);
+  return location !== null && (typeof want === 'string' ? location === want : want.test(location));
 }
 
 /** One call of the matrix: a route (and, for an import commit, the kind), whose expectation. */
@@ -503,13 +554,9 @@ describe('the permission matrix: every route × every role × member or not', ()
     const query = typeof success?.query === 'function' ? success.query(ids) : (success?.query ?? '');
     const path = pattern.replace(':id', id ?? '1') + query;
     let res;
-    if (success?.type === 'photo') {
-      const form = new FormData();
-      form.set('file', new Blob([PNG_1PX], { type: 'image/png' }), 'p.png');
-      res = await send(client, method, path, form);
-    } else if (success?.type === 'csv') res = await send(client, method, path, `plot,variable,value\nP1,${YIELD.code},${100 + seq++}\n`, { 'content-type': 'text/csv' });
-    else if (success?.type === 'login') res = await send(client, method, path, new URLSearchParams({ email: `nobody${next()}@test.example`, password: 'not-the-password' }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
-    else if (success?.type === 'training-csv') res = await send(client, method, path, `日期,类型,主题,参加人数\n2017-06-02,培训,t${next()},4\n`, { 'content-type': 'text/csv' });
+    if (success?.multipart) res = await send(client, method, path, success.multipart());
+    else if (success?.csv) res = await send(client, method, path, success.csv(), { 'content-type': 'text/csv' });
+    else if (success?.form) res = await send(client, method, path, new URLSearchParams(await success.form(ids)).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
     else res = await send(client, method, path, success?.body ? await success.body(ids) : method === 'POST' && !/\/(restore|lock|unlock|delete|commit|rerandomise|logout)$/.test(path) ? {} : undefined);
     // Put back what a refused call left changed (a restore's deleted record) and what an
     // allowed one changed.
@@ -523,23 +570,23 @@ describe('the permission matrix: every route × every role × member or not', ()
   }
 
   /** What is wrong with one call's answer (undefined when it is the expected one). */
-  function problem(c: Case, role: Role | 'anonymous', where: string, res: { status: number; body: any }): string | undefined {
+  function problem(c: Case, role: Role | 'anonymous', where: string, ids: Ids, res: { status: number; body: any; location: string | null }): string | undefined {
     const success = SUCCESS[c.route] ?? { status: 200 };
     const allowed = c.who === 'public' || (role !== 'anonymous' && (c.who === 'signedIn' || c.who.includes(role)) && (where !== 'other project' || role === 'admin'));
     const isPage = !c.route.includes(' /api/');
     let ok: boolean;
     if (c.who === 'public') ok = res.status === (role === 'anonymous' ? ANONYMOUS_PUBLIC[c.route] : success.status);
     else if (role === 'anonymous') ok = isPage ? [303, 401].includes(res.status) : res.status === 401;
-    else if (allowed) ok = res.status === success.status && (!success.code || res.body?.error?.code === success.code);
+    else if (allowed) ok = res.status === success.status && (!success.code || res.body?.error?.code === success.code) && locatedAt(success, ids, res.location);
     else ok = res.status === 403;
-    return ok ? undefined : `${c.route}${c.kind ? ` [${c.kind}]` : ''} (${where}): ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`;
+    return ok ? undefined : `${c.route}${c.kind ? ` [${c.kind}]` : ''} (${where}): ${res.status} ${res.location ?? ''} ${JSON.stringify(res.body).slice(0, 120)}`;
   }
 
   async function check(role: Role, client: Client, list: Case[], stopAtFirst = false): Promise<string[]> {
     const problems: string[] = [];
     for (const c of list) {
       for (const [where, ids] of c.member ? ([['member', member], ['other project', other]] as const) : ([['-', member]] as const)) {
-        const p = problem(c, role, where, await call(client, c, ids));
+        const p = problem(c, role, where, ids, await call(client, c, ids));
         if (p) {
           problems.push(p);
           if (stopAtFirst) return problems;
@@ -552,7 +599,7 @@ describe('the permission matrix: every route × every role × member or not', ()
   it('answers 401 (API) or a redirect to the login page (pages) to anonymous requests', async () => {
     const problems: string[] = [];
     for (const c of cases(routes)) {
-      const p = problem(c, 'anonymous', '-', await call(bound(app.baseUrl, {}), c, member));
+      const p = problem(c, 'anonymous', '-', member, await call(bound(app.baseUrl, {}), c, member));
       if (p) problems.push(p);
     }
     expect(problems).toEqual([]);
@@ -592,7 +639,7 @@ describe('the permission matrix: every route × every role × member or not', ()
         let caught = false;
         // Anonymous first (public rules), then each role, stopping at the first difference.
         for (const c of list) {
-          if (problem(c, 'anonymous', '-', await call(bound(base, {}), c, member))) caught = true;
+          if (problem(c, 'anonymous', '-', member, await call(bound(base, {}), c, member))) caught = true;
           if (caught) break;
         }
         for (const role of ['admin', 'agronomist', 'lead', 'viewer'] as Role[]) {
