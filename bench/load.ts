@@ -16,8 +16,10 @@ export interface LoadedProgramme {
   projectId: number;
   /** The programme-wide trial: every site, every generated observation. */
   trialId: number;
-  /** Two trials of identical shape, without observations: one for the import, one for COPY. */
+  /** Three trials of identical shape, without observations: one for the CSV import, one for
+   * the XLSX import of the same rows, one for COPY. */
   importTrialId: number;
+  xlsxTrialId: number;
   copyTrialId: number;
   variableIds: Map<string, number>;
   /** Plot ids by label, per import trial. */
@@ -94,12 +96,14 @@ export async function loadProgramme(t: BulkTarget, scale: Scale, onProgress: (ms
   const trialId = await insertTrial(t, project.id, '番茄全项目对比试验', vars);
   const importTrialId = await insertTrial(t, project.id, '导入试验', vars);
   const copyTrialId = await insertTrial(t, project.id, 'COPY 对照试验', vars);
+  const xlsxTrialId = await insertTrial(t, project.id, 'XLSX 导入试验', vars);
 
   const plan = planPlots(sites, scale.plotsPerSite);
   const plotIds = await copyPlots(t, trialId, plan, siteIds);
   const importPlan = planPlots(sites, scale.importPlotsPerSite);
   const importPlots = await copyPlots(t, importTrialId, importPlan, siteIds);
   const copyPlots_ = await copyPlots(t, copyTrialId, importPlan, siteIds);
+  await copyPlots(t, xlsxTrialId, importPlan, siteIds);
 
   let observations = 0;
   for (const chunk of observationChunks(plan, 20261130)) {
@@ -129,5 +133,5 @@ export async function loadProgramme(t: BulkTarget, scale: Scale, onProgress: (ms
   }
   await t.copy('training_attendees', ['session_id', 'farmer_id'], attendees);
   await t.query('analyze');
-  return { projectId: project.id, trialId, importTrialId, copyTrialId, variableIds, importPlots, copyPlots: copyPlots_, importPlan, siteIds, plots: plan.length, observations };
+  return { projectId: project.id, trialId, importTrialId, xlsxTrialId, copyTrialId, variableIds, importPlots, copyPlots: copyPlots_, importPlan, siteIds, plots: plan.length, observations };
 }

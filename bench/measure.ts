@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** The q-quantile (0..1) of the samples, nearest rank. */
 export function quantile(samples: number[], q: number): number {
@@ -33,6 +33,15 @@ export function processMemory(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** Sets a process's VmHWM back to its current RSS (Linux `clear_refs` 5), so a later peak is its own. */
+export function resetPeak(pid: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    /* not Linux, or not allowed: the peak then covers the process's whole life */
+  }
 }
 
 /** Samples a process's RSS every `everyMs` until stopped; answers the highest seen and VmHWM. */

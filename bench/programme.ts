@@ -3,15 +3,15 @@ import { seeded, type Random } from './random.js';
 /**
  * The synthetic programme the benchmarks run on, generated from a seed so every run holds the
  * same rows. One programme-wide trial holds every plot and every generated observation (the
- * worst case for its report); two small trials of identical shape receive the import and its
- * COPY baseline; training sessions, farmers and attendance fill the training tables.
+ * worst case for its report); three small trials of identical shape receive the import (CSV,
+ * then XLSX) and its COPY baseline; training sessions, farmers and attendance fill the training tables.
  */
 export interface Scale {
   name: 'small' | 'full';
   sites: number;
   /** Plots per site in the programme-wide trial (half treatment, half control). */
   plotsPerSite: number;
-  /** Plots per site in each of the two import trials. */
+  /** Plots per site in each of the three import trials. */
   importPlotsPerSite: number;
   sessions: number;
   farmers: number;

@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import pg from 'pg';
 import type { DatabaseKind } from '../db/connect.js';
 import { SCALES, type Scale } from './programme.js';
+import { measureStart } from './start.js';
 import { runSuite, type SuiteResult } from './suite.js';
 
 /**
@@ -13,6 +14,8 @@ import { runSuite, type SuiteResult } from './suite.js';
  *   BENCH_DATABASE_URL a PostgreSQL server where databases may be created and dropped
  *                     (default postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_SECONDS     seconds of each HTTP load (default 10), BENCH_CONNECTIONS (default 32)
+ * With PGlite it also measures the production server's first start, restart and idle
+ * memory on the demonstration data (bench/start.ts), which does not depend on the scale.
  */
 const scaleName = (process.env.BENCH_SCALE ?? 'full') as Scale['name'];
 const scale = SCALES[scaleName];
@@ -65,6 +68,18 @@ for (const kind of kinds) {
   const before = load();
   const result = await runSuite({ kind, scale, adminUrl, seconds, connections, log: (m) => log(`${kind}: ${m}`) });
   printTable(result);
+  console.log(`- load average (1 / 5 / 15 min) before: ${before}; after: ${load()}`);
+}
+if (kinds.includes('pglite')) {
+  log('pglite: start and restart of the production server');
+  const before = load();
+  const { figures, notes } = await measureStart((m) => log(`pglite start: ${m}`));
+  console.log('\n### PGlite start and memory, demonstration data (npm start)\n');
+  console.log('| figure | measured | baseline (same run) | baseline | ratio | target |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const f of figures) console.log(`| ${f.measure} | ${f.value} | ${f.baseline} | ${f.baselineValue} | ${f.ratio} | ${f.target ?? ''} |`);
+  console.log('');
+  for (const n of notes) console.log(`- ${n}`);
   console.log(`- load average (1 / 5 / 15 min) before: ${before}; after: ${load()}`);
 }
 log('done');

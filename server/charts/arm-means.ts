@@ -1,5 +1,4 @@
-import * as Plot from '@observablehq/plot';
-import { labelWidth, renderPlot } from './svg.js';
+import { labelWidth, plotLibrary, renderPlot } from './svg.js';
 
 export interface ArmMean {
   label: string;
@@ -26,6 +25,7 @@ export interface ArmMeansInput {
  * @example armMeansPlot({ arms: [{ label: 'A', mean: 3, interval: [2, 4], letters: 'a' }], axisLabel: 'kg' }).startsWith('<svg') // => true
  */
 export function armMeansPlot(input: ArmMeansInput): string {
+  const Plot = plotLibrary();
   const fontSize = input.fontSize ?? 12;
   const width = input.width ?? 640;
   const arms = [...input.arms].sort((a, b) => b.mean - a.mean);

@@ -1,5 +1,4 @@
-import * as Plot from '@observablehq/plot';
-import { renderPlot } from './svg.js';
+import { plotLibrary, renderPlot } from './svg.js';
 
 export interface MonthFigures {
   /** "2017-05". */
@@ -53,6 +52,7 @@ export function fillMonths(months: readonly MonthFigures[]): MonthFigures[] {
  * @example barByMonth({ months: [{ month: '2017-05', personTimes: 46, women: 17 }], yLabel: '人次' }).includes('bar-person-times') // => true
  */
 export function barByMonth(input: BarByMonthInput): string {
+  const Plot = plotLibrary();
   const fontSize = input.fontSize ?? 12;
   const data = fillMonths(input.months);
   const label = input.monthLabel ?? ((m: string) => m);

@@ -1,5 +1,4 @@
-import * as Plot from '@observablehq/plot';
-import { labelWidth, renderPlot } from './svg.js';
+import { labelWidth, plotLibrary, renderPlot } from './svg.js';
 
 export interface ForestSite {
   label: string;
@@ -37,6 +36,7 @@ export interface ForestInput {
  * @example forestPlot({ sites: [{ label: 'A', delta: -3, ci: [-5, -1] }], pooled: null, axisLabel: 'days' }).startsWith('<svg') // => true
  */
 export function forestPlot(input: ForestInput): string {
+  const Plot = plotLibrary();
   const fontSize = input.fontSize ?? 12;
   const width = input.width ?? 640;
   const sites = input.sites.filter((s): s is ForestSite & { delta: number } => s.delta !== null && Number.isFinite(s.delta));

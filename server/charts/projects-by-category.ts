@@ -1,5 +1,4 @@
-import * as Plot from '@observablehq/plot';
-import { labelWidth, renderPlot } from './svg.js';
+import { labelWidth, plotLibrary, renderPlot } from './svg.js';
 
 export interface CategoryStatusCount {
   /** The category's label, e.g. "地州市类". */
@@ -27,6 +26,7 @@ export interface ProjectsByCategoryInput {
  * @example projectsByCategory({ counts: [{ category: 'A', status: 's', count: 2 }], categories: ['A'], statuses: [{ label: 's', colour: '#999' }], xLabel: 'n' }).includes('bar-status') // => true
  */
 export function projectsByCategory(input: ProjectsByCategoryInput): string {
+  const Plot = plotLibrary();
   const fontSize = input.fontSize ?? 12;
   const data = input.counts.filter((c) => c.count > 0);
   const totals = input.categories.map((category) => ({ category, total: input.counts.filter((c) => c.category === category).reduce((a, c) => a + c.count, 0) }));

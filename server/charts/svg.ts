@@ -1,8 +1,35 @@
-import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import type * as PlotModule from '@observablehq/plot';
+
+interface ChartLibraries {
+  Plot: typeof PlotModule;
+  parseHTML: typeof import('linkedom').parseHTML;
+}
+let libraries: ChartLibraries | undefined;
+let loading: Promise<ChartLibraries> | undefined;
+
+/**
+ * Loads Observable Plot and linkedom, about 50 MB of memory together, on the first chart
+ * instead of at start (BENCHMARKS.md, "PGlite start and memory"). A route that draws a chart
+ * awaits this before building its page; later calls return at once.
+ */
+export async function loadCharts(): Promise<void> {
+  loading ??= Promise.all([import('@observablehq/plot'), import('linkedom')]).then(([Plot, linkedom]) => (libraries = { Plot, parseHTML: linkedom.parseHTML }));
+  await loading;
+}
+
+function loaded(): ChartLibraries {
+  if (!libraries) throw new Error('a chart was drawn before loadCharts() was awaited');
+  return libraries;
+}
+
+/** Observable Plot's marks, once loadCharts() has been awaited. */
+export function plotLibrary(): typeof PlotModule {
+  return loaded().Plot;
+}
 
 /** Renders an Observable Plot chart on the server (linkedom's DOM) to an SVG string. */
-export function renderPlot(options: Plot.PlotOptions): string {
+export function renderPlot(options: PlotModule.PlotOptions): string {
+  const { Plot, parseHTML } = loaded();
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const node = Plot.plot({ ...options, document: document as unknown as Document }) as unknown as { outerHTML: string };
   return node.outerHTML;

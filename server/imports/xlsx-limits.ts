@@ -47,8 +47,14 @@ class Budget {
   }
 }
 
-const requireFromExcel = createRequire(createRequire(import.meta.url).resolve('exceljs'));
-const unzip = requireFromExcel('unzipper') as { Parse(o: { forceStream: boolean }): Transform };
+type Unzip = { Parse(o: { forceStream: boolean }): Transform };
+let unzipper: Unzip | undefined;
+/** ExcelJS's own unzipper, required on the first XLSX: it pulls in about 200 modules
+ * (bluebird, fstream, es-abstract …) that a server which never reads a workbook need not hold. */
+function unzip(): Unzip {
+  unzipper ??= createRequire(createRequire(import.meta.url).resolve('exceljs'))('unzipper') as Unzip;
+  return unzipper;
+}
 
 type Entry = Readable & { path: string; vars?: { uncompressedSize?: number }; autodrain(): unknown };
 type Internals = {
@@ -100,7 +106,7 @@ export function withXlsxLimits<B extends Ctor<object>>(Base: B, limits: XlsxLimi
     async *parse(this: Limited & Internals, input?: unknown, options?: Record<string, unknown>): AsyncGenerator<unknown> {
       if (options) this.options = options;
       const stream = (this.stream = this._getStream(input ?? this.input));
-      const zip = unzip.Parse({ forceStream: true });
+      const zip = unzip().Parse({ forceStream: true });
       stream.pipe(zip);
       const budget = new Budget(limits);
       const waiting: { sheetNo: string; path: string }[] = [];

@@ -1,5 +1,4 @@
 import type { Request } from 'express';
-import QRCode from 'qrcode';
 
 /**
  * What a printed plot label links to: the trial's entry page at that plot,
@@ -19,6 +18,8 @@ export function plotUrl(base: string, trialId: number, label: string): string {
 
 /** The QR code of a text as an SVG element (error correction M, no quiet zone: the label has one). */
 export async function qrSvg(text: string): Promise<string> {
+  // Loaded on the first label sheet rather than at start (about 10 MB).
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 0 });
   return svg.replace('<svg ', '<svg class="qr" aria-hidden="true" ');
 }

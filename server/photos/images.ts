@@ -1,4 +1,4 @@
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
 
 /** The longest side a stored photo keeps, in pixels; larger photos are scaled down. */
 export const MAX_PHOTO_SIDE = 2048;
@@ -25,6 +25,8 @@ export interface ProcessedPhoto {
  * Returns null when the bytes are not an image of an accepted format, whatever their name.
  */
 export async function processPhoto(input: Buffer, keepLocation: boolean): Promise<ProcessedPhoto | null> {
+  // sharp and libvips (about 30 MB) are loaded on the first photo, not at start.
+  const { default: sharp } = await import('sharp');
   let format: string | undefined;
   try {
     format = (await sharp(input).metadata()).format;

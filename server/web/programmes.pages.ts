@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { CATEGORIES, OUTPUT_KINDS } from '../../analysis/programme-summary.js';
 import { projectsByCategory } from '../charts/projects-by-category.js';
+import { loadCharts } from '../charts/svg.js';
 import { paramId } from '../http.js';
 import type { KeysUnder, Lang } from '../i18n/i18n.js';
 import { closeRectification, getRectification, today } from '../inspections/inspections.service.js';
@@ -67,6 +68,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
   });
 
   r.get('/programmes/:id', async (req, res) => {
+    await loadCharts();
     const lang = langOf(res);
     const overview = await service.programmeOverview(db, paramId(req, 'ProgrammeNotFound'));
     const summary = service.summarize(overview);

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { flagText, headlineText, qualifierText } from '../reports/report-text.js';
 import { armMeansPlot } from '../charts/arm-means.js';
+import { loadCharts } from '../charts/svg.js';
 import { forestPlot } from '../charts/forest-plot.js';
 import { comparisonIntervals, type AnovaTable } from '../../analysis/anova.js';
 import { paramId } from '../http.js';
@@ -28,6 +29,7 @@ type Interval = readonly [number, number] | null;
 export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
   const r = Router();
   r.get('/trials/:id/report', async (req, res) => {
+    await loadCharts();
     const lang = langOf(res);
     const id = paramId(req, 'TrialNotFound');
     const report = await trialReport(db, id);

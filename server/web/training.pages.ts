@@ -4,6 +4,7 @@ import type { Database, FarmerRow, ProjectRow } from '../../db/database.js';
 import { flagText } from '../reports/report-text.js';
 import { languageOf } from '../i18n/i18n.js';
 import { barByMonth } from '../charts/bar-by-month.js';
+import { loadCharts } from '../charts/svg.js';
 import { FarmerInput, FarmerPatch } from '../farmers/farmers.schemas.js';
 import * as farmers from '../farmers/farmers.service.js';
 import { paramId } from '../http.js';
@@ -27,6 +28,7 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
   const r = Router();
 
   r.get('/projects/:id/training', async (req, res) => {
+    await loadCharts();
     const lang = langOf(res);
     const project = await getProject(db, paramId(req, 'ProjectNotFound'));
     const [summary, sessions, siteRows] = await Promise.all([trainingSummary(db, project.id), training.listSessions(db, project.id), listSites(db, project.id)]);

@@ -169,3 +169,20 @@ describe('migrations on a database that holds data', () => {
     }
   }, 120_000);
 });
+
+describe('starting on a database already at the latest schema', () => {
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await database?.drop();
+    database = undefined;
+  });
+
+  it('applies nothing, and still refuses a recorded migration the code does not know', async () => {
+    database = await createTestDatabase();
+    const { db } = database.handle;
+    expect(await migrateToLatest(db)).toEqual([]);
+    // A history the code does not know (a newer release's database) goes to the Migrator, which refuses it.
+    await sql`insert into kysely_migration (name, timestamp) values ('2099-01-01T00-from-a-newer-release', now()::text)`.execute(db);
+    await expect(migrateToLatest(db)).rejects.toThrow(/2099-01-01T00-from-a-newer-release/);
+  });
+});

@@ -1,8 +1,10 @@
 import { parseHTML } from 'linkedom';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { barByMonth, fillMonths } from '../../server/charts/bar-by-month.js';
 import { forestPlot } from '../../server/charts/forest-plot.js';
-import { labelWidth } from '../../server/charts/svg.js';
+import { labelWidth, loadCharts } from '../../server/charts/svg.js';
+
+beforeAll(loadCharts);
 
 function parse(svg: string) {
   const { document } = parseHTML(`<!doctype html><html><body>${svg}</body></html>`);
