@@ -9,7 +9,8 @@ import { TrainingSessionInput } from '../training/training.schemas.js';
 import { writeRoster } from '../training/training.service.js';
 import * as repo from './imports.repository.js';
 import { checkObservations, type ObservationShape } from './observations-import.js';
-import { checkPlotLayout } from './plots-import.js';
+import { PLOT_TARGETS, type PlotTarget } from './columns.js';
+import { PlotPayload, checkPlotLayout } from './plots-import.js';
 import type { Stager } from './stager.js';
 import type { TableRow } from './table-reader.js';
 import { checkTrainingLedger } from './training-import.js';
@@ -22,8 +23,13 @@ export const ImportOptions = z.object({
   present: z.array(z.string()).optional(),
   /** The trial's data version before its observations were checked (trial_data_versions). */
   dataVersion: z.number().nullish(),
-  /** Columns read past without being an error (Field Book's later additions). */
+  /** Columns read past without being an error (Field Book's later additions, a plot file's ignored columns). */
   ignored: z.array(z.string()).optional(),
+  /** A plot file: each named column and the field it was read as, in file order. */
+  mapping: z.array(z.object({ column: z.string(), field: z.enum(PLOT_TARGETS) })).optional(),
+  mappingSource: z.enum(['request', 'remembered', 'proposed']).optional(),
+  /** The file's header keys, remembered with its mapping at commit. */
+  headerKeys: z.array(z.string()).optional(),
 });
 export type ImportOptions = z.infer<typeof ImportOptions>;
 
@@ -64,9 +70,11 @@ export interface ImportHandler<P> {
   stagedShape(requested: ObservationShape | undefined): ImportShape;
   /** Staging keeps a copy of every row (COPY) rather than batched inserts. */
   copyStaging: boolean;
+  /** The file is kept with its preview (when small) so it can be checked again with another column mapping. */
+  keepsSource: boolean;
   /** Read before anything is checked (the data version a commit compares with). */
   beforeCheck(db: Kysely<Database>, target: Target): Promise<ImportOptions>;
-  check(db: Kysely<Database>, target: Target, rows: AsyncIterator<TableRow>, stager: Stager, opts: ImportOptions & { shape?: ObservationShape }): Promise<Checked>;
+  check(db: Kysely<Database>, target: Target, rows: AsyncIterator<TableRow>, stager: Stager, opts: ImportOptions & { shape?: ObservationShape; requestedMapping?: Record<string, PlotTarget> }): Promise<Checked>;
   /** After every row is staged: classification that needs all of them. */
   afterCheck(db: Kysely<Database>, target: Target, id: string, options: ImportOptions): Promise<void>;
   apply(tx: Kysely<Database>, imp: StoredImport, options: ImportOptions): Promise<Counts>;
@@ -81,6 +89,7 @@ const observations: ImportHandler<never> = {
   payloadSchema: null,
   stagedShape: (requested) => requested ?? 'long',
   copyStaging: true,
+  keepsSource: false,
   beforeCheck: async (db, target) => ({ dataVersion: await repo.trialDataVersion(db, target.trialId!) }),
   async check(db, target, rows, stager, opts) {
     const c = await checkObservations(db, target.trialId!, rows, stager, opts.shape);
@@ -110,60 +119,62 @@ const observations: ImportHandler<never> = {
   },
 };
 
-const PlotPayload = z.object({
-  siteId: z.number(),
-  armId: z.number(),
-  label: z.string(),
-  block: z.string().nullish(),
-  areaM2: z.union([z.string(), z.number()]).nullish(),
-  plantedOn: z.string().nullish(),
-  notes: z.string().nullish(),
-});
-
-const plots: ImportHandler<z.infer<typeof PlotPayload>> = {
+const plots: ImportHandler<PlotPayload> = {
   permission: 'enterData',
-  previewColumns: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn'],
+  previewColumns: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn', 'plotRow', 'plotColumn'],
   payloadSchema: PlotPayload,
   stagedShape: () => 'table',
   copyStaging: false,
+  keepsSource: true,
   beforeCheck: nothing,
-  async check(db, target, rows, stager) {
-    const c = await checkPlotLayout(db, target.trialId!, rows, stager);
-    return { shape: 'table', options: { present: c.present }, columns: c.columns };
+  async check(db, target, rows, stager, opts) {
+    const c = await checkPlotLayout(db, target.trialId!, rows, stager, opts.requestedMapping);
+    return {
+      shape: 'table',
+      options: { present: c.present, mapping: c.mapping, mappingSource: c.mappingSource, headerKeys: c.headerKeys, ignored: c.ignored },
+      columns: c.columns,
+    };
   },
   afterCheck: none,
+  /**
+   * Writes each staged row's payload, exactly the fields it holds. Places in the field are
+   * held by one plot at a time, so the plots that move are first taken off the field, then
+   * updated, then the new plots are added. The file's mapping is remembered for the trial.
+   */
   async apply(tx, imp, options) {
-    const present = options.present ?? [];
     const trialId = imp.trialId!;
     const rows = await repo.listStagedRows(tx, imp.id);
-    const creates = rows.filter((r) => r.action === 'create').map((r) => PlotPayload.parse(r.payload));
+    const staged = rows.map((r) => ({ action: r.action, targetId: r.targetId, payload: r.action === 'create' || r.action === 'update' ? PlotPayload.parse(r.payload) : null }));
+    const moving = staged.filter((r) => r.action === 'update' && r.payload!.row !== undefined).map((r) => Number(r.targetId));
+    for (let i = 0; i < moving.length; i += 1000) {
+      await tx.updateTable('plots').set({ row: null, column: null }).where('id', 'in', moving.slice(i, i + 1000)).where('row', 'is not', null).execute();
+    }
+    for (const r of staged.filter((x) => x.action === 'update')) {
+      const { label: _label, ...fields } = r.payload!;
+      await updatePlot(tx, Number(r.targetId), fields);
+    }
+    const creates = staged.filter((r) => r.action === 'create').map((r) => r.payload!);
     for (let i = 0; i < creates.length; i += 1000) {
       await tx
         .insertInto('plots')
         .values(
           creates.slice(i, i + 1000).map((p) => ({
             trialId,
-            siteId: p.siteId,
-            armId: p.armId,
+            siteId: p.siteId!,
+            armId: p.armId!,
             label: p.label,
             block: p.block ?? null,
             areaM2: p.areaM2 ?? null,
             plantedOn: p.plantedOn ?? null,
+            row: p.row ?? null,
+            column: p.column ?? null,
             notes: p.notes ?? null,
           })),
         )
         .execute();
     }
-    for (const r of rows.filter((x) => x.action === 'update')) {
-      const p = PlotPayload.parse(r.payload);
-      await updatePlot(tx, Number(r.targetId), {
-        siteId: p.siteId,
-        armId: p.armId,
-        ...(present.includes('block') ? { block: p.block ?? null } : {}),
-        ...(present.includes('area') ? { areaM2: p.areaM2 ?? null } : {}),
-        ...(present.includes('plantedOn') ? { plantedOn: p.plantedOn ?? null } : {}),
-        ...(present.includes('notes') ? { notes: p.notes ?? null } : {}),
-      });
+    if (options.mapping && options.headerKeys) {
+      await repo.saveImportMapping(tx, trialId, 'plots', options.headerKeys, Object.fromEntries(options.mapping.map((m) => [m.column, m.field])));
     }
     return tally(rows);
   },
@@ -175,6 +186,7 @@ const training: ImportHandler<TrainingSessionInput> = {
   payloadSchema: TrainingSessionInput,
   stagedShape: () => 'table',
   copyStaging: false,
+  keepsSource: false,
   beforeCheck: nothing,
   async check(db, target, rows, stager) {
     const c = await checkTrainingLedger(db, target.projectId, rows, stager);
