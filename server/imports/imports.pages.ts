@@ -207,7 +207,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
           editable: !committed && !!view.remappable,
           notKept: !committed && !view.remappable,
           columns: view.mapping.map((m, i) => ({
-            name: `map${i}`,
+            selectName: `map${i}`,
             id: `map-${i}`,
             column: m.column,
             field: t(lang, keyUnder('imp.map.field', m.field)),
