@@ -38,7 +38,12 @@ export interface ImportTarget {
  * the staging tables is written.
  */
 export async function createPreview(db: Kysely<Database>, target: ImportTarget, upload: Upload, opts: { shape?: ObservationShape; mapping?: Record<string, PlotTarget> } = {}): Promise<string> {
-  if (opts.mapping && target.kind !== 'plots') throw new ValidationError([{ path: 'mapping', key: 'imp.map.onlyPlots' }]);
+  if (opts.mapping && target.kind !== 'plots') {
+    upload.spool.detachLive();
+    await upload.done.catch(() => undefined);
+    await upload.spool.remove();
+    throw new ValidationError([{ path: 'mapping', key: 'imp.map.onlyPlots' }]);
+  }
   await repo.expireImports(db);
   const handler = IMPORT_HANDLERS[target.kind];
   const id = randomUUID();
