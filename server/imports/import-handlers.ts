@@ -1,10 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, ImportKind, ImportShape } from '../../db/database.js';
 import type { Permission } from '../accounts/access.js';
 import { AppError } from '../errors.js';
 import type { KeysUnder } from '../i18n/i18n.js';
-import { updatePlot } from '../plots/plots.repository.js';
 import { TrainingSessionInput } from '../training/training.schemas.js';
 import { writeRoster } from '../training/training.service.js';
 import * as repo from './imports.repository.js';
@@ -149,10 +148,7 @@ const plots: ImportHandler<PlotPayload> = {
     for (let i = 0; i < moving.length; i += 1000) {
       await tx.updateTable('plots').set({ row: null, column: null }).where('id', 'in', moving.slice(i, i + 1000)).where('row', 'is not', null).execute();
     }
-    for (const r of staged.filter((x) => x.action === 'update')) {
-      const { label: _label, ...fields } = r.payload!;
-      await updatePlot(tx, Number(r.targetId), fields);
-    }
+    await updatePlotsFromPayloads(tx, staged.filter((x) => x.action === 'update').map((r) => ({ id: Number(r.targetId), payload: r.payload! })));
     const creates = staged.filter((r) => r.action === 'create').map((r) => r.payload!);
     for (let i = 0; i < creates.length; i += 1000) {
       await tx
@@ -179,6 +175,48 @@ const plots: ImportHandler<PlotPayload> = {
     return tally(rows);
   },
 };
+
+/** The plot columns a payload field is written to, with its type in a JSON record set. */
+const PLOT_COLUMN: Record<Exclude<keyof PlotPayload, 'label'>, [string, string]> = {
+  siteId: ['site_id', 'integer'],
+  armId: ['arm_id', 'integer'],
+  block: ['block', 'text'],
+  areaM2: ['area_m2', 'numeric'],
+  plantedOn: ['planted_on', 'date'],
+  row: ['"row"', 'integer'],
+  column: ['"column"', 'integer'],
+  notes: ['notes', 'text'],
+};
+
+/**
+ * Updates plots from their staged payloads, a thousand per UPDATE … FROM a JSON record set
+ * (rows writing the same fields together); each payload's fields, and only those, are
+ * written, and each plot's version moves on as a single update's would.
+ */
+async function updatePlotsFromPayloads(tx: Kysely<Database>, rows: { id: number; payload: PlotPayload }[]) {
+  const groups = new Map<string, { id: number; payload: PlotPayload }[]>();
+  for (const r of rows) {
+    const key = Object.keys(r.payload).filter((k) => k !== 'label').sort().join(',');
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const [key, group] of groups) {
+    const fields = (key ? key.split(',') : []) as (keyof typeof PLOT_COLUMN)[];
+    const set = fields.map((f) => `${PLOT_COLUMN[f][0]} = r.${PLOT_COLUMN[f][0]}`);
+    const types = fields.map((f) => `${PLOT_COLUMN[f][0]} ${PLOT_COLUMN[f][1]}`);
+    for (let i = 0; i < group.length; i += 1000) {
+      const records = group.slice(i, i + 1000).map((r) => {
+        const rec: Record<string, unknown> = { id: r.id };
+        for (const f of fields) rec[PLOT_COLUMN[f][0].replaceAll('"', '')] = r.payload[f] ?? null;
+        return rec;
+      });
+      await sql`
+        update plots as p set ${sql.raw([...set, 'version = p.version + 1', 'updated_at = now()'].join(', '))}
+        from json_to_recordset(${JSON.stringify(records)}::json) as r(id integer${sql.raw(types.map((t) => `, ${t}`).join(''))})
+        where p.id = r.id and p.deleted_at is null
+      `.execute(tx);
+    }
+  }
+}
 
 const training: ImportHandler<TrainingSessionInput> = {
   permission: 'manage',
