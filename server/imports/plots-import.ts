@@ -221,7 +221,7 @@ export async function checkPlotLayout(
       for (const iss of parsed.error.issues) {
         const p = issueFromZod(iss);
         const f = columnOf[p.path.split('.')[0]];
-        if (p.path === 'siteId' && (raw.siteId === -1 || raw.siteId === undefined)) continue;
+        if (p.path === 'siteId' && (raw.siteId === -1 || !fields.has('site'))) continue;
         if ((p.path === 'arm' && !fields.has('arm')) || (p.path === 'row' || p.path === 'column')) continue;
         problems.add(f && fields.has(f) ? col(f) : '', p.key, p.params);
       }
