@@ -150,6 +150,9 @@ describe('plot files read through a column mapping', () => {
     const taken = await upload(app, plotsUrl(), utf8Csv([['plot', 'row', 'column'], ['102', '3', '4']]), { lang: 'en' });
     expect(taken.body.issues).toEqual([{ row: 2, column: 'row', message: 'row 3, column 4 is already the place of plot "101"' }]);
 
+    const blankSite = await upload(app, plotsUrl(), utf8Csv([['plot', 'site'], ['101', '']]), { lang: 'en' });
+    expect(blankSite.body.issues).toEqual([{ row: 2, column: 'site', message: expect.any(String) }]);
+
     const unknown = await upload(app, `${plotsUrl()}&mapping=${encodeURIComponent(JSON.stringify({ plot_id: 'variety' }))}`, fieldFile([['101', '1', '1', 'a', '1']]));
     expect(unknown.status).toBe(400);
     expect(await plots()).toEqual(before);
