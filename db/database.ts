@@ -327,6 +327,19 @@ export interface ImportTable {
   committedAt: NullableTimestamp;
   /** `host:pid` of the process checking the file (set while `checking`). */
   checkedBy: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A small plot file kept while its preview lives, to check it again with another mapping. */
+  source: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
+}
+
+/** The column mapping of a trial's last committed file of a kind, proposed for the next. */
+export interface ImportMappingTable {
+  trialId: number;
+  kind: ImportKind;
+  /** The file's header keys (headerKey of each named column), in file order. */
+  headerKeys: ColumnType<string[], string, string>;
+  /** Each column, by its header as written, and the field it was read as. */
+  mapping: ColumnType<Record<string, string>, string, string>;
+  updatedAt: ColumnType<Date, Date | undefined, Date>;
 }
 
 /** One observation, plot or session an import would write, checked and classified. */
@@ -466,6 +479,7 @@ export interface Database {
   imports: ImportTable;
   importRows: ImportRowTable;
   importIssues: ImportIssueTable;
+  importMappings: ImportMappingTable;
   users: UserTable;
   projectMembers: ProjectMemberTable;
   sessions: SessionTable;

@@ -116,6 +116,7 @@ const API_RULES: Rule[] = [
   { route: 'GET /api/imports/:id', allow: 'readInternal', scope: 'import' },
   // Any staff role may reach the commit; the import's kind names who may make it.
   { route: 'POST /api/imports/:id/commit', allow: 'readInternal', scope: 'import', allowFor: importPermission },
+  { route: 'POST /api/imports/:id/mapping', allow: 'readInternal', scope: 'import', allowFor: importPermission },
   { route: 'GET /api/trials/:id/observations/export', allow: 'read', scope: 'trial' },
   { route: 'GET /api/trials/:id/report/export', allow: 'read', scope: 'trial' },
   { route: 'GET /api/trials/:id/fieldbook/field.csv', allow: 'read', scope: 'trial' },
@@ -195,6 +196,7 @@ const PAGE_RULES: Rule[] = [
   { route: 'GET POST /projects/:id/training/import', allow: 'manage', scope: 'project' },
   { route: 'GET /imports/:id', allow: 'readInternal', scope: 'import' },
   { route: 'POST /imports/:id/commit', allow: 'readInternal', scope: 'import', allowFor: importPermission },
+  { route: 'POST /imports/:id/mapping', allow: 'readInternal', scope: 'import', allowFor: importPermission },
   { route: 'GET /search', allow: 'signedIn' },
 ];
 

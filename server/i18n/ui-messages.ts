@@ -140,6 +140,7 @@ export const uiMessages = {
   'plot.blockHint': { zh: '配对设计中成对的处理与对照填同一区组', en: 'In a paired design, a treatment and its control share a block' },
   'plot.plantedOn': { zh: '播种 / 定植日期', en: 'Planting date' },
   'plot.plantedShort': { zh: '定植', en: 'planted' },
+  'plot.place': { zh: '第{row}行第{column}列', en: 'row {row}, col {column}' },
   'plot.plantedOnHint': { zh: '日期类指标按“定植后天数”比较', en: 'Date variables are compared as days after this date' },
   'plot.area': { zh: '面积', en: 'Area' },
   'plot.notes': { zh: '备注', en: 'Notes' },

@@ -3,7 +3,6 @@ import { halfWidth } from './cells.js';
 
 /** The fields a column can stand for, by import kind. */
 export type ObservationField = 'plot' | 'plotId' | 'variable' | 'value' | 'observedOn' | 'reading' | 'notes' | 'recordedBy' | 'site' | 'arm' | 'block' | 'ignore';
-export type PlotField = 'plot' | 'plotId' | 'site' | 'arm' | 'block' | 'area' | 'plantedOn' | 'notes' | 'ignore';
 export type TrainingField = 'heldOn' | 'kind' | 'topic' | 'site' | 'village' | 'trainer' | 'attendance' | 'women' | 'attendees' | 'notes' | 'ignore';
 
 /**
@@ -50,19 +49,46 @@ export const OBSERVATION_COLUMNS = table<ObservationField>({
   ignore: [...INFO, ...AREA, ...PLANTED, ...FIELD_BOOK_EXTRAS],
 });
 
-export const PLOT_COLUMNS = table<PlotField>({
-  plot: PLOT,
-  plotId: ['plot_id'],
-  site: SITE,
-  arm: ARM,
-  block: BLOCK,
-  area: AREA,
-  plantedOn: PLANTED,
-  notes: NOTES,
-  // Field Book's field file carries the place in the field and the label's barcode; a layout
-  // import leaves them alone.
-  ignore: [...INFO, 'row', 'column', 'barcode'],
-});
+/**
+ * The plot fields a column of a plot file can be read as (the plots API's names), or
+ * `ignore`: the column is read past. A column maps to one field, a field to one column.
+ */
+export const PLOT_TARGETS = ['label', 'site', 'arm', 'block', 'plantedOn', 'areaM2', 'row', 'column', 'notes', 'ignore'] as const;
+export type PlotTarget = (typeof PLOT_TARGETS)[number];
+
+/**
+ * Header names of each plot field, in ranks: a column of the first rank the file has is
+ * proposed, columns of later ranks are then proposed as ignored (`plot` before `plot_name`
+ * before `plot_id`, so a Field Book field file exported here reads its label from `plot`).
+ */
+const PLOT_NAMES: Record<Exclude<PlotTarget, 'ignore'>, string[][]> = {
+  label: [PLOT, ['plot_name', '小区名称'], ['plot_id', '小区id']],
+  site: [SITE],
+  arm: [ARM],
+  block: [BLOCK, ['rep', 'replicate', 'replication', '重复']],
+  plantedOn: [PLANTED],
+  areaM2: [AREA],
+  row: [['row', '行', '行号', '田间行']],
+  column: [['column', 'col', '列', '列号', '田间列']],
+  notes: [NOTES],
+};
+const PLOT_RANKS = new Map<string, { field: PlotTarget; rank: number }>();
+for (const [field, ranks] of Object.entries(PLOT_NAMES) as [PlotTarget, string[][]][]) {
+  ranks.forEach((names, rank) => names.forEach((n) => PLOT_RANKS.set(headerKey(n), { field, rank })));
+}
+
+/**
+ * The mapping proposed for a plot file's header keys, one field per column: known names
+ * and their Chinese and English synonyms; any other column is ignored. Two columns of a
+ * field's best rank are both proposed (the check then names the second).
+ * @example proposePlotMapping(['plotid', 'row', 'column', 'pedigree', 'rep']) // => ['label', 'row', 'column', 'ignore', 'block']
+ */
+export function proposePlotMapping(keys: string[]): PlotTarget[] {
+  const found = keys.map((k) => PLOT_RANKS.get(k));
+  const best = new Map<PlotTarget, number>();
+  for (const f of found) if (f && (best.get(f.field) ?? Infinity) > f.rank) best.set(f.field, f.rank);
+  return found.map((f) => (f && best.get(f.field) === f.rank ? f.field : 'ignore'));
+}
 
 export const TRAINING_COLUMNS = table<TrainingField>({
   heldOn: ['日期', '培训日期', '举办日期', 'held_on', 'date'],

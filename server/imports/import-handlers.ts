@@ -1,15 +1,15 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, ImportKind, ImportShape } from '../../db/database.js';
 import type { Permission } from '../accounts/access.js';
 import { AppError } from '../errors.js';
 import type { KeysUnder } from '../i18n/i18n.js';
-import { updatePlot } from '../plots/plots.repository.js';
 import { TrainingSessionInput } from '../training/training.schemas.js';
 import { writeRoster } from '../training/training.service.js';
 import * as repo from './imports.repository.js';
 import { checkObservations, type ObservationShape } from './observations-import.js';
-import { checkPlotLayout } from './plots-import.js';
+import { PLOT_TARGETS, type PlotTarget } from './columns.js';
+import { PlotPayload, checkPlotLayout } from './plots-import.js';
 import type { Stager } from './stager.js';
 import type { TableRow } from './table-reader.js';
 import { checkTrainingLedger } from './training-import.js';
@@ -22,8 +22,13 @@ export const ImportOptions = z.object({
   present: z.array(z.string()).optional(),
   /** The trial's data version before its observations were checked (trial_data_versions). */
   dataVersion: z.number().nullish(),
-  /** Columns read past without being an error (Field Book's later additions). */
+  /** Columns read past without being an error (Field Book's later additions, a plot file's ignored columns). */
   ignored: z.array(z.string()).optional(),
+  /** A plot file: each named column and the field it was read as, in file order. */
+  mapping: z.array(z.object({ column: z.string(), field: z.enum(PLOT_TARGETS) })).optional(),
+  mappingSource: z.enum(['request', 'remembered', 'proposed']).optional(),
+  /** The file's header keys, remembered with its mapping at commit. */
+  headerKeys: z.array(z.string()).optional(),
 });
 export type ImportOptions = z.infer<typeof ImportOptions>;
 
@@ -64,9 +69,11 @@ export interface ImportHandler<P> {
   stagedShape(requested: ObservationShape | undefined): ImportShape;
   /** Staging keeps a copy of every row (COPY) rather than batched inserts. */
   copyStaging: boolean;
+  /** The file is kept with its preview (when small) so it can be checked again with another column mapping. */
+  keepsSource: boolean;
   /** Read before anything is checked (the data version a commit compares with). */
   beforeCheck(db: Kysely<Database>, target: Target): Promise<ImportOptions>;
-  check(db: Kysely<Database>, target: Target, rows: AsyncIterator<TableRow>, stager: Stager, opts: ImportOptions & { shape?: ObservationShape }): Promise<Checked>;
+  check(db: Kysely<Database>, target: Target, rows: AsyncIterator<TableRow>, stager: Stager, opts: ImportOptions & { shape?: ObservationShape; requestedMapping?: Record<string, PlotTarget> }): Promise<Checked>;
   /** After every row is staged: classification that needs all of them. */
   afterCheck(db: Kysely<Database>, target: Target, id: string, options: ImportOptions): Promise<void>;
   apply(tx: Kysely<Database>, imp: StoredImport, options: ImportOptions): Promise<Counts>;
@@ -81,6 +88,7 @@ const observations: ImportHandler<never> = {
   payloadSchema: null,
   stagedShape: (requested) => requested ?? 'long',
   copyStaging: true,
+  keepsSource: false,
   beforeCheck: async (db, target) => ({ dataVersion: await repo.trialDataVersion(db, target.trialId!) }),
   async check(db, target, rows, stager, opts) {
     const c = await checkObservations(db, target.trialId!, rows, stager, opts.shape);
@@ -110,64 +118,105 @@ const observations: ImportHandler<never> = {
   },
 };
 
-const PlotPayload = z.object({
-  siteId: z.number(),
-  armId: z.number(),
-  label: z.string(),
-  block: z.string().nullish(),
-  areaM2: z.union([z.string(), z.number()]).nullish(),
-  plantedOn: z.string().nullish(),
-  notes: z.string().nullish(),
-});
-
-const plots: ImportHandler<z.infer<typeof PlotPayload>> = {
+const plots: ImportHandler<PlotPayload> = {
   permission: 'enterData',
-  previewColumns: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn'],
+  previewColumns: ['plot', 'site', 'arm', 'block', 'areaM2', 'plantedOn', 'plotRow', 'plotColumn'],
   payloadSchema: PlotPayload,
   stagedShape: () => 'table',
   copyStaging: false,
+  keepsSource: true,
   beforeCheck: nothing,
-  async check(db, target, rows, stager) {
-    const c = await checkPlotLayout(db, target.trialId!, rows, stager);
-    return { shape: 'table', options: { present: c.present }, columns: c.columns };
+  async check(db, target, rows, stager, opts) {
+    const c = await checkPlotLayout(db, target.trialId!, rows, stager, opts.requestedMapping);
+    return {
+      shape: 'table',
+      options: { present: c.present, mapping: c.mapping, mappingSource: c.mappingSource, headerKeys: c.headerKeys, ignored: c.ignored },
+      columns: c.columns,
+    };
   },
   afterCheck: none,
+  /**
+   * Writes each staged row's payload, exactly the fields it holds. Places in the field are
+   * held by one plot at a time, so the plots that move are first taken off the field, then
+   * updated, then the new plots are added. The file's mapping is remembered for the trial.
+   */
   async apply(tx, imp, options) {
-    const present = options.present ?? [];
     const trialId = imp.trialId!;
     const rows = await repo.listStagedRows(tx, imp.id);
-    const creates = rows.filter((r) => r.action === 'create').map((r) => PlotPayload.parse(r.payload));
+    const staged = rows.map((r) => ({ action: r.action, targetId: r.targetId, payload: r.action === 'create' || r.action === 'update' ? PlotPayload.parse(r.payload) : null }));
+    const moving = staged.filter((r) => r.action === 'update' && r.payload!.row !== undefined).map((r) => Number(r.targetId));
+    for (let i = 0; i < moving.length; i += 1000) {
+      await tx.updateTable('plots').set({ row: null, column: null }).where('id', 'in', moving.slice(i, i + 1000)).where('row', 'is not', null).execute();
+    }
+    await updatePlotsFromPayloads(tx, staged.filter((x) => x.action === 'update').map((r) => ({ id: Number(r.targetId), payload: r.payload! })));
+    const creates = staged.filter((r) => r.action === 'create').map((r) => r.payload!);
     for (let i = 0; i < creates.length; i += 1000) {
       await tx
         .insertInto('plots')
         .values(
           creates.slice(i, i + 1000).map((p) => ({
             trialId,
-            siteId: p.siteId,
-            armId: p.armId,
+            siteId: p.siteId!,
+            armId: p.armId!,
             label: p.label,
             block: p.block ?? null,
             areaM2: p.areaM2 ?? null,
             plantedOn: p.plantedOn ?? null,
+            row: p.row ?? null,
+            column: p.column ?? null,
             notes: p.notes ?? null,
           })),
         )
         .execute();
     }
-    for (const r of rows.filter((x) => x.action === 'update')) {
-      const p = PlotPayload.parse(r.payload);
-      await updatePlot(tx, Number(r.targetId), {
-        siteId: p.siteId,
-        armId: p.armId,
-        ...(present.includes('block') ? { block: p.block ?? null } : {}),
-        ...(present.includes('area') ? { areaM2: p.areaM2 ?? null } : {}),
-        ...(present.includes('plantedOn') ? { plantedOn: p.plantedOn ?? null } : {}),
-        ...(present.includes('notes') ? { notes: p.notes ?? null } : {}),
-      });
+    if (options.mapping && options.headerKeys) {
+      await repo.saveImportMapping(tx, trialId, 'plots', options.headerKeys, Object.fromEntries(options.mapping.map((m) => [m.column, m.field])));
     }
     return tally(rows);
   },
 };
+
+/** The plot columns a payload field is written to, with its type in a JSON record set. */
+const PLOT_COLUMN: Record<Exclude<keyof PlotPayload, 'label'>, [string, string]> = {
+  siteId: ['site_id', 'integer'],
+  armId: ['arm_id', 'integer'],
+  block: ['block', 'text'],
+  areaM2: ['area_m2', 'numeric'],
+  plantedOn: ['planted_on', 'date'],
+  row: ['"row"', 'integer'],
+  column: ['"column"', 'integer'],
+  notes: ['notes', 'text'],
+};
+
+/**
+ * Updates plots from their staged payloads, a thousand per UPDATE … FROM a JSON record set
+ * (rows writing the same fields together); each payload's fields, and only those, are
+ * written, and each plot's version moves on as a single update's would.
+ */
+async function updatePlotsFromPayloads(tx: Kysely<Database>, rows: { id: number; payload: PlotPayload }[]) {
+  const groups = new Map<string, { id: number; payload: PlotPayload }[]>();
+  for (const r of rows) {
+    const key = Object.keys(r.payload).filter((k) => k !== 'label').sort().join(',');
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const [key, group] of groups) {
+    const fields = (key ? key.split(',') : []) as (keyof typeof PLOT_COLUMN)[];
+    const set = fields.map((f) => `${PLOT_COLUMN[f][0]} = r.${PLOT_COLUMN[f][0]}`);
+    const types = fields.map((f) => `${PLOT_COLUMN[f][0]} ${PLOT_COLUMN[f][1]}`);
+    for (let i = 0; i < group.length; i += 1000) {
+      const records = group.slice(i, i + 1000).map((r) => {
+        const rec: Record<string, unknown> = { id: r.id };
+        for (const f of fields) rec[PLOT_COLUMN[f][0].replaceAll('"', '')] = r.payload[f] ?? null;
+        return rec;
+      });
+      await sql`
+        update plots as p set ${sql.raw([...set, 'version = p.version + 1', 'updated_at = now()'].join(', '))}
+        from json_to_recordset(${JSON.stringify(records)}::json) as r(id integer${sql.raw(types.map((t) => `, ${t}`).join(''))})
+        where p.id = r.id and p.deleted_at is null
+      `.execute(tx);
+    }
+  }
+}
 
 const training: ImportHandler<TrainingSessionInput> = {
   permission: 'manage',
@@ -175,6 +224,7 @@ const training: ImportHandler<TrainingSessionInput> = {
   payloadSchema: TrainingSessionInput,
   stagedShape: () => 'table',
   copyStaging: false,
+  keepsSource: false,
   beforeCheck: nothing,
   async check(db, target, rows, stager) {
     const c = await checkTrainingLedger(db, target.projectId, rows, stager);

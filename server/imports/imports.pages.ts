@@ -12,7 +12,8 @@ import { getTrial } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { langOf, nameIn } from '../web/labels.js';
-import { IMPORT_SHAPES, TrialImportQuery } from './imports.schemas.js';
+import { IMPORT_SHAPES, PlotMapping, TrialImportQuery } from './imports.schemas.js';
+import { PLOT_TARGETS } from './columns.js';
 import * as service from './imports.service.js';
 import { receiveUpload } from './upload.js';
 import { IMPORT_HANDLERS } from './import-handlers.js';
@@ -103,12 +104,14 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
   async function acceptUpload(req: Request, res: Response, target: service.ImportTarget) {
     const upload = await receiveUpload(req, req.headers, req.app.locals.limits);
     let shape: (typeof IMPORT_SHAPES)[number] | undefined;
+    let mapping: PlotMapping | undefined;
     let kind = target.kind;
     try {
       if (target.kind !== 'training') {
-        const q = parseOrThrow(TrialImportQuery, { kind: upload.fields.kind || undefined, shape: upload.fields.shape || undefined });
+        const q = parseOrThrow(TrialImportQuery, { kind: upload.fields.kind || undefined, shape: upload.fields.shape || undefined, mapping: upload.fields.mapping || undefined });
         shape = q.shape;
         kind = q.kind;
+        mapping = q.mapping;
       }
     } catch (err) {
       upload.spool.detachLive();
@@ -116,7 +119,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
       await upload.spool.remove();
       throw err;
     }
-    const id = await service.createPreview(db, { ...target, kind }, upload, { shape });
+    const id = await service.createPreview(db, { ...target, kind }, upload, { shape, mapping });
     res.redirect(303, `/imports/${id}`);
   }
 
@@ -198,6 +201,21 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         problems: (record.problems as { column: string; message: string }[] | undefined)?.map((x) => (x.column ? `${x.column}: ${x.message}` : x.message)),
       };
     });
+    const mapping = view.mapping?.length
+      ? {
+          source: view.mappingSource ? t(lang, keyUnder('imp.page.mapping.source', view.mappingSource)) : null,
+          editable: !committed && !!view.remappable,
+          notKept: !committed && !view.remappable,
+          columns: view.mapping.map((m, i) => ({
+            selectName: `map${i}`,
+            id: `map-${i}`,
+            column: m.column,
+            field: t(lang, keyUnder('imp.map.field', m.field)),
+            ignored: m.field === 'ignore',
+            options: PLOT_TARGETS.map((f) => ({ value: f, label: t(lang, keyUnder('imp.map.field', f)), selected: f === m.field })),
+          })),
+        }
+      : null;
     const links = view.trialId
       ? [
           { href: `/trials/${view.trialId}#entry`, label: t(lang, 'imp.result.toGrid') },
@@ -228,6 +246,7 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
         expiresAt: view.expiresAt.replace('T', ' ').slice(0, 16) + ' UTC',
         columns,
         rows,
+        mapping,
         back,
         again,
         error,
@@ -238,6 +257,22 @@ export function importPages(db: Kysely<Database>, renderer: Renderer): Router {
 
   r.get('/imports/:id', async (req, res) => {
     await previewPage(res, String(req.params.id));
+  });
+  /** The mapping form: one select per file column (`map0`, `map1` … in the preview's order). */
+  r.post('/imports/:id/mapping', async (req, res) => {
+    const id = String(req.params.id);
+    const view = await service.importView(db, id, langOf(res));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const chosen = Object.fromEntries((view.mapping ?? []).map((m, i) => [m.column, body[`map${i}`] ?? m.field]));
+    let next: string;
+    try {
+      next = await service.remapPreview(db, id, parseOrThrow(PlotMapping, chosen), req.app.locals.limits);
+    } catch (err) {
+      const shown = uploadError(err, langOf(res));
+      if (!shown) throw err;
+      return previewPage(res, id, shown.message, shown.status);
+    }
+    res.redirect(303, `/imports/${next}`);
   });
   r.post('/imports/:id/commit', idempotent(db), async (req, res) => {
     const id = String(req.params.id);

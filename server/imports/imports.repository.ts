@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
-import type { Database, ImportTable } from '../../db/database.js';
+import type { Database, ImportKind, ImportTable } from '../../db/database.js';
 
 export function insertImport(db: Kysely<Database>, row: Insertable<ImportTable>) {
   return db.insertInto('imports').values(row).execute();
@@ -64,7 +64,7 @@ export async function expireImports(db: Kysely<Database>) {
   await db.deleteFrom('importIssues').where('importId', 'in', old).execute();
   await db
     .updateTable('imports')
-    .set({ status: 'expired' })
+    .set({ status: 'expired', source: null })
     .where('expiresAt', '<', new Date())
     .where('status', 'in', ['checking', 'ready', 'invalid'])
     .execute();
@@ -250,4 +250,19 @@ export async function applyObservations(db: Kysely<Database>, id: string, opts: 
     from import_rows r
     where r.import_id = ${id} and r.action = 'update' and o.id = r.target_id
   `.execute(db);
+}
+
+/** The column mapping of the trial's last committed file of this kind, if any. */
+export function findImportMapping(db: Kysely<Database>, trialId: number, kind: ImportKind) {
+  return db.selectFrom('importMappings').select(['headerKeys', 'mapping']).where('trialId', '=', trialId).where('kind', '=', kind).executeTakeFirst();
+}
+
+/** Remembers a committed file's column mapping for the trial's next file of this kind. */
+export async function saveImportMapping(db: Kysely<Database>, trialId: number, kind: ImportKind, headerKeys: string[], mapping: Record<string, string>) {
+  const row = { trialId, kind, headerKeys: JSON.stringify(headerKeys), mapping: JSON.stringify(mapping), updatedAt: new Date() };
+  await db
+    .insertInto('importMappings')
+    .values(row)
+    .onConflict((oc) => oc.columns(['trialId', 'kind']).doUpdateSet({ headerKeys: row.headerKeys, mapping: row.mapping, updatedAt: row.updatedAt }))
+    .execute();
 }

@@ -7,14 +7,14 @@ import { getProject } from '../projects/projects.service.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
 import { exportRoutes } from './exports.routes.js';
-import { ProjectImportQuery, TrialImportQuery } from './imports.schemas.js';
+import { ProjectImportQuery, RemapBody, TrialImportQuery } from './imports.schemas.js';
 import * as service from './imports.service.js';
 import { receiveUpload } from './upload.js';
 
 /** Query values may also come as multipart fields (the upload form sends them that way). */
 function options(req: Request, fields: Record<string, string>) {
   const q = req.query as Record<string, unknown>;
-  return { kind: q.kind ?? (fields.kind || undefined), shape: q.shape ?? (fields.shape || undefined) };
+  return { kind: q.kind ?? (fields.kind || undefined), shape: q.shape ?? (fields.shape || undefined), mapping: q.mapping ?? (fields.mapping || undefined) };
 }
 
 /**
@@ -37,7 +37,7 @@ export function importsApi(db: Kysely<Database>): Router {
       await upload.spool.remove();
       throw err;
     }
-    const id = await service.createPreview(db, { kind: q.kind, projectId: trial.trial.projectId, trialId }, upload, { shape: q.shape });
+    const id = await service.createPreview(db, { kind: q.kind, projectId: trial.trial.projectId, trialId }, upload, { shape: q.shape, mapping: q.mapping });
     res.status(201).location(`/api/imports/${id}`).json(await service.importView(db, id, res.locals.lang));
   });
   r.post('/projects/:id/imports', async (req, res) => {
@@ -57,6 +57,11 @@ export function importsApi(db: Kysely<Database>): Router {
   });
   r.get('/imports/:id', async (req, res) => {
     res.json(await service.importView(db, String(req.params.id), res.locals.lang));
+  });
+  r.post('/imports/:id/mapping', async (req, res) => {
+    const body = parseOrThrow(RemapBody, req.body);
+    const id = await service.remapPreview(db, String(req.params.id), body.mapping, req.app.locals.limits);
+    res.status(201).location(`/api/imports/${id}`).json(await service.importView(db, id, res.locals.lang));
   });
   r.post('/imports/:id/commit', idempotent(db), async (req, res) => {
     res.json(await service.commitImport(db, String(req.params.id), res.locals.lang));

@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database, ImportKind } from '../../db/database.js';
-import { AppError } from '../errors.js';
-import { messageKey, translate, type Lang, type Params } from '../i18n/i18n.js';
+import { AppError, ValidationError } from '../errors.js';
+import { keyUnder, messageKey, translate, type Lang, type Params } from '../i18n/i18n.js';
 import { exactValue } from '../observations/observation-values.js';
 import { IMPORT_HANDLERS, ImportOptions } from './import-handlers.js';
 import * as repo from './imports.repository.js';
 import type { ObservationShape } from './observations-import.js';
 import { Stager } from './stager.js';
 import { NotUtf8, decodeText, readCsv, readXlsx, sniff, type TextEncoding } from './table-reader.js';
-import type { Upload } from './upload.js';
+import { receiveUpload, type Upload, type UploadLimits } from './upload.js';
+import { PLOT_TARGETS, type PlotTarget } from './columns.js';
 import { CHECKER, limitRows } from './recovery.js';
+
+/** A plot file up to this size is kept with its preview, to be checked again with another mapping. */
+export const MAX_KEPT_SOURCE_BYTES = 4 * 1024 * 1024;
 
 /** How long a preview can be committed. */
 export const PREVIEW_TTL_MS = 60 * 60 * 1000;
@@ -32,7 +37,13 @@ export interface ImportTarget {
  * UTF-8, in which case it is read again from the spooled copy as GB18030. Nothing outside
  * the staging tables is written.
  */
-export async function createPreview(db: Kysely<Database>, target: ImportTarget, upload: Upload, opts: { shape?: ObservationShape } = {}): Promise<string> {
+export async function createPreview(db: Kysely<Database>, target: ImportTarget, upload: Upload, opts: { shape?: ObservationShape; mapping?: Record<string, PlotTarget> } = {}): Promise<string> {
+  if (opts.mapping && target.kind !== 'plots') {
+    upload.spool.detachLive();
+    await upload.done.catch(() => undefined);
+    await upload.spool.remove();
+    throw new ValidationError([{ path: 'mapping', key: 'imp.map.onlyPlots' }]);
+  }
   await repo.expireImports(db);
   const handler = IMPORT_HANDLERS[target.kind];
   const id = randomUUID();
@@ -58,7 +69,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     const run = async (source: Readable, enc: TextEncoding | null) => {
       stager = new Stager(db, id, { copy: handler.copyStaging });
       const rows = limitRows((format === 'xlsx' ? readXlsx(source) : readCsv(decodeText(source, enc!)))[Symbol.asyncIterator](), upload.maxRows);
-      const c = await handler.check(db, target, rows, stager, { shape: opts.shape, ...before });
+      const c = await handler.check(db, target, rows, stager, { shape: opts.shape, requestedMapping: opts.mapping, ...before });
       await stager.flush();
       return { stager, shape: c.shape, options: c.options, columns: c.columns };
     };
@@ -76,6 +87,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
     }
     spool.detachLive();
     await upload.done;
+    const source = handler.keepsSource && spool.bytes <= MAX_KEPT_SOURCE_BYTES ? await readFile(spool.path) : null;
     await handler.afterCheck(db, target, id, out.options);
     const counts = await repo.countActions(db, id);
     const stored = await repo.countIssues(db, id);
@@ -93,6 +105,7 @@ export async function createPreview(db: Kysely<Database>, target: ImportTarget, 
       updateCount: counts.update,
       unchangedCount: counts.unchanged,
       errorCount: errors,
+      source,
     });
     return id;
   } catch (err) {
@@ -124,8 +137,16 @@ export async function getImport(db: Kysely<Database>, id: string): Promise<Impor
   return findLive(db, id);
 }
 
-/** Issues are stored with their message key; the key is checked when the issue is shown. */
-const message = (lang: Lang, key: string, params: unknown) => translate(lang, messageKey(key), (params ?? {}) as Params);
+/** Issues are stored with their message key; the key is checked when the issue is shown. A
+ * `field` or `other` parameter naming a plot field is shown in words. */
+const message = (lang: Lang, key: string, params: unknown) => {
+  const p = { ...((params ?? {}) as Params) };
+  for (const k of ['field', 'other']) {
+    const v = p[k];
+    if (typeof v === 'string' && (PLOT_TARGETS as readonly string[]).includes(v)) p[k] = translate(lang, keyUnder('imp.map.field', v as PlotTarget));
+  }
+  return translate(lang, messageKey(key), p);
+};
 
 /** A preview (or a committed import) as the API and the page show it, in the given language. */
 export async function importView(db: Kysely<Database>, id: string, lang: Lang) {
@@ -144,6 +165,13 @@ export async function importView(db: Kysely<Database>, id: string, lang: Lang) {
     encoding: imp.encoding,
     columns: imp.columns,
     ignoredColumns: ((imp.options ?? {}) as ImportOptions).ignored ?? [],
+    ...(imp.kind === 'plots'
+      ? {
+          mapping: ((imp.options ?? {}) as ImportOptions).mapping ?? [],
+          mappingSource: ((imp.options ?? {}) as ImportOptions).mappingSource ?? null,
+          remappable: imp.source !== null && !committed,
+        }
+      : {}),
     rows: imp.rowCount,
     summary: { create: imp.createCount, update: imp.updateCount, unchanged: imp.unchangedCount, errors: imp.errorCount },
     issues: issues.map((i) => ({ row: i.rowNumber, column: i.columnName, message: message(lang, i.key, i.params) })),
@@ -192,6 +220,9 @@ function observationChanges(r: PreviewRow, options: ImportOptions): FieldChange[
   return out;
 }
 
+/** Fields shown under another name than their own (a plot's place: the preview's `row` is the file's row). */
+const SHOWN_FIELD: Record<string, string> = { roster: 'attendees', plotRow: 'row', plotColumn: 'column' };
+
 /** The fields of a plot or training session that differ from the stored record. */
 function recordChanges(shown: Record<string, unknown>, previous: unknown): FieldChange[] {
   if (!previous || typeof previous !== 'object') return [];
@@ -202,7 +233,7 @@ function recordChanges(shown: Record<string, unknown>, previous: unknown): Field
     if (!(field in shown) && field !== 'roster') continue;
     // A roster is compared by its size: the file names farmers as "name#number; …".
     const now = field === 'roster' ? (typeof shown.attendees === 'string' ? String(shown.attendees.split(/[;；,，、\n]/).filter((x) => x.trim()).length) : null) : text(shown[field]);
-    if (!same(text(before), now)) out.push({ field: field === 'roster' ? 'attendees' : field, before: text(before), after: now });
+    if (!same(text(before), now)) out.push({ field: SHOWN_FIELD[field] ?? field, before: text(before), after: now });
   }
   return out;
 }
@@ -245,7 +276,23 @@ export async function commitImport(db: Kysely<Database>, id: string, lang: Lang)
     const options = ImportOptions.parse(imp.options ?? {});
     const counts = await IMPORT_HANDLERS[imp.kind].apply(tx, imp, options);
     const done = { created: counts.create, updated: counts.update, unchanged: counts.unchanged };
-    await repo.updateImport(tx, id, { status: 'committed', ...done, committedAt: new Date() });
+    await repo.updateImport(tx, id, { status: 'committed', ...done, committedAt: new Date(), source: null });
     return commitResult({ id, ...done });
   });
+}
+
+/**
+ * Checks a plot file again with another column mapping, from the copy kept with its
+ * preview: answers the new preview's id. The preview it replaces can no longer be
+ * committed (a stale page cannot commit the old mapping). 409 when the file was not kept.
+ */
+export async function remapPreview(db: Kysely<Database>, id: string, mapping: Record<string, PlotTarget>, limits: Partial<UploadLimits>): Promise<string> {
+  const imp = await findLive(db, id);
+  if (imp.kind !== 'plots') throw new ValidationError([{ path: 'mapping', key: 'imp.map.onlyPlots' }]);
+  if (imp.status === 'committed' || imp.status === 'checking' || !imp.source) throw new AppError(409, 'ImportSourceGone', 'error.ImportSourceGone');
+  const upload = await receiveUpload(Readable.from([Buffer.from(imp.source)]), { 'content-type': 'application/octet-stream' }, limits);
+  upload.fileName = imp.fileName;
+  const next = await createPreview(db, { kind: imp.kind, projectId: imp.projectId, trialId: imp.trialId }, upload, { mapping });
+  await db.updateTable('imports').set({ status: 'expired', source: null }).where('id', '=', id).where('status', 'in', ['ready', 'invalid']).execute();
+  return next;
 }

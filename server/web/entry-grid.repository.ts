@@ -32,7 +32,7 @@ export function listGridPlots(db: Kysely<Database>, trialId: number, f: { siteId
   let q = db
     .selectFrom('plots as p')
     .innerJoin('trialArms as a', 'a.id', 'p.armId')
-    .select(['p.id', 'p.label', 'p.siteId', 'p.block', 'p.plantedOn', 'p.areaM2', 'a.name as arm', 'a.role as armRole'])
+    .select(['p.id', 'p.label', 'p.siteId', 'p.block', 'p.plantedOn', 'p.areaM2', 'p.row', 'p.column', 'a.name as arm', 'a.role as armRole'])
     .select(observationCount.as('observations'))
     .where('p.trialId', '=', trialId)
     .where('p.deletedAt', 'is', null);
@@ -81,7 +81,7 @@ export function findGridPlots(db: Kysely<Database>, trialId: number, ids: readon
   return db
     .selectFrom('plots as p')
     .innerJoin('trialArms as a', 'a.id', 'p.armId')
-    .select(['p.id', 'p.label', 'p.siteId', 'p.block', 'p.plantedOn', 'a.name as arm', 'a.role as armRole'])
+    .select(['p.id', 'p.label', 'p.siteId', 'p.block', 'p.plantedOn', 'p.row', 'p.column', 'a.name as arm', 'a.role as armRole'])
     .where('p.trialId', '=', trialId)
     .where('p.deletedAt', 'is', null)
     .where('p.id', 'in', [...ids])

@@ -1,5 +1,5 @@
 import type { VariableRow } from '../../db/database.js';
-import type { Lang } from '../i18n/i18n.js';
+import { translate, type Lang } from '../i18n/i18n.js';
 import { exactValue } from '../observations/observation-values.js';
 import { read, type FormBody, type FormErrors } from './forms.js';
 import { enumLabel, nameIn, tr, withNote } from './labels.js';
@@ -20,6 +20,9 @@ export interface GridPlot {
   armRole: 'treatment' | 'control';
   block: string | null;
   plantedOn: string | null;
+  /** The plot's place in the field, when it has one. */
+  row?: number | null;
+  column?: number | null;
 }
 
 export type GridVariable = Pick<VariableRow, 'id' | 'code' | 'name' | 'nameEn' | 'kind' | 'unit' | 'minimum' | 'maximum' | 'categories'>;
@@ -220,6 +223,7 @@ export function gridRow(
     isControl: plot.armRole === 'control',
     block: plot.block,
     plantedOn: plot.plantedOn,
+    place: plot.row != null && plot.column != null ? translate(lang, 'plot.place', { row: plot.row, column: plot.column }) : null,
     cells: cellViews,
     /** Whether a cell of the row has a history or an "another reading" input to open. */
     hasHistory: cellViews.some((c) => c.latest !== null || c.another !== null),

@@ -81,4 +81,30 @@ describe.skipIf(skipBrowser)('the import page in Chromium', { timeout: 90_000 },
     expect(await page.locator('.alert-ok').innerText()).toContain('新增 1');
     expect((await observations(app, 1)).length).toBe(before + 1);
   });
+
+  it('reads a Field Book field file through the mapping shown on the preview, and a changed select previews it again', async () => {
+    const page = await open('/trials/1/import?kind=plots');
+    await page.selectOption('select[name=kind]', 'plots');
+    await page.setInputFiles('input[type=file]', file('field.csv', [['plot_id', 'row', 'column', 'pedigree', 'rep'], ['二工-示范1', '91', '1', 'XC-6', '7'], ['二工-对照1', '91', '2', 'local', '7']]));
+    await Promise.all([page.waitForURL(/\/imports\/[0-9a-f-]{36}$/), page.click('form.import-upload button[type=submit]')]);
+    const first = page.url();
+    // Proposed from the names, in Chinese: plot_id is the label, rep the block, pedigree ignored.
+    expect(await page.locator('.import-mapping .hint').first().innerText()).toBe('按列名推断，请核对');
+    const chosen = async () => page.$$eval('.import-mapping select', (els) => els.map((e) => [(e as HTMLSelectElement).dataset.column, (e as HTMLSelectElement).selectedOptions[0].textContent]));
+    expect(await chosen()).toEqual([['plot_id', '小区编号'], ['row', '行'], ['column', '列'], ['pedigree', '不导入'], ['rep', '区组']]);
+    expect(await page.locator('table.import-preview thead').innerText()).toMatch(/行\s+列/);
+    await page.selectOption('select[data-column=rep]', 'ignore');
+    await Promise.all([page.waitForURL((u) => /\/imports\/[0-9a-f-]{36}$/.test(u.pathname) && u.href !== first), page.click('.import-mapping button[type=submit]')]);
+    expect(await page.locator('.import-mapping .hint').first().innerText()).toBe('按所选的对应');
+    expect((await chosen())[4]).toEqual(['rep', '不导入']);
+    await Promise.all([page.waitForURL(/\/imports\/[0-9a-f-]{36}$/), page.click('form.import-commit button[type=submit]')]);
+    await page.waitForSelector('.alert-ok');
+    const plots = (await app.get('/api/trials/1/plots')).body as { label: string; row: number | null; column: number | null; block: string | null }[];
+    expect(plots.filter((p) => p.row === 91).map((p) => [p.label, p.row, p.column]).sort()).toEqual([
+      ['二工-对照1', 91, 2],
+      ['二工-示范1', 91, 1],
+    ]);
+    expect(plots.some((p) => p.block === '7')).toBe(false);
+    expect(page.errors).toEqual([]);
+  });
 });

@@ -80,6 +80,11 @@ const seeds: Record<string, string[]> = {
   '2026-12-01T00-plot-position': [
     `update plots set "row" = 1, "column" = id where trial_id = (select id from trials where name = '温室') and deleted_at is null`,
   ],
+  '2026-12-01T07-import-mappings': [
+    `insert into import_mappings (trial_id, kind, header_keys, mapping)
+       select id, 'plots', '["plotid", "row", "column", "pedigree", "rep"]', '{"plot_id": "label", "row": "row", "column": "column", "pedigree": "ignore", "rep": "block"}'
+       from trials where name = '温室'`,
+  ],
 };
 
 /** Stored values a migration deliberately rewrites: table -> column (camel case) -> why. */
@@ -101,6 +106,7 @@ const tables: Record<string, string[]> = {
   users: ['id'],
   project_members: ['projectId', 'userId'],
   audit_log: ['id'],
+  import_mappings: ['trialId', 'kind'],
 };
 
 const names = Object.keys(migrations).sort();

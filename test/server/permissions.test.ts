@@ -100,6 +100,7 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'POST /api/projects/:id/imports': { who: LEAD, member: true },
   'GET /api/imports/:id': { who: STAFF, member: true },
   'POST /api/imports/:id/commit': { who: DATA, member: true }, // per kind: KINDS below
+  'POST /api/imports/:id/mapping': { who: DATA, member: true }, // a plot file's preview
   'GET /api/trials/:id/observations/export': { who: ALL, member: true },
   'GET /api/trials/:id/report/export': { who: ALL, member: true },
   'GET /api/trials/:id/fieldbook/field.csv': { who: ALL, member: true },
@@ -185,6 +186,7 @@ const MATRIX: Record<string, { who: Who; member?: boolean }> = {
   'POST /projects/:id/training/import': { who: LEAD, member: true },
   'GET /imports/:id': { who: STAFF, member: true },
   'POST /imports/:id/commit': { who: DATA, member: true },
+  'POST /imports/:id/mapping': { who: DATA, member: true },
 };
 
 /** The smallest PNG: one transparent pixel. */
@@ -407,6 +409,7 @@ const SUCCESS: Record<string, Success> = {
   'DELETE /api/training-sessions/:id': { status: 204 },
   'POST /api/training-sessions/:id/restore': { status: 200, before: deleted('training-sessions') },
   'POST /api/imports/:id/commit': { status: 200 },
+  'POST /api/imports/:id/mapping': { status: 201, body: () => ({ mapping: { 示范点: 'site' } }) },
   'POST /api/trials/:id/imports': { status: 201, query: '?kind=observations&shape=long', csv: observationsCsv },
   'POST /api/projects/:id/imports': { status: 201, query: '?kind=training', csv: trainingCsv },
   'POST /api/programmes': { status: 201, body: () => ({ name: `P${next()}`, year: 2017 }) },
@@ -433,6 +436,7 @@ const SUCCESS: Record<string, Success> = {
   'POST /trials/:id/plots/new': { status: 303, form: (ids) => ({ siteId: ids.sites, label: `N${next()}`, arm: 'T' }), location: (ids) => `/trials/${ids.trials}#plots` },
   'POST /trials/:id/layouts/new': { status: 303, form: async (ids) => ({ siteId: String(await freshSite(ids)), design: 'crd', plotsPerArm: '1', rows: '1', columns: '2', labelPattern: `L${next()}-{n}` }), location: () => /^\/layouts\/\d+$/ },
   'POST /imports/:id/commit': { status: 303 },
+  'POST /imports/:id/mapping': { status: 303 },
   'POST /layouts/:id/commit': { status: 303, before: async (ids) => freshLayout(ids) },
   'POST /layouts/:id/rerandomise': { status: 303, before: async (ids) => freshLayout(ids) },
   'POST /plots/:id/edit': { status: 303, form: async (ids) => ({ ...(await edited(`/api/plots/${ids.plots}`, ['label', 'arm'])), siteId: ids.sites }), location: (ids) => `/trials/${ids.trials}#plots` },
@@ -490,7 +494,11 @@ interface Case {
 
 function cases(routes: string[]): Case[] {
   return routes.flatMap((route) =>
-    route.endsWith('/imports/:id/commit') ? KINDS.map((k) => ({ route, who: k.who, member: true, kind: k.kind })) : [{ route, ...MATRIX[route] }],
+    route.endsWith('/imports/:id/commit')
+      ? KINDS.map((k) => ({ route, who: k.who, member: true, kind: k.kind }))
+      : route.endsWith('/imports/:id/mapping')
+        ? [{ route, ...MATRIX[route], kind: 'plots' as const }]
+        : [{ route, ...MATRIX[route] }],
   );
 }
 
