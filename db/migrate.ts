@@ -11,6 +11,7 @@ import * as hardening from './migrations/2026-12-01T04-hardening.js';
 import * as observationIdentity from './migrations/2026-12-01T01-observation-identity.js';
 import * as idempotencyKeys from './migrations/2026-12-01T01-b-idempotency-keys.js';
 import * as photos from './migrations/2026-12-01T05-photos.js';
+import * as siteArmValues from './migrations/2026-12-01T07-site-arm-values.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T01-observation-identity': observationIdentity,
   '2026-12-01T01-b-idempotency-keys': idempotencyKeys,
   '2026-12-01T05-photos': photos,
+  '2026-12-01T07-site-arm-values': siteArmValues,
 };
 
 class StaticProvider implements MigrationProvider {
