@@ -150,7 +150,7 @@ for (const kind of kinds) {
           group by o.plot_id, o.variable_id
         `.execute(h.db),
       );
-      const read = await time(() => reportRepo.listReportPlotValues(h.db, trialId));
+      const read = await time(() => reportRepo.listReportValueCells(h.db, trialId));
       const perPlot = await time(() => perPlotRead(h.db, trialId));
       const writeTime = await time(write);
       const afterWrite = await time(() => reports.trialReport(h.db, trialId), write);
