@@ -303,8 +303,8 @@ export interface SiteArmValueTable {
   plotIds: number[];
   /** Each array is null where it would hold only nulls (only false for missingPlanting). */
   blocks: (string | null)[] | null;
-  /** Numeric text, as plot_values keeps it. */
-  numValues: (string | null)[] | null;
+  /** Read as `num_values::text[]` for the exact text (the pg driver reads numeric[] as floats). */
+  numValues: (string | number | null)[] | null;
   textValues: (string | null)[] | null;
   missingPlanting: boolean[] | null;
   /** The row as the report reads it: [siteId, armId, variableId, plotIds, blocks, numValues, textValues, missingPlanting] in JSON. */

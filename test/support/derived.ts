@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { aggregatePlotValues, epochDay, type Aggregation, type VariableKind } from '../../analysis/index.js';
 import type { Database } from '../../db/database.js';
 
@@ -73,7 +73,12 @@ export async function expectSiteArmValuesFresh(db: Kysely<Database>): Promise<nu
     cell.textValues.push(v.textValue);
     cell.missingPlanting.push(isDate && p.plantedOn === null);
   }
-  const maintained = await db.selectFrom('siteArmValues').selectAll().execute();
+  // Numbers as exact text: one driver reads a numeric[] as floats, the other as text.
+  const maintained = await db
+    .selectFrom('siteArmValues')
+    .selectAll()
+    .select(sql<(string | null)[] | null>`num_values::text[]`.as('numValues'))
+    .execute();
   const got = new Map(maintained.map((m) => [`${m.trialId}/${m.siteId}/${m.armId}/${m.variableId}`, m]));
   expect([...got.keys()].sort(), 'site × arm × variable rows').toEqual([...expected.keys()].sort());
   // An array holding only nulls (only false) is kept as null.
