@@ -22,20 +22,23 @@ export interface ReportValueCell {
  * Every plot's combined value of every trial variable, read from the maintained
  * site_arm_values: one row per site × arm × variable holding its plots' values as arrays
  * (a few hundred rows for a trial of 20,000 plots, instead of one per plot and variable),
- * each stored as its JSON text when written, so the database only joins texts together.
+ * each stored as its JSON text when written, so the database only hands texts over.
  * Each value is the exact number plot_values holds (dates as days after planting), so the
  * analysis sees what a per-plot read would give. Unordered across rows: the report building
  * sorts what it needs.
  */
 export async function listReportValueCells(db: Kysely<Database>, trialId: number): Promise<ReportValueCell[]> {
   type Cell = [number, number, number, number[], ReportValueCell['blocks'], ReportValueCell['values'], ReportValueCell['texts'], ReportValueCell['missingPlanting']];
-  const { rows } = await sql<{ cells: string }>`
-    select coalesce('[' || string_agg(c.report_json, ',') || ']', '[]') as cells
+  // One small row each rather than one aggregated text: the driver then never gathers a
+  // message of megabytes, which measured about twice as slow.
+  const { rows } = await sql<{ reportJson: string }>`
+    select c.report_json
     from site_arm_values c
     join trial_variables tv on tv.trial_id = c.trial_id and tv.variable_id = c.variable_id
     where c.trial_id = ${trialId}
   `.execute(db);
-  return (JSON.parse(rows[0].cells) as Cell[]).map(([siteId, armId, variableId, plotIds, blocks, values, texts, missingPlanting]) => ({
+  const cells = JSON.parse(`[${rows.map((r) => r.reportJson).join(',')}]`) as Cell[];
+  return cells.map(([siteId, armId, variableId, plotIds, blocks, values, texts, missingPlanting]) => ({
     siteId,
     armId,
     variableId,
