@@ -64,17 +64,20 @@ export function tallyCategories(
       typeof r.text === 'string' && r.text !== '' && siteIds.has(r.siteId) && armNames.has(r.arm),
   );
   const levels = [...new Set(kept.map((r) => r.text))].sort();
-  // One pass over the rows: texts by arm, and by site and arm.
+  // One pass over the rows: texts by arm, and by site and arm (nested maps: no key per row).
   const byArm = new Map<string, string[]>();
-  const bySiteArm = new Map<string, string[]>();
+  const bySiteArm = new Map<number, Map<string, string[]>>();
   for (const r of kept) {
-    for (const [map, key] of [[byArm, r.arm], [bySiteArm, `${r.siteId}\u0000${r.arm}`]] as const) {
-      const list = map.get(key);
-      if (list) list.push(r.text);
-      else map.set(key, [r.text]);
-    }
+    const all = byArm.get(r.arm);
+    if (all) all.push(r.text);
+    else byArm.set(r.arm, [r.text]);
+    let arms = bySiteArm.get(r.siteId);
+    if (!arms) bySiteArm.set(r.siteId, (arms = new Map()));
+    const list = arms.get(r.arm);
+    if (list) list.push(r.text);
+    else arms.set(r.arm, [r.text]);
   }
-  const textsOf = (arm: string, siteId?: number) => (siteId === undefined ? byArm.get(arm) : bySiteArm.get(`${siteId}\u0000${arm}`)) ?? [];
+  const textsOf = (arm: string, siteId?: number) => (siteId === undefined ? byArm.get(arm) : bySiteArm.get(siteId)?.get(arm)) ?? [];
   return {
     levels,
     sites: sites.map((site) => ({

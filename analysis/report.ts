@@ -94,6 +94,36 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return groups;
 }
 
+/**
+ * The rows by site, then arm, each group in input order: nested maps, so no key is built per
+ * row (a report groups 100,000 rows this way). `rowsAt(groups, site, arm)` reads one group.
+ */
+function groupBySiteArm<T extends { siteId: number; arm: string }>(rows: readonly T[]): Map<number, Map<string, T[]>> {
+  const groups = new Map<number, Map<string, T[]>>();
+  let lastSite: number | undefined;
+  let lastArm: string | undefined;
+  let last: T[] | undefined;
+  for (const row of rows) {
+    // Rows of one site and arm usually arrive together: reuse the group just found.
+    if (last && row.siteId === lastSite && row.arm === lastArm) {
+      last.push(row);
+      continue;
+    }
+    let arms = groups.get(row.siteId);
+    if (!arms) groups.set(row.siteId, (arms = new Map()));
+    last = arms.get(row.arm);
+    if (last) last.push(row);
+    else arms.set(row.arm, (last = [row]));
+    lastSite = row.siteId;
+    lastArm = row.arm;
+  }
+  return groups;
+}
+
+function rowsAt<T>(groups: Map<number, Map<string, T[]>>, siteId: number, arm: string): T[] | undefined {
+  return groups.get(siteId)?.get(arm);
+}
+
 function notComparable(reason: 'noControlArm' | 'noTreatmentArm'): Headline {
   return { statement: { code: reason }, significant: false, qualifier: null };
 }
@@ -156,9 +186,9 @@ function compareNumeric(
   controlArm: string,
   flags: Flag[],
 ): Comparison {
-  const bySite = groupBy(rows, (r) => `${r.siteId}\u0000${r.arm}`);
+  const bySite = groupBySiteArm(rows);
   const sites = input.sites.map((site) =>
-    compareSite(input.design, site, bySite.get(`${site.id}\u0000${treatmentArm}`) ?? [], bySite.get(`${site.id}\u0000${controlArm}`) ?? []),
+    compareSite(input.design, site, rowsAt(bySite, site.id, treatmentArm) ?? [], rowsAt(bySite, site.id, controlArm) ?? []),
   );
   const entered = sites.filter((s): s is SiteComparison & { delta: number } => s.delta !== null);
   const overall = compareAcrossSites(entered.map((s) => ({ delta: s.delta, logRatio: s.logRatio })));
@@ -190,10 +220,10 @@ function describeCategories(input: ReportInput, variable: ReportVariable, rows: 
 
 function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlotValue[], controlArm: string | null, flags: Flag[]): Comparison {
   const texts: TextEntry[] = [];
-  const bySite = groupBy(rows, (r) => `${r.siteId}\u0000${r.arm}`);
+  const bySite = groupBySiteArm(rows);
   for (const site of input.sites) {
     for (const arm of input.arms) {
-      (bySite.get(`${site.id}\u0000${arm.name}`) ?? [])
+      (rowsAt(bySite, site.id, arm.name) ?? [])
         .filter((r) => typeof r.text === 'string' && r.text !== '')
         .sort((a, b) => a.plotId - b.plotId)
         .forEach((r) => texts.push({ siteId: site.id, arm: arm.name, plotId: r.plotId, text: r.text as string }));

@@ -290,6 +290,27 @@ export interface PlotValueTable {
   textValue: string | null;
 }
 
+/**
+ * Maintained by triggers: the plot values of one site × arm × variable of a trial as parallel
+ * arrays ordered by plot id (dates as days after each plot's planting date), for the report.
+ */
+export interface SiteArmValueTable {
+  trialId: number;
+  siteId: number;
+  armId: number;
+  variableId: number;
+  n: number;
+  plotIds: number[];
+  /** Each array is null where it would hold only nulls (only false for missingPlanting). */
+  blocks: (string | null)[] | null;
+  /** Read as `num_values::text[]` for the exact text (the pg driver reads numeric[] as floats). */
+  numValues: (string | number | null)[] | null;
+  textValues: (string | null)[] | null;
+  missingPlanting: boolean[] | null;
+  /** The row as the report reads it: [siteId, armId, variableId, plotIds, blocks, numValues, textValues, missingPlanting] in JSON. */
+  reportJson: string;
+}
+
 /** Maintained by triggers: goes up whenever anything a trial's report reads changes. */
 export interface TrialDataVersionTable {
   trialId: number;
@@ -475,6 +496,7 @@ export interface Database {
   trainingSessions: TrainingSessionTable;
   trainingAttendees: TrainingAttendeeTable;
   plotValues: PlotValueTable;
+  siteArmValues: SiteArmValueTable;
   trialDataVersions: TrialDataVersionTable;
   imports: ImportTable;
   importRows: ImportRowTable;

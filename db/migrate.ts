@@ -12,6 +12,7 @@ import * as observationIdentity from './migrations/2026-12-01T01-observation-ide
 import * as idempotencyKeys from './migrations/2026-12-01T01-b-idempotency-keys.js';
 import * as photos from './migrations/2026-12-01T05-photos.js';
 import * as importMappings from './migrations/2026-12-01T07-import-mappings.js';
+import * as siteArmValues from './migrations/2026-12-01T07-site-arm-values.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T01-b-idempotency-keys': idempotencyKeys,
   '2026-12-01T05-photos': photos,
   '2026-12-01T07-import-mappings': importMappings,
+  '2026-12-01T07-site-arm-values': siteArmValues,
 };
 
 class StaticProvider implements MigrationProvider {

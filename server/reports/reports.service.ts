@@ -14,24 +14,34 @@ import * as repo from './reports.repository.js';
  * The treatment-versus-control report of a trial: per variable and treatment arm, each
  * site's comparison and the across-site summary with its headline worded in zh and en;
  * for trials with three or more arms the analysis of variance per variable (`anova`).
- * analysis/ does the statistics; this reads the per-plot values in one query.
+ * analysis/ does the statistics; this reads the per-plot values in one query, gathered per
+ * site × arm × variable (site_arm_values).
  */
 async function buildTrialReport(db: Kysely<Database>, trialId: number) {
   const detail = await getTrial(db, trialId);
-  const [sites, values] = await Promise.all([repo.listTrialSites(db, trialId), repo.listReportPlotValues(db, trialId)]);
+  const [sites, cells] = await Promise.all([repo.listTrialSites(db, trialId), repo.listReportValueCells(db, trialId)]);
   const armNames = new Map(detail.arms.map((a) => [a.id, a.name]));
   const variableCodes = new Map(detail.variables.map((v) => [v.id, v.code]));
-  const plotValues: ReportPlotValue[] = values.map((v) => ({
-    plotId: v.plotId,
-    siteId: v.siteId,
+  const plotValues: ReportPlotValue[] = [];
+  for (const c of cells) {
     // A plot on another trial's arm is reported (and flagged) as an unlisted arm.
-    arm: armNames.get(v.armId) ?? `#${v.armId}`,
-    block: v.block,
-    variable: variableCodes.get(v.variableId) ?? `#${v.variableId}`,
-    value: v.missingPlanting || v.value === null ? null : Number(v.value),
-    text: v.text,
-    ...(v.missingPlanting ? { flag: 'missingPlantingDate' as const } : {}),
-  }));
+    const arm = armNames.get(c.armId) ?? `#${c.armId}`;
+    const variable = variableCodes.get(c.variableId) ?? `#${c.variableId}`;
+    for (let i = 0; i < c.plotIds.length; i++) {
+      const missing = c.missingPlanting !== null && c.missingPlanting[i];
+      const value = c.values === null ? null : c.values[i];
+      plotValues.push({
+        plotId: c.plotIds[i],
+        siteId: c.siteId,
+        arm,
+        block: c.blocks === null ? null : c.blocks[i],
+        variable,
+        value: missing || value === null ? null : value,
+        text: c.texts === null ? null : c.texts[i],
+        flag: missing ? 'missingPlantingDate' : undefined,
+      });
+    }
+  }
   const input = {
     design: detail.trial.design,
     arms: detail.arms.map((a) => ({ name: a.name, role: a.role })),

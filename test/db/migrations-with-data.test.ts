@@ -85,6 +85,14 @@ const seeds: Record<string, string[]> = {
        select id, 'plots', '["plotid", "row", "column", "pedigree", "rep"]', '{"plot_id": "label", "row": "row", "column": "column", "pedigree": "ignore", "rep": "block"}'
        from trials where name = '温室'`,
   ],
+  '2026-12-01T07-site-arm-values': [
+    // Kept per site × arm by triggers: a plot without its planting date, one in a block of
+    // its own, a plot deleted with its values, and a corrected harvest.
+    `update plots set planted_on = null where label = '温室-二工镇-秸秆降解-1'`,
+    `update plots set block = 'B' where label = '温室-和布克赛尔-常规-1'`,
+    `update plots set deleted_at = now() where label = '温室-和布克赛尔-秸秆降解-2'`,
+    `update observations set value_number = value_number + 0.125 where id = (select max(id) from observations where value_number = 3.5)`,
+  ],
 };
 
 /** Stored values a migration deliberately rewrites: table -> column (camel case) -> why. */

@@ -34,6 +34,13 @@ describe('the variable kinds registry', () => {
     expect([...listed].sort()).toEqual([...VARIABLE_KINDS].sort());
   });
 
+  it('keeps as days after planting, in the per site × arm values the report reads, exactly the kinds it says', async () => {
+    const { rows } = await sql<{ src: string }>`select prosrc as src from pg_proc where proname = 'refresh_site_arm_values'`.execute(database.handle.db);
+    expect(rows).toHaveLength(1);
+    const named = new Set([...rows[0].src.matchAll(/v\.kind = '(\w+)'/g)].map((m) => m[1]));
+    expect([...named].sort()).toEqual(VARIABLE_KINDS.filter((k) => KINDS[k].daysAfterPlanting).sort());
+  });
+
   it('gives every kind a label, a default among its own rules, and a consistent value column', () => {
     for (const kind of VARIABLE_KINDS) {
       const spec = KINDS[kind];
