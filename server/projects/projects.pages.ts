@@ -4,16 +4,16 @@ import type { Database, ProgrammeRow, ProjectRow, SiteRow } from '../../db/datab
 import type { Lang } from '../i18n/i18n.js';
 import { getProgramme, listProgrammes } from '../programmes/programmes.service.js';
 import { paramId } from '../http.js';
-import { PROJECT_CATEGORIES, PROJECT_STATUSES, ProjectInput, ProjectPatch } from '../projects/projects.schemas.js';
-import * as projects from '../projects/projects.service.js';
+import { PROJECT_CATEGORIES, PROJECT_STATUSES, ProjectInput, ProjectPatch } from './projects.schemas.js';
+import * as projects from './projects.service.js';
 import { SITE_KINDS, SiteInput, SitePatch } from '../sites/sites.schemas.js';
 import * as sites from '../sites/sites.service.js';
 import { listTrials } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
-import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, period, titled, tr } from './labels.js';
-import { sendPage, type Renderer } from './render.js';
-import { projectTraining, trialCards } from './summaries.js';
+import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, period, titled, tr } from '../web/labels.js';
+import { sendPage, type Renderer } from '../web/render.js';
+import { projectTraining, trialCards } from '../web/summaries.js';
 
 /** Project pages: the overview of one project, its create and edit forms, and its sites. */
 export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {

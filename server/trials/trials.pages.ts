@@ -12,19 +12,19 @@ import { PlotInput, PlotPatch } from '../plots/plots.schemas.js';
 import * as plots from '../plots/plots.service.js';
 import { getProject } from '../projects/projects.service.js';
 import { listSites } from '../sites/sites.service.js';
-import { DESIGNS, ROLES, TrialInput, TrialPatch } from '../trials/trials.schemas.js';
-import * as trials from '../trials/trials.service.js';
+import { DESIGNS, ROLES, TrialInput, TrialPatch } from './trials.schemas.js';
+import * as trials from './trials.service.js';
 import { listVariables } from '../variables/variables.service.js';
 import { parseOrThrow } from '../validation.js';
-import { COMMON_FIELDS, cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow, historyItem } from './entry-grid.js';
-import * as grid from './entry-grid.repository.js';
-import { today } from './format.js';
-import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from './labels.js';
+import { COMMON_FIELDS, cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow, historyItem } from '../observations/entry-grid.js';
+import * as grid from '../observations/entry-grid.repository.js';
+import { today } from '../web/format.js';
+import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from '../web/labels.js';
 import { signOffText } from '../audit/audit.view.js';
-import { sendPage, type Renderer } from './render.js';
+import { sendPage, type Renderer } from '../web/render.js';
 import { listPhotosOfPlots } from '../photos/photos.repository.js';
-import { offlineConfig, photoView } from './offline-view.js';
+import { offlineConfig, photoView } from '../web/offline-view.js';
 import { KINDS } from '../variables/kinds.js';
 
 /** Above this many plots the grid shows one site at a time (unless all sites are asked for)

@@ -10,14 +10,14 @@ import { CloseRectification } from '../inspections/inspections.schemas.js';
 import { getProject } from '../projects/projects.service.js';
 import { hasPermission } from '../accounts/access.js';
 import { parseOrThrow } from '../validation.js';
-import { fieldView, mountForm, read, type FieldSpec } from './forms.js';
-import * as service from '../programmes/programmes.service.js';
+import { fieldView, mountForm, read, type FieldSpec } from '../web/forms.js';
+import * as service from './programmes.service.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
 import { listTrials } from '../trials/trials.service.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, tr } from './labels.js';
-import { sendPage, type Renderer } from './render.js';
-import { progressView, trialCards } from './summaries.js';
-import { rosterCount } from './format.js';
+import { enumLabel, enumOptions, langOf, nameIn, otherName, tr } from '../web/labels.js';
+import { sendPage, type Renderer } from '../web/render.js';
+import { progressView, trialCards } from '../web/summaries.js';
+import { rosterCount } from '../web/format.js';
 
 const STATUS_COLOURS: Record<(typeof PROJECT_STATUSES)[number] | 'none', string> = {
   proposed: '#c9d6df',

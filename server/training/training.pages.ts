@@ -10,16 +10,16 @@ import { paramId } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import { trainingSummary } from '../reports/reports.service.js';
 import { listSites } from '../sites/sites.service.js';
-import { TRAINING_KINDS, TrainingSessionInput, TrainingSessionPatch } from '../training/training.schemas.js';
-import * as training from '../training/training.service.js';
+import { TRAINING_KINDS, TrainingSessionInput, TrainingSessionPatch } from './training.schemas.js';
+import * as training from './training.service.js';
 import { parseOrThrow } from '../validation.js';
-import { num, rosterCount, share } from './format.js';
-import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from './labels.js';
-import { sendPage, type Renderer } from './render.js';
-import { matches, pageOf, param, withQuery } from './list-page.js';
+import { num, rosterCount, share } from '../web/format.js';
+import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from '../web/labels.js';
+import { sendPage, type Renderer } from '../web/render.js';
+import { matches, pageOf, param, withQuery } from '../web/list-page.js';
 import type { MessageKey } from '../i18n/messages.js';
-import { trainingGlance } from './summaries.js';
+import { trainingGlance } from '../web/summaries.js';
 
 /** The training ledger of a project (figures, chart and sessions), the session forms with a
  * roster picker over registered farmers, and the farmer register. */

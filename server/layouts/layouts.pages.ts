@@ -5,18 +5,18 @@ import type { Database, SiteRow } from '../../db/database.js';
 import { fieldMapSvg, armFills, type MapPlot, type Side } from '../charts/field-map.js';
 import { paramId } from '../http.js';
 import type { Lang } from '../i18n/i18n.js';
-import { findCommittedLayout } from '../layouts/layouts.repository.js';
-import { DEFAULT_LABEL_PATTERN, FIELD_SIDES, LayoutInput } from '../layouts/layouts.schemas.js';
-import * as layouts from '../layouts/layouts.service.js';
-import { LABEL_PAPER_NAMES, LABEL_PAPERS, plotUrl, publicBase, qrSvg, type LabelPaper } from '../layouts/plot-labels.js';
+import { findCommittedLayout } from './layouts.repository.js';
+import { DEFAULT_LABEL_PATTERN, FIELD_SIDES, LayoutInput } from './layouts.schemas.js';
+import * as layouts from './layouts.service.js';
+import { LABEL_PAPER_NAMES, LABEL_PAPERS, plotUrl, publicBase, qrSvg, type LabelPaper } from './plot-labels.js';
 import { listPlots } from '../plots/plots.repository.js';
 import { getProject } from '../projects/projects.service.js';
 import { listSites } from '../sites/sites.service.js';
 import * as trials from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
-import { fieldView, mountForm, read, type FieldSpec, type FormBody } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from './labels.js';
-import { sendPage, type Renderer } from './render.js';
+import { fieldView, mountForm, read, type FieldSpec, type FormBody } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from '../web/labels.js';
+import { sendPage, type Renderer } from '../web/render.js';
 
 type PlotView = Awaited<ReturnType<typeof listPlots>>[number];
 
