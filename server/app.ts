@@ -34,6 +34,7 @@ import { observationPages } from './observations/observations.pages.js';
 import { variablePages } from './variables/variables.pages.js';
 import { reportPages } from './reports/reports.pages.js';
 import { trainingPages } from './training/training.pages.js';
+import { farmerPages } from './farmers/farmers.pages.js';
 import { accountsApi } from './accounts/accounts.routes.js';
 import { authenticate, requestContext } from './accounts/authenticate.js';
 import { authorize, type Rule } from './accounts/policy.js';
@@ -146,6 +147,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(variablePages(db, renderer));
   app.use(reportPages(db, renderer));
   app.use(trainingPages(db, renderer));
+  app.use(farmerPages(db, renderer));
   app.use(importPages(db, renderer));
   app.use(searchPages(db, renderer));
 
