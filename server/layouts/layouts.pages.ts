@@ -5,11 +5,10 @@ import type { Database, SiteRow } from '../../db/database.js';
 import { fieldMapSvg, armFills, type MapPlot, type Side } from '../charts/field-map.js';
 import { paramId } from '../http.js';
 import type { Lang } from '../i18n/i18n.js';
-import { findCommittedLayout } from './layouts.repository.js';
 import { DEFAULT_LABEL_PATTERN, FIELD_SIDES, LayoutInput } from './layouts.schemas.js';
 import * as layouts from './layouts.service.js';
 import { LABEL_PAPER_NAMES, LABEL_PAPERS, plotUrl, publicBase, qrSvg, type LabelPaper } from './plot-labels.js';
-import { listPlots } from '../plots/plots.repository.js';
+import { listTrialPlots } from '../plots/plots.service.js';
 import { getProject } from '../projects/projects.service.js';
 import { listSites } from '../sites/sites.service.js';
 import * as trials from '../trials/trials.service.js';
@@ -18,7 +17,7 @@ import { fieldView, mountForm, read, type FieldSpec, type FormBody } from '../we
 import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from '../web/labels.js';
 import { sendPage, type Renderer } from '../web/render.js';
 
-type PlotView = Awaited<ReturnType<typeof listPlots>>[number];
+type PlotView = Awaited<ReturnType<typeof listTrialPlots>>[number];
 
 /** The site asked for with `?site=`, else the first site that has plots, else the first. */
 function pickSite(sites: SiteRow[], plots: PlotView[], asked: unknown): SiteRow | undefined {
@@ -29,7 +28,7 @@ function pickSite(sites: SiteRow[], plots: PlotView[], asked: unknown): SiteRow 
 async function trialContext(db: Kysely<Database>, req: Request) {
   const detail = await trials.getTrial(db, paramId(req, 'TrialNotFound'));
   const project = await getProject(db, detail.trial.projectId);
-  const [sites, plots] = await Promise.all([listSites(db, project.id), listPlots(db, detail.trial.id)]);
+  const [sites, plots] = await Promise.all([listSites(db, project.id), listTrialPlots(db, detail.trial.id)]);
   return { detail, project, sites, plots };
 }
 
@@ -43,7 +42,7 @@ const crumbs = (lang: Lang, project: { id: number; name: string; nameEn: string 
 async function siteMap(db: Kysely<Database>, lang: Lang, detail: trials.TrialDetail, site: SiteRow, plots: PlotView[], title: string) {
   const here = plots.filter((p) => p.siteId === site.id);
   const placed = here.filter((p) => p.row !== null && p.column !== null);
-  const layout = await findCommittedLayout(db, detail.trial.id, site.id);
+  const layout = await layouts.findCommittedLayout(db, detail.trial.id, site.id);
   const svg = placed.length
     ? fieldMapSvg({
         plots: placed.map((p): MapPlot => ({ label: p.label, arm: p.arm, isControl: p.armRole === 'control', block: p.block, row: p.row!, column: p.column! })),

@@ -152,6 +152,9 @@ export async function getLayout(db: Kysely<Database>, id: number) {
   return layoutDto(layout, trial, layout.committedAt ? await listPlots(db, layout.trialId) : undefined);
 }
 
+/** The committed layout of a trial's site, if there is one. */
+export const findCommittedLayout = (db: Kysely<Database>, trialId: number, siteId: number) => repo.findCommittedLayout(db, trialId, siteId);
+
 export async function listLayouts(db: Kysely<Database>, trialId: number) {
   const trial = await getTrial(db, trialId);
   const rows = await repo.listLayouts(db, trialId);

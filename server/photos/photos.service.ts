@@ -82,6 +82,9 @@ export async function addPhoto(
   }
 }
 
+/** The photos of several plots (already loaded), for pages that show them beside the data. */
+export const listPhotosOfPlots = (db: Kysely<Database>, plotIds: readonly number[]) => repo.listPhotosOfPlots(db, plotIds);
+
 export async function listPhotos(db: Kysely<Database>, plotId: number): Promise<PhotoDto[]> {
   await getPlot(db, plotId);
   return (await repo.listPlotPhotos(db, plotId)).map(photoDto);

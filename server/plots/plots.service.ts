@@ -34,6 +34,9 @@ export async function listPlots(db: Kysely<Database>, trialId: number) {
   return repo.listPlots(db, trialId);
 }
 
+/** The plots of a trial the caller has already loaded, without checking the trial again. */
+export const listTrialPlots = (db: Kysely<Database>, trialId: number) => repo.listPlots(db, trialId);
+
 export async function getPlot(db: Kysely<Database>, id: number) {
   const p = await repo.findPlot(db, id);
   if (!p) throw AppError.notFound('PlotNotFound', id);

@@ -1,4 +1,4 @@
-import { listPhotosOfPlots } from '../photos/photos.repository.js';
+import { listPhotosOfPlots } from '../photos/photos.service.js';
 import { photoView } from '../web/offline-view.js';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
@@ -9,7 +9,7 @@ import { forestPlot } from '../charts/forest-plot.js';
 import { comparisonIntervals, type AnovaTable } from '../../analysis/anova.js';
 import { paramId } from '../http.js';
 import type { Lang } from '../i18n/i18n.js';
-import { listPlots } from '../plots/plots.repository.js';
+import { listTrialPlots } from '../plots/plots.service.js';
 import { getProject } from '../projects/projects.service.js';
 import { trialReport, type TrialReport } from './reports.service.js';
 import { daysWords, interval, num, pValue, signed, today } from '../web/format.js';
@@ -17,7 +17,7 @@ import { enumLabel, langOf, nameIn, otherName, tr } from '../web/labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { printMargins } from '../web/print.js';
-import { listVariables } from '../variables/variables.repository.js';
+import { listVariables } from '../variables/variables.service.js';
 import { KINDS } from '../variables/kinds.js';
 
 type Comparison = TrialReport['comparisons'][number];
@@ -31,7 +31,7 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
     const lang = langOf(res);
     const id = paramId(req, 'TrialNotFound');
     const report = await trialReport(db, id);
-    const [project, plots, variables] = await Promise.all([getProject(db, report.trial.projectId), listPlots(db, id), listVariables(db)]);
+    const [project, plots, variables] = await Promise.all([getProject(db, report.trial.projectId), listTrialPlots(db, id), listVariables(db)]);
     const categoryOrder = new Map(variables.map((v) => [v.code, v.categories ?? []]));
     const siteNames = new Map(report.sites.map((s) => [s.id, nameIn(lang, s)]));
     const plotLabels = new Map(plots.map((p) => [p.id, p.label]));

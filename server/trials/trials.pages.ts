@@ -1,4 +1,3 @@
-import { lastReadings } from '../observations/observations.repository.js';
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
@@ -17,13 +16,13 @@ import * as trials from './trials.service.js';
 import { listVariables } from '../variables/variables.service.js';
 import { parseOrThrow } from '../validation.js';
 import { COMMON_FIELDS, cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow, historyItem } from '../observations/entry-grid.js';
-import * as grid from '../observations/entry-grid.repository.js';
+import * as grid from '../observations/entry-grid.service.js';
 import { today } from '../web/format.js';
 import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from '../web/forms.js';
 import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from '../web/labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from '../web/render.js';
-import { listPhotosOfPlots } from '../photos/photos.repository.js';
+import { listPhotosOfPlots } from '../photos/photos.service.js';
 import { offlineConfig, photoView } from '../web/offline-view.js';
 import { KINDS } from '../variables/kinds.js';
 
@@ -451,7 +450,7 @@ async function nextReadings(db: Kysely<Database>, trialId: number, list: { plot:
   if (!next.some(Boolean)) return;
   const taken = new Map<string, number>();
   const key = (o: (typeof list)[number]) => `${o.plot}|${o.variable}|${o.observedOn ?? ''}`;
-  const rows = await lastReadings(db, trialId, [...new Set(list.map((o) => o.plot))]);
+  const rows = await grid.lastReadings(db, trialId, [...new Set(list.map((o) => o.plot))]);
   for (const r of rows) taken.set(`${r.label}|${r.code}|${r.observedOn ?? ''}`, Number(r.last));
   list.forEach((o, i) => {
     if (!next[i]) taken.set(key(o), Math.max(taken.get(key(o)) ?? 0, o.reading ?? 1));

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { listProjects, projectDto } from '../projects/projects.service.js';
-import { listSites } from '../sites/sites.repository.js';
+import { listSites } from '../sites/sites.service.js';
 import { listTrials } from '../trials/trials.service.js';
 import { enumLabel, langOf, nameIn, otherName, period, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
