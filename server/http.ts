@@ -23,8 +23,8 @@ export function assertVersion(sent: number | undefined, current: { version: numb
   }
 }
 
-/** Tables whose rows carry a `version` and are changed by PATCH. */
-export type VersionedTable = 'observations' | 'plots' | 'trials' | 'farmers' | 'trainingSessions' | 'projects' | 'sites' | 'users';
+import type { VersionedTable } from '../db/versioned.js';
+export type { VersionedTable };
 
 /**
  * A PATCH without `version` is last-writer-wins: the row is locked (`select … for update`)

@@ -1,6 +1,7 @@
 import type { Kysely, Insertable, Updateable } from 'kysely';
 import type { Database, TrialArmRow, TrialRow, TrialTable, VariableRow } from '../../db/database.js';
 import { setDeleted } from '../../db/soft-delete.js';
+import { updateVersioned } from '../../db/versioned.js';
 
 export function listTrials(db: Kysely<Database>, projectId: number): Promise<TrialRow[]> {
   return db.selectFrom('trials').selectAll().where('projectId', '=', projectId).where('deletedAt', 'is', null).orderBy('id').execute();
@@ -20,14 +21,7 @@ export function insertTrial(db: Kysely<Database>, row: Insertable<TrialTable>): 
 
 /** Updates the trial only while it still has `version`; undefined when someone else was first. */
 export function updateTrial(db: Kysely<Database>, id: number, version: number, patch: Updateable<TrialTable>): Promise<TrialRow | undefined> {
-  return db
-    .updateTable('trials')
-    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deletedAt', 'is', null)
-    .returningAll()
-    .executeTakeFirst();
+  return updateVersioned(db, 'trials', id, patch, version);
 }
 
 /** Soft delete (deleted: true) or its undo; answers whether the trial was in the other state. */
