@@ -12,6 +12,7 @@ import { matches, pageOf, param, withQuery } from '../web/list-page.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { FarmerInput, FarmerPatch } from './farmers.schemas.js';
 import * as farmers from './farmers.service.js';
+import { crumbs } from '../web/crumbs.js';
 
 /** The farmer register of a project: the list (filtered, sorted, 50 a page) and its forms. */
 export function farmerPages(db: Kysely<Database>, renderer: Renderer): Router {
@@ -80,10 +81,7 @@ export function farmerPages(db: Kysely<Database>, renderer: Renderer): Router {
       pager: paged.pager,
       shownCount: chosen.length,
       title: `${tr(lang, 'farmer.list')} · ${nameIn(lang, project)}`,
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-      ],
+      crumbs: crumbs(lang, { project }),
       project: { id: project.id, name: nameIn(lang, project) },
       count: rows.length,
       demoCount: rows.filter((f) => f.demoHousehold).length,
@@ -135,11 +133,7 @@ function farmerForm(form: FormState, { project, farmer }: { project: ProjectRow;
     context: {
       title: tr(lang, farmer ? 'farmer.edit' : 'farmer.new'),
       heading: farmer ? titled(lang, tr(lang, 'farmer.edit'), farmer.name) : tr(lang, 'farmer.new'),
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        { href: `/projects/${project.id}/farmers`, label: tr(lang, 'farmer.list') },
-      ],
+      crumbs: crumbs(lang, { project }, { href: `/projects/${project.id}/farmers`, label: tr(lang, 'farmer.list') }),
       action: farmer ? `/farmers/${farmer.id}/edit` : `/projects/${project.id}/farmers/new`,
       hidden: farmer ? [{ name: 'version', value: form.values.version ?? String(farmer.version) }] : [],
       fields: specs.map((s) => fieldView(lang, values, form.errors, s)),

@@ -16,6 +16,7 @@ import type { Renderer } from '../web/render.js';
 import { history as auditHistory } from '../audit/audit.service.js';
 import { historyView } from '../audit/audit.view.js';
 import { KINDS, type KindSpec } from '../variables/kinds.js';
+import { crumbs } from '../web/crumbs.js';
 
 /** Correcting or removing one observation; every other record of the same plot and
  * variable is listed beside the form. */
@@ -74,11 +75,7 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
         context: {
           title: tr(lang, 'obs.correct'),
           heading: tr(lang, 'obs.correct'),
-          crumbs: [
-            { href: '/', label: tr(lang, 'nav.home') },
-            { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-            { href: `/trials/${detail.trial.id}#plot-${plot.id}`, label: nameIn(lang, detail.trial) },
-          ],
+          crumbs: crumbs(lang, { project, trial: detail.trial, trialHref: `/trials/${detail.trial.id}#plot-${plot.id}` }),
           plot: plot.label,
           variable: nameIn(lang, variable),
           unit: variable.unit,

@@ -18,6 +18,7 @@ import { enumLabel, enumOptions, langOf, nameIn, otherName, tr } from '../web/la
 import { sendPage, type Renderer } from '../web/render.js';
 import { progressView, trialCards } from '../web/summaries.js';
 import { rosterCount } from '../web/format.js';
+import { crumbs } from '../web/crumbs.js';
 
 const STATUS_COLOURS: Record<(typeof PROJECT_STATUSES)[number] | 'none', string> = {
   proposed: '#c9d6df',
@@ -63,7 +64,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
         return { id: g.id, name: nameIn(lang, g), otherName: otherName(lang, g), year: tr(lang, 'programme.yearOf', { year: g.year }), projectCount: projects.length };
       }),
     );
-    sendPage(res, renderer, 'programmes/index', { title: tr(lang, 'programme.list'), crumbs: [{ href: '/', label: tr(lang, 'nav.home') }], programmes });
+    sendPage(res, renderer, 'programmes/index', { title: tr(lang, 'programme.list'), crumbs: crumbs(lang, {}), programmes });
   });
 
   r.get('/programmes/:id', async (req, res) => {
@@ -158,10 +159,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
 
     sendPage(res, renderer, 'programmes/show', {
       title: nameIn(lang, g),
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: '/programmes', label: tr(lang, 'programme.list') },
-      ],
+      crumbs: crumbs(lang, {}, { href: '/programmes', label: tr(lang, 'programme.list') }),
       programme: { ...g, displayName: nameIn(lang, g), otherName: otherName(lang, g), yearText: tr(lang, 'programme.yearOf', { year: g.year }) },
       incomplete: overview.complete ? null : tr(lang, 'programme.incomplete', { shown: overview.projects.length, total: (await service.programmeProjects(db, g.id, { all: true })).projects.length }),
       sentences: summary.sentences[lang],

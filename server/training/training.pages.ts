@@ -19,6 +19,7 @@ import { sendPage, type Renderer } from '../web/render.js';
 import { matches, pageOf, param, withQuery } from '../web/list-page.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { trainingGlance } from '../web/summaries.js';
+import { crumbs } from '../web/crumbs.js';
 
 /** The training ledger of a project (figures, chart and sessions), the session forms with a
  * roster picker over registered farmers. The farmer register is in farmers/farmers.pages.ts. */
@@ -77,10 +78,7 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
     };
     sendPage(res, renderer, 'training/index', {
       title: `${tr(lang, 'training.title')} · ${nameIn(lang, project)}`,
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-      ],
+      crumbs: crumbs(lang, { project }),
       project: { id: project.id, name: nameIn(lang, project) },
       glance: trainingGlance(summary, lang),
       summary: {
@@ -225,11 +223,7 @@ function sessionForm(form: FormState, { project, sites, farmers: people, session
     context: {
       title: tr(lang, session ? 'session.edit' : 'session.new'),
       heading: tr(lang, session ? 'session.edit' : 'session.new'),
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        { href: `/projects/${project.id}/training`, label: tr(lang, 'training.title') },
-      ],
+      crumbs: crumbs(lang, { project }, { href: `/projects/${project.id}/training`, label: tr(lang, 'training.title') }),
       action: session ? `/training-sessions/${session.id}/edit` : `/projects/${project.id}/training-sessions/new`,
       version: values.version ?? (session ? String(session.version) : null),
       fields: [

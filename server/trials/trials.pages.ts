@@ -25,6 +25,7 @@ import { sendPage, type Renderer } from '../web/render.js';
 import { listPhotosOfPlots } from '../photos/photos.service.js';
 import { offlineConfig, photoView } from '../web/offline-view.js';
 import { KINDS } from '../variables/kinds.js';
+import { crumbs } from '../web/crumbs.js';
 
 /** Above this many plots the grid shows one site at a time (unless all sites are asked for)
  * and pages its plots; smaller trials show every plot at once. */
@@ -182,10 +183,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
       'trials/show',
       {
         title: nameIn(lang, detail.trial),
-        crumbs: [
-          { href: '/', label: tr(lang, 'nav.home') },
-          { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        ],
+        crumbs: crumbs(lang, { project }),
         trial: {
           id: trialId,
           name: nameIn(lang, detail.trial),
@@ -397,11 +395,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     const photos = await listPhotosOfPlots(db, [plot.id]);
     sendPage(res, renderer, 'trials/cell', {
       title: `${plot.label} · ${nameIn(lang, variable)}`,
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        { href: `/trials/${trialId}`, label: nameIn(lang, detail.trial) },
-      ],
+      crumbs: crumbs(lang, { project, trial: detail.trial }),
       plot: plot.label,
       variable: nameIn(lang, variable),
       unit: variable.unit,
@@ -536,11 +530,7 @@ function trialForm(form: FormState, { project, detail, catalogue }: TrialFormCon
     context: {
       title: tr(lang, t ? 'trial.edit' : 'trial.new'),
       heading: t ? titled(lang, tr(lang, 'trial.edit'), nameIn(lang, t)) : tr(lang, 'trial.new'),
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        ...(t ? [{ href: `/trials/${t.id}`, label: nameIn(lang, t) }] : []),
-      ],
+      crumbs: crumbs(lang, { project, trial: t ?? undefined }),
       action: t ? `/trials/${t.id}/edit` : `/projects/${project.id}/trials/new`,
       version: values.version ?? (t ? String(t.version) : null),
       fields: [
@@ -615,11 +605,7 @@ function plotForm(form: FormState, { detail, project, sites, plot }: PlotFormCon
     context: {
       title: tr(lang, plot ? 'plot.edit' : 'plot.new'),
       heading: plot ? titled(lang, tr(lang, 'plot.edit'), plot.label) : tr(lang, 'plot.new'),
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        { href: `/trials/${t.id}`, label: nameIn(lang, t) },
-      ],
+      crumbs: crumbs(lang, { project, trial: t }),
       added: typeof form.req.query.added === 'string' ? tr(lang, 'plot.added', { label: form.req.query.added }) : null,
       action: plot ? `/plots/${plot.id}/edit` : `/trials/${t.id}/plots/new`,
       hidden: plot ? [{ name: 'version', value: form.values.version ?? String(plot.version) }] : [],

@@ -8,6 +8,7 @@ import { fieldView, localPath, mountForm, read, type FieldSpec } from '../web/fo
 import { enumOptions, tr } from '../web/labels.js';
 import type { Renderer } from '../web/render.js';
 import { KINDS } from './kinds.js';
+import { crumbs } from '../web/crumbs.js';
 
 /** A new variable for the shared catalogue, then back to the form that asked for it. */
 export function variablePages(db: Kysely<Database>, renderer: Renderer): Router {
@@ -55,7 +56,7 @@ export function variablePages(db: Kysely<Database>, renderer: Renderer): Router 
           title: tr(lang, 'variable.new'),
           heading: tr(lang, 'variable.new'),
           intro: tr(lang, 'variable.intro'),
-          crumbs: [{ href: '/', label: tr(lang, 'nav.home') }],
+          crumbs: crumbs(lang, {}),
           action: `/variables/new?back=${encodeURIComponent(back)}`,
           hidden: [],
           fields: specs.map((s) => fieldView(lang, form.values, form.errors, s)),
