@@ -6,6 +6,7 @@ import { mayReadPersonalData } from '../accounts/access.js';
 import { getProject } from '../projects/projects.service.js';
 import type { FarmerInput, FarmerPatch } from './farmers.schemas.js';
 import * as repo from './farmers.repository.js';
+import { softDeletion } from '../soft-deletion.js';
 
 /** A farmer as the current account may see it: viewers get no personal data (phone,
  * household and notes are null, and the name is only the farmer's number, `#12`). */
@@ -71,14 +72,9 @@ export async function patchFarmer(db: Kysely<Database>, id: number, patch: Farme
   });
 }
 
-/** Soft delete: the farmer leaves lists; rosters that name them keep them. */
-export async function deleteFarmer(db: Kysely<Database>, id: number): Promise<void> {
-  if (!(await repo.setFarmerDeleted(db, id, true))) throw AppError.notFound('FarmerNotFound', id);
-}
+const farmerDeletion = softDeletion(repo.setFarmerDeleted, 'FarmerNotFound', findFarmer);
 
-export async function restoreFarmer(db: Kysely<Database>, id: number): Promise<FarmerRow> {
-  return db.transaction().execute(async (tx) => {
-    if (!(await repo.setFarmerDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return findFarmer(tx, id);
-  });
-}
+/** Soft delete: the farmer leaves lists; rosters that name them keep them. */
+export const deleteFarmer = farmerDeletion.remove;
+
+export const restoreFarmer = farmerDeletion.restore;

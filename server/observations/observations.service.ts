@@ -11,6 +11,7 @@ import { exactValue, isStoredValue, toStoredValue, typedValue, type StoredValue 
 import { implausible, todayInZone } from './plausibility.js';
 import * as repo from './observations.repository.js';
 import type { ObservationInput, ObservationPatch } from './observations.schemas.js';
+import { softDeletion } from '../soft-deletion.js';
 
 export function observationDto(o: NonNullable<repo.ObservationView>) {
   return {
@@ -177,17 +178,9 @@ export async function patchObservation(db: Kysely<Database>, id: number, patch: 
   });
 }
 
-export async function deleteObservation(db: Kysely<Database>, id: number) {
-  await db.transaction().execute(async (tx) => {
-    await getObservation(tx, id);
-    if (!(await repo.setObservationDeleted(tx, id, true))) throw AppError.notFound('ObservationNotFound', id);
-  });
-}
+const observationDeletion = softDeletion(repo.setObservationDeleted, 'ObservationNotFound', getObservation, { loadFirst: true });
+
+export const deleteObservation = observationDeletion.remove;
 
 /** Undoes a delete: the observation counts again in the plot's value and the report. */
-export async function restoreObservation(db: Kysely<Database>, id: number) {
-  return db.transaction().execute(async (tx) => {
-    if (!(await repo.setObservationDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return getObservation(tx, id);
-  });
-}
+export const restoreObservation = observationDeletion.restore;

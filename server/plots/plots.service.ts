@@ -6,6 +6,7 @@ import { listSites } from '../sites/sites.repository.js';
 import { getTrial, type TrialDetail } from '../trials/trials.service.js';
 import * as repo from './plots.repository.js';
 import type { PlotInput, PlotPatch } from './plots.schemas.js';
+import { softDeletion } from '../soft-deletion.js';
 
 export function plotDto(p: repo.PlotView) {
   return {
@@ -117,17 +118,9 @@ export async function patchPlot(db: Kysely<Database>, id: number, patch: PlotPat
   });
 }
 
-export async function deletePlot(db: Kysely<Database>, id: number) {
-  await db.transaction().execute(async (tx) => {
-    await getPlot(tx, id);
-    if (!(await repo.setPlotDeleted(tx, id, true))) throw AppError.notFound('PlotNotFound', id);
-  });
-}
+const plotDeletion = softDeletion(repo.setPlotDeleted, 'PlotNotFound', getPlot, { loadFirst: true });
+
+export const deletePlot = plotDeletion.remove;
 
 /** Undoes a delete; 409 when the plot is not deleted or its label has been taken since. */
-export async function restorePlot(db: Kysely<Database>, id: number) {
-  return db.transaction().execute(async (tx) => {
-    if (!(await repo.setPlotDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return getPlot(tx, id);
-  });
-}
+export const restorePlot = plotDeletion.restore;

@@ -7,6 +7,7 @@ import * as repo from './training.repository.js';
 import type { TrainingSessionInput, TrainingSessionPatch } from './training.schemas.js';
 import { listRosterFarmers } from '../farmers/farmers.repository.js';
 import { listSites } from '../sites/sites.repository.js';
+import { softDeletion } from '../soft-deletion.js';
 
 /** A session has a roster when farmers were registered for it; otherwise `attendees` is null
  * and it counts as a head count only. */
@@ -114,13 +115,8 @@ export async function patchSession(db: Kysely<Database>, id: number, patch: Trai
 }
 
 
-export async function deleteSession(db: Kysely<Database>, id: number) {
-  if (!(await repo.setSessionDeleted(db, id, true))) throw AppError.notFound('TrainingSessionNotFound', id);
-}
+const sessionDeletion = softDeletion(repo.setSessionDeleted, 'TrainingSessionNotFound', getSession);
 
-export async function restoreSession(db: Kysely<Database>, id: number) {
-  return db.transaction().execute(async (tx) => {
-    if (!(await repo.setSessionDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return getSession(tx, id);
-  });
-}
+export const deleteSession = sessionDeletion.remove;
+
+export const restoreSession = sessionDeletion.restore;

@@ -7,6 +7,7 @@ import { listVariablesByCode } from '../variables/variables.repository.js';
 import { variableDto } from '../variables/variables.service.js';
 import * as repo from './trials.repository.js';
 import type { TrialInput, TrialPatch } from './trials.schemas.js';
+import { softDeletion } from '../soft-deletion.js';
 
 export interface TrialDetail {
   trial: TrialRow;
@@ -157,17 +158,12 @@ async function replaceVariables(tx: Kysely<Database>, current: TrialDetail, vari
   }
 }
 
-/** Soft delete: the trial disappears from lists and reads until it is restored. */
-export async function deleteTrial(db: Kysely<Database>, id: number): Promise<void> {
-  if (!(await repo.setTrialDeleted(db, id, true))) throw AppError.notFound('TrialNotFound', id);
-}
+const trialDeletion = softDeletion(repo.setTrialDeleted, 'TrialNotFound', getTrial);
 
-export async function restoreTrial(db: Kysely<Database>, id: number): Promise<TrialDetail> {
-  return db.transaction().execute(async (tx) => {
-    if (!(await repo.setTrialDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return getTrial(tx, id);
-  });
-}
+/** Soft delete: the trial disappears from lists and reads until it is restored. */
+export const deleteTrial = trialDeletion.remove;
+
+export const restoreTrial = trialDeletion.restore;
 
 /** Signs the trial off: it and its plots and observations are read-only until unlocked. */
 export async function lockTrial(db: Kysely<Database>, id: number, userId: number): Promise<TrialDetail> {
