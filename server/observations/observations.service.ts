@@ -4,7 +4,7 @@ import { AppError, ValidationError, type PendingIssue } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { listPlots } from '../plots/plots.repository.js';
 import { getTrial } from '../trials/trials.service.js';
-import { listVariablesByCode } from '../variables/variables.repository.js';
+import { findVariable, listVariablesByCode } from '../variables/variables.repository.js';
 import { lockTrialDataVersion } from '../imports/imports.repository.js';
 import { sameDecimal } from '../imports/cells.js';
 import { exactValue, isStoredValue, toStoredValue, typedValue, type StoredValue } from './observation-values.js';
@@ -166,7 +166,8 @@ export async function patchObservation(db: Kysely<Database>, id: number, patch: 
     const { version: _v, value, ...rest } = patch;
     let stored = {};
     if (value !== undefined) {
-      const variable = await tx.selectFrom('variables').selectAll().where('id', '=', current.variableId).executeTakeFirstOrThrow();
+      const variable = await findVariable(tx, current.variableId);
+      if (!variable) throw AppError.notFound('VariableNotFound', current.variableId);
       const s = toStoredValue(variable, value);
       if (!isStoredValue(s)) throw new ValidationError([{ path: 'value', ...s }]);
       stored = s;

@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import type { Insertable, Kysely, Updateable } from 'kysely';
 import type { Database, PlotTable } from '../../db/database.js';
 import { setDeleted } from '../../db/soft-delete.js';
 import { updateVersioned } from '../../db/versioned.js';
@@ -34,3 +34,8 @@ export async function updatePlot(db: Kysely<Database>, id: number, patch: Update
 
 /** Soft delete (deleted: true) or its undo; answers whether the plot was in the other state. */
 export const setPlotDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'plots', id, deleted);
+
+/** Inserts the plots and answers their ids, in the order given. */
+export async function insertPlots(db: Kysely<Database>, rows: Insertable<PlotTable>[]): Promise<number[]> {
+  return (await db.insertInto('plots').values(rows).returning('id').execute()).map((r) => r.id);
+}

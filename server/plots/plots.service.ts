@@ -73,26 +73,23 @@ export async function createPlots(db: Kysely<Database>, trialId: number, inputs:
   return db.transaction().execute(async (tx) => {
     const trial = await getTrial(tx, trialId);
     const arms = await checkPlots(tx, trial, inputs, batch);
-    const ids = await tx
-      .insertInto('plots')
-      .values(
-        inputs.map((p) => ({
-          trialId,
-          siteId: p.siteId,
-          armId: arms.get(p.arm)!.id,
-          label: p.label,
-          block: p.block,
-          areaM2: p.areaM2 ?? null,
-          plantedOn: p.plantedOn ?? null,
-          row: p.row ?? null,
-          column: p.column ?? null,
-          notes: p.notes,
-        })),
-      )
-      .returning('id')
-      .execute();
+    const ids = await repo.insertPlots(
+      tx,
+      inputs.map((p) => ({
+        trialId,
+        siteId: p.siteId,
+        armId: arms.get(p.arm)!.id,
+        label: p.label,
+        block: p.block,
+        areaM2: p.areaM2 ?? null,
+        plantedOn: p.plantedOn ?? null,
+        row: p.row ?? null,
+        column: p.column ?? null,
+        notes: p.notes,
+      })),
+    );
     const created = await repo.listPlots(tx, trialId);
-    const wanted = new Set(ids.map((r) => r.id));
+    const wanted = new Set(ids);
     return created.filter((p) => wanted.has(p.id));
   });
 }
