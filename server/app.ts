@@ -25,7 +25,7 @@ import { importPages } from './imports/imports.pages.js';
 import { createRenderer } from './web/render.js';
 import { loadAssets } from './web/assets.js';
 import { htmlErrorPage } from './web/error-page.js';
-import { homePages } from './web/home.routes.js';
+import { homePages } from './projects/home.pages.js';
 import { projectPages } from './projects/projects.pages.js';
 import { programmePages } from './programmes/programmes.pages.js';
 import { trialPages } from './trials/trials.pages.js';
