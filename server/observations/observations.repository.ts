@@ -99,3 +99,8 @@ export function lastReadings(db: Kysely<Database>, trialId: number, plotLabels: 
     .groupBy(['p.label', 'v.code', 'o.observedOn'])
     .execute();
 }
+
+/** The plot of a live (not deleted) observation, or undefined. */
+export function findObservationPlot(db: Kysely<Database>, id: number): Promise<{ plotId: number } | undefined> {
+  return db.selectFrom('observations').select('plotId').where('id', '=', id).where('deletedAt', 'is', null).executeTakeFirst();
+}

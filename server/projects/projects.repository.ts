@@ -22,3 +22,13 @@ export function insertProject(db: Kysely<Database>, row: NewProjectRow): Promise
 export function updateProject(db: Kysely<Database>, id: number, version: number, patch: ProjectUpdate): Promise<ProjectRow | undefined> {
   return updateVersioned(db, 'projects', id, patch, version);
 }
+
+/** Locks the project's row until the transaction ends (`select … for update`). */
+export async function lockProject(db: Kysely<Database>, id: number): Promise<void> {
+  await db.selectFrom('projects').select('id').where('id', '=', id).forUpdate().execute();
+}
+
+/** Numbers a project without a code after its id: P1, P2 ... */
+export function setCodeFromId(db: Kysely<Database>, id: number): Promise<ProjectRow> {
+  return db.updateTable('projects').set({ code: `P${id}` }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
