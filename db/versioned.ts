@@ -29,3 +29,13 @@ export async function updateVersioned<T extends VersionedTable>(
   if (version !== undefined) q = q.where('version', '=', version);
   return (await q.returningAll().executeTakeFirst()) as Selectable<Database[T]> | undefined;
 }
+
+/** Locks one row until the transaction ends (`select … for update`). */
+export async function lockRow(tx: Kysely<Database>, table: VersionedTable, id: number): Promise<void> {
+  await tx
+    .selectFrom(table as 'plots')
+    .select('id')
+    .where('id', '=', id)
+    .forUpdate()
+    .execute();
+}

@@ -23,7 +23,7 @@ export function assertVersion(sent: number | undefined, current: { version: numb
   }
 }
 
-import type { VersionedTable } from '../db/versioned.js';
+import { lockRow, type VersionedTable } from '../db/versioned.js';
 export type { VersionedTable };
 
 /**
@@ -34,10 +34,5 @@ export type { VersionedTable };
  */
 export async function lockWhenUnversioned(tx: Kysely<Database>, table: VersionedTable, id: number, sent: number | undefined): Promise<void> {
   if (sent !== undefined) return;
-  await tx
-    .selectFrom(table as 'plots')
-    .select('id')
-    .where('id', '=', id)
-    .forUpdate()
-    .execute();
+  await lockRow(tx, table, id);
 }

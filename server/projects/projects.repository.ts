@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, NewProjectRow, ProjectRow, ProjectUpdate } from '../../db/database.js';
-import { updateVersioned } from '../../db/versioned.js';
+import { lockRow, updateVersioned } from '../../db/versioned.js';
 
 export function listProjects(db: Kysely<Database>): Promise<ProjectRow[]> {
   return db.selectFrom('projects').selectAll().orderBy('id').execute();
@@ -24,9 +24,7 @@ export function updateProject(db: Kysely<Database>, id: number, version: number,
 }
 
 /** Locks the project's row until the transaction ends (`select … for update`). */
-export async function lockProject(db: Kysely<Database>, id: number): Promise<void> {
-  await db.selectFrom('projects').select('id').where('id', '=', id).forUpdate().execute();
-}
+export const lockProject = (db: Kysely<Database>, id: number) => lockRow(db, 'projects', id);
 
 /** Numbers a project without a code after its id: P1, P2 ... */
 export function setCodeFromId(db: Kysely<Database>, id: number): Promise<ProjectRow> {
