@@ -26,6 +26,28 @@ export interface ArmComparison {
 }
 
 /**
+ * A comparison with its counts and means and nothing computed yet: every other figure null,
+ * no flag. Each test fills in what its data allow.
+ * @example emptyComparison(0, 3, null, 5).delta // => null
+ */
+export function emptyComparison(nTreatment: number, nControl: number, meanTreatment: number | null, meanControl: number | null): ArmComparison {
+  return {
+    nTreatment,
+    nControl,
+    meanTreatment,
+    meanControl,
+    delta: null,
+    deltaCi: null,
+    pValue: null,
+    df: null,
+    percent: null,
+    percentCi: null,
+    logRatio: null,
+    flags: [],
+  };
+}
+
+/**
  * R's test for "data are essentially constant": a standard error this small compared
  * with the size of the estimates carries no information, only rounding noise.
  * @example isNegligibleSpread(1e-17, 5) // => true

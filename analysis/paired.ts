@@ -1,6 +1,5 @@
 import { mean, sampleCovariance, sampleStandardDeviation, sampleVariance } from 'simple-statistics';
-import { isNegligibleSpread, percentInterval, type ArmComparison } from './arm-comparison.js';
-import type { Flag } from './flags.js';
+import { emptyComparison, isNegligibleSpread, percentInterval, type ArmComparison } from './arm-comparison.js';
 import { tQuantile, twoSidedP } from './t-dist.js';
 
 /** One plot's value and the block (pair) it belongs to; `null` = no block. */
@@ -56,27 +55,16 @@ function byBlock(values: readonly BlockValue[]): { blocks: Map<string, number[]>
  * ).delta // => 1.5
  */
 export function comparePaired(treatment: readonly BlockValue[], control: readonly BlockValue[]): PairedComparison {
-  const flags: Flag[] = [];
   const nTreatment = treatment.length;
   const nControl = control.length;
-  const result: PairedComparison = {
-    nTreatment,
-    nControl,
-    nPairs: 0,
-    dropped: 0,
-    meanTreatment: nTreatment > 0 ? mean(treatment.map((v) => v.value)) : null,
-    meanControl: nControl > 0 ? mean(control.map((v) => v.value)) : null,
-    pairedMeanTreatment: null,
-    pairedMeanControl: null,
-    delta: null,
-    deltaCi: null,
-    pValue: null,
-    df: null,
-    percent: null,
-    percentCi: null,
-    logRatio: null,
-    flags,
-  };
+  const meanTreatment = nTreatment > 0 ? mean(treatment.map((v) => v.value)) : null;
+  const meanControl = nControl > 0 ? mean(control.map((v) => v.value)) : null;
+  // Object.assign keeps the fields in the order the report has always listed them.
+  const result: PairedComparison = Object.assign(
+    { nTreatment, nControl, nPairs: 0, dropped: 0, meanTreatment, meanControl, pairedMeanTreatment: null, pairedMeanControl: null },
+    emptyComparison(nTreatment, nControl, meanTreatment, meanControl),
+  );
+  const flags = result.flags;
   if (nTreatment === 0) flags.push('noTreatmentValues');
   if (nControl === 0) flags.push('noControlValues');
   if (nTreatment === 0 || nControl === 0) return result;

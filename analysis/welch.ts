@@ -1,6 +1,5 @@
 import { mean, sampleVariance } from 'simple-statistics';
-import { isNegligibleSpread, percentInterval, type ArmComparison } from './arm-comparison.js';
-import type { Flag } from './flags.js';
+import { emptyComparison, isNegligibleSpread, percentInterval, type ArmComparison } from './arm-comparison.js';
 import { tQuantile, twoSidedP } from './t-dist.js';
 
 /**
@@ -16,25 +15,12 @@ import { tQuantile, twoSidedP } from './t-dist.js';
  * @example compareUnpaired([1, 2, 3], [4, 5, 6]).delta // => -3
  */
 export function compareUnpaired(treatment: readonly number[], control: readonly number[]): ArmComparison {
-  const flags: Flag[] = [];
   const nTreatment = treatment.length;
   const nControl = control.length;
   const meanTreatment = nTreatment > 0 ? mean([...treatment]) : null;
   const meanControl = nControl > 0 ? mean([...control]) : null;
-  const result: ArmComparison = {
-    nTreatment,
-    nControl,
-    meanTreatment,
-    meanControl,
-    delta: null,
-    deltaCi: null,
-    pValue: null,
-    df: null,
-    percent: null,
-    percentCi: null,
-    logRatio: null,
-    flags,
-  };
+  const result: ArmComparison = emptyComparison(nTreatment, nControl, meanTreatment, meanControl);
+  const flags = result.flags;
   if (meanTreatment === null) flags.push('noTreatmentValues');
   if (meanControl === null) flags.push('noControlValues');
   if (meanTreatment === null || meanControl === null) return result;

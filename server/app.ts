@@ -25,15 +25,16 @@ import { importPages } from './imports/imports.pages.js';
 import { createRenderer } from './web/render.js';
 import { loadAssets } from './web/assets.js';
 import { htmlErrorPage } from './web/error-page.js';
-import { homePages } from './web/home.routes.js';
-import { projectPages } from './web/projects.pages.js';
-import { programmePages } from './web/programmes.pages.js';
-import { trialPages } from './web/trials.pages.js';
-import { layoutPages } from './web/layouts.pages.js';
-import { observationPages } from './web/observations.pages.js';
-import { variablePages } from './web/variables.pages.js';
-import { reportPages } from './web/reports.pages.js';
-import { trainingPages } from './web/training.pages.js';
+import { homePages } from './projects/home.pages.js';
+import { projectPages } from './projects/projects.pages.js';
+import { programmePages } from './programmes/programmes.pages.js';
+import { trialPages } from './trials/trials.pages.js';
+import { layoutPages } from './layouts/layouts.pages.js';
+import { observationPages } from './observations/observations.pages.js';
+import { variablePages } from './variables/variables.pages.js';
+import { reportPages } from './reports/reports.pages.js';
+import { trainingPages } from './training/training.pages.js';
+import { farmerPages } from './farmers/farmers.pages.js';
 import { accountsApi } from './accounts/accounts.routes.js';
 import { authenticate, requestContext } from './accounts/authenticate.js';
 import { authorize, type Rule } from './accounts/policy.js';
@@ -44,9 +45,9 @@ import { historyApi } from './audit/audit.routes.js';
 import { auditPages } from './audit/audit.pages.js';
 import { setTimeZone } from './observations/plausibility.js';
 import { photoFiles, photosApi } from './photos/photos.routes.js';
-import { offlinePages } from './web/offline.pages.js';
+import { offlinePages } from './offline/offline.pages.js';
 import { searchApi } from './search/search.routes.js';
-import { searchPages } from './web/search.pages.js';
+import { searchPages } from './search/search.pages.js';
 
 export interface AppOptions {
   /** A read replica of the database, for reports; without one they read the primary. */
@@ -146,6 +147,7 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   app.use(variablePages(db, renderer));
   app.use(reportPages(db, renderer));
   app.use(trainingPages(db, renderer));
+  app.use(farmerPages(db, renderer));
   app.use(importPages(db, renderer));
   app.use(searchPages(db, renderer));
 

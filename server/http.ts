@@ -23,8 +23,8 @@ export function assertVersion(sent: number | undefined, current: { version: numb
   }
 }
 
-/** Tables whose rows carry a `version` and are changed by PATCH. */
-export type VersionedTable = 'observations' | 'plots' | 'trials' | 'farmers' | 'trainingSessions' | 'projects' | 'sites' | 'users';
+import { lockRow, type VersionedTable } from '../db/versioned.js';
+export type { VersionedTable };
 
 /**
  * A PATCH without `version` is last-writer-wins: the row is locked (`select … for update`)
@@ -34,10 +34,5 @@ export type VersionedTable = 'observations' | 'plots' | 'trials' | 'farmers' | '
  */
 export async function lockWhenUnversioned(tx: Kysely<Database>, table: VersionedTable, id: number, sent: number | undefined): Promise<void> {
   if (sent !== undefined) return;
-  await tx
-    .selectFrom(table as 'plots')
-    .select('id')
-    .where('id', '=', id)
-    .forUpdate()
-    .execute();
+  await lockRow(tx, table, id);
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Insertable, type Updateable } from 'kysely';
 import type { ApiTokenRow, Database, Role, UserRow, UserTable } from '../../db/database.js';
+import { updateVersioned } from '../../db/versioned.js';
 
 export function findUser(db: Kysely<Database>, id: number): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -23,13 +24,7 @@ export function insertUser(db: Kysely<Database>, row: Insertable<UserTable>): Pr
 
 /** Updates only when the row still has `version`: undefined when someone else was first. */
 export function updateUser(db: Kysely<Database>, id: number, version: number, patch: Updateable<UserTable>): Promise<UserRow | undefined> {
-  return db
-    .updateTable('users')
-    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .returningAll()
-    .executeTakeFirst();
+  return updateVersioned(db, 'users', id, patch, version);
 }
 
 export async function countActiveAdmins(db: Kysely<Database>): Promise<number> {

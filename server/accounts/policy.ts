@@ -1,10 +1,11 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import { hasPermission, isMember, type Permission } from './access.js';
 import { IMPORT_HANDLERS } from '../imports/import-handlers.js';
 import type { ImportKind } from '../../db/database.js';
+import { findTarget, type Scope, type Target } from './targets.repository.js';
 
 /**
  * Who may call what: one rule per route of the application, checked before any route runs.
@@ -20,7 +21,7 @@ import type { ImportKind } from '../../db/database.js';
  * route, so a route added without a rule does not work at all; test/server/permissions tests
  * that every route of the app has exactly one rule.
  */
-export type Scope = 'project' | 'site' | 'trial' | 'plot' | 'observation' | 'farmer' | 'trainingSession' | 'import' | 'layout' | 'rectification' | 'photo';
+export type { Scope, Target };
 
 export interface Rule {
   /** Methods and the full path as the route declares it, e.g. `GET PATCH /api/trials/:id`. */
@@ -204,22 +205,12 @@ export const RULES: Rule[] = [...API_RULES, ...PAGE_RULES];
 
 // ---- Resolving the project of an id ---------------------------------------------------------
 
-export interface Target {
-  projectId: number;
-  trialId: number | null;
-  lockedAt: Date | null;
-  /** What an import imports. */
-  kind?: string;
-  /** A trial's data version (trial scope only; null when it has none yet), read in the same
-   * query so a cached report needs no other round trip. */
-  dataVersion?: number | null;
-}
-
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** What the route's `:id` belongs to, as the permission check found it. */
+      /** What the route's `:id` belongs to, as the permission check found it (also
+       * `res.locals.target`, so a handler need not load it again). */
       target?: Target;
     }
   }
@@ -239,29 +230,8 @@ const NOT_FOUND: Record<Scope, ErrorCode> = {
   rectification: 'RectificationNotFound',
 };
 
-const INTEGER_ID = /^\d{1,9}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The project (and trial, with its lock) that a record belongs to, deleted or not. */
-export async function resolveTarget(db: Kysely<Database>, scope: Scope, raw: string): Promise<Target | undefined> {
-  if (scope === 'import' ? !UUID.test(raw) : !INTEGER_ID.test(raw) || Number(raw) === 0) return undefined;
-  const id = scope === 'import' ? raw : Number(raw);
-  const query = {
-    project: sql`select id as project_id, null::integer as trial_id, null::timestamptz as locked_at from projects where id = ${id}`,
-    site: sql`select project_id, null::integer as trial_id, null::timestamptz as locked_at from sites where id = ${id}`,
-    farmer: sql`select project_id, null::integer as trial_id, null::timestamptz as locked_at from farmers where id = ${id}`,
-    trainingSession: sql`select project_id, null::integer as trial_id, null::timestamptz as locked_at from training_sessions where id = ${id}`,
-    trial: sql`select t.project_id, t.id as trial_id, t.locked_at, v.version as data_version from trials t left join trial_data_versions v on v.trial_id = t.id where t.id = ${id}`,
-    plot: sql`select t.project_id, t.id as trial_id, t.locked_at from plots p join trials t on t.id = p.trial_id where p.id = ${id}`,
-    observation: sql`select t.project_id, t.id as trial_id, t.locked_at from observations o join plots p on p.id = o.plot_id join trials t on t.id = p.trial_id where o.id = ${id}`,
-    layout: sql`select t.project_id, t.id as trial_id, t.locked_at from layouts l join trials t on t.id = l.trial_id where l.id = ${id}`,
-    photo: sql`select t.project_id, t.id as trial_id, t.locked_at from photos ph join plots p on p.id = ph.plot_id join trials t on t.id = p.trial_id where ph.id = ${id}`,
-    import: sql`select i.project_id, i.trial_id, t.locked_at, i.kind from imports i left join trials t on t.id = i.trial_id where i.id = ${id}`,
-    rectification: sql`select i.project_id, null::integer as trial_id, null::timestamptz as locked_at from rectifications r join inspections i on i.id = r.inspection_id where r.id = ${id}`,
-  }[scope];
-  const { rows } = await (query as ReturnType<typeof sql<Target>>).execute(db);
-  return rows[0];
-}
+/** The project (and trial, with its lock) that a record belongs to, deleted or not: one query. */
+export const resolveTarget = findTarget;
 
 // ---- The middleware -------------------------------------------------------------------------
 
@@ -311,6 +281,7 @@ export function authorize(db: Kysely<Database>, rules: Rule[] = RULES): Router {
           const target = await resolveTarget(db, rule.scope, raw);
           if (!target) throw AppError.notFound(NOT_FOUND[rule.scope], raw);
           req.target = target;
+          res.locals.target = target;
           if (!isMember(user, target.projectId)) throw new AppError(403, 'Forbidden');
           if (rule.allowFor && !hasPermission(user, rule.allowFor(target))) throw new AppError(403, 'Forbidden');
           const changes = req.method !== 'GET' && req.method !== 'HEAD';

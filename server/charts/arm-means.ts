@@ -1,4 +1,4 @@
-import { labelWidth, plotLibrary, renderPlot } from './svg.js';
+import { intervalLinks, labelWidth, plotLibrary, rowChart } from './svg.js';
 
 export interface ArmMean {
   label: string;
@@ -33,36 +33,19 @@ export function armMeansPlot(input: ArmMeansInput): string {
   const lo = Math.min(...xs);
   const hi = Math.max(...xs);
   const pad = (hi - lo || Math.abs(hi) || 1) * 0.08;
-  const rowHeight = Math.max(28, fontSize * 2.4);
-  const marginBottom = fontSize * 3.4;
-  const marginTop = fontSize;
   const marginLeft = Math.min(width * 0.4, Math.max(48, ...arms.map((a) => labelWidth(a.label, fontSize) + 16)));
   const marginRight = Math.max(fontSize * 3, ...arms.map((a) => labelWidth(a.letters ?? '', fontSize) + fontSize * 1.5));
-  return renderPlot({
+  return rowChart({
+    labels: arms.map((a) => a.label),
+    domain: [lo - pad, hi + pad],
+    axisLabel: input.axisLabel,
     width,
-    height: Math.round(marginTop + marginBottom + rowHeight * Math.max(1, arms.length)),
-    marginTop,
-    marginBottom,
+    fontSize,
+    marginTop: fontSize,
     marginLeft,
     marginRight,
-    style: { fontSize: `${fontSize}px` },
-    x: { domain: [lo - pad, hi + pad], label: input.axisLabel, labelAnchor: 'center', labelArrow: 'none', grid: true },
-    y: { domain: arms.map((a) => a.label), label: null, padding: 0.3, tickSize: 0 },
     marks: [
-      Plot.link(
-        arms.filter((a) => a.interval),
-        {
-          className: 'arm-interval',
-          x1: (a: ArmMean) => a.interval![0],
-          x2: (a: ArmMean) => a.interval![1],
-          y1: 'label',
-          y2: 'label',
-          stroke: '#1f5130',
-          strokeWidth: 2,
-          markerStart: 'tick',
-          markerEnd: 'tick',
-        },
-      ),
+      intervalLinks(arms, (a) => a.interval, { className: 'arm-interval', stroke: '#1f5130', strokeWidth: 2, markerStart: 'tick', markerEnd: 'tick' }),
       Plot.dot(arms, { className: 'arm-mean', x: 'mean', y: 'label', r: 5, fill: '#1f5130', stroke: 'white' }),
       Plot.text(
         arms.filter((a) => a.letters),

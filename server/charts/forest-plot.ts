@@ -1,4 +1,4 @@
-import { labelWidth, plotLibrary, renderPlot } from './svg.js';
+import { intervalLinks, labelWidth, plotLibrary, rowChart, rowHeight } from './svg.js';
 
 export interface ForestSite {
   label: string;
@@ -49,22 +49,19 @@ export function forestPlot(input: ForestInput): string {
   const lo = Math.min(...xs);
   const hi = Math.max(...xs);
   const pad = (hi - lo || 1) * 0.06;
-  const rowHeight = Math.max(28, fontSize * 2.4);
   const marginTop = input.directions ? fontSize * 2.2 : fontSize;
-  const marginBottom = fontSize * 3.4;
   const marginLeft = Math.min(width * 0.45, Math.max(48, ...rows.map((r) => labelWidth(r, fontSize) + 16)));
   const pooledRows = pooled ? [pooled] : [];
 
-  return renderPlot({
+  return rowChart({
+    labels: rows,
+    domain: [lo - pad, hi + pad],
+    axisLabel: input.axisLabel,
     width,
-    height: Math.round(marginTop + marginBottom + rowHeight * Math.max(1, rows.length)),
+    fontSize,
     marginTop,
-    marginBottom,
     marginLeft,
     marginRight: fontSize * 1.5,
-    style: { fontSize: `${fontSize}px` },
-    x: { domain: [lo - pad, hi + pad], label: input.axisLabel, labelAnchor: 'center', labelArrow: 'none', grid: true },
-    y: { domain: rows, label: null, padding: 0.3, tickSize: 0 },
     marks: [
       Plot.ruleX([0], { className: 'zero', stroke: '#333', strokeWidth: 1.2, strokeDasharray: '4,3' }),
       ...(input.directions
@@ -73,38 +70,16 @@ export function forestPlot(input: ForestInput): string {
             Plot.text([input.directions[1]], { className: 'direction', frameAnchor: 'top-right', dy: -fontSize * 1.4, textAnchor: 'end', fill: '#555' }),
           ]
         : []),
-      Plot.link(pooledRows.filter((p) => p.predictionInterval), {
+      intervalLinks(pooledRows, (p) => p.predictionInterval, {
         className: 'pooled-pi',
-        x1: (p: ForestPooled) => p.predictionInterval![0],
-        x2: (p: ForestPooled) => p.predictionInterval![1],
-        y1: 'label',
-        y2: 'label',
         stroke: '#9cc5a1',
         strokeOpacity: 0.7,
-        strokeWidth: rowHeight * 0.45,
+        strokeWidth: rowHeight(fontSize) * 0.45,
         strokeLinecap: 'butt',
       }),
-      Plot.link(withCi, {
-        className: 'site-ci',
-        x1: (s: ForestSite) => s.ci![0],
-        x2: (s: ForestSite) => s.ci![1],
-        y1: 'label',
-        y2: 'label',
-        stroke: '#1f5130',
-        strokeWidth: 1.6,
-        markerStart: 'tick',
-        markerEnd: 'tick',
-      }),
+      intervalLinks(withCi, (s) => s.ci, { className: 'site-ci', stroke: '#1f5130', strokeWidth: 1.6, markerStart: 'tick', markerEnd: 'tick' }),
       Plot.dot(sites, { className: 'site-delta', x: 'delta', y: 'label', r: 4.5, fill: '#1f5130', stroke: 'white', symbol: 'square' }),
-      Plot.link(pooledRows.filter((p) => p.ci), {
-        className: 'pooled-ci',
-        x1: (p: ForestPooled) => p.ci![0],
-        x2: (p: ForestPooled) => p.ci![1],
-        y1: 'label',
-        y2: 'label',
-        stroke: '#111',
-        strokeWidth: 3,
-      }),
+      intervalLinks(pooledRows, (p) => p.ci, { className: 'pooled-ci', stroke: '#111', strokeWidth: 3 }),
       Plot.dot(pooledRows, { className: 'pooled-delta', x: 'delta', y: 'label', r: 7, symbol: 'diamond2', fill: '#111', stroke: 'white' }),
     ],
   });

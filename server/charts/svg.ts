@@ -45,3 +45,44 @@ export function labelWidth(text: string, fontSize: number): number {
   for (const ch of text) em += /[\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]/.test(ch) ? 1 : 0.6;
   return Math.round(em * fontSize);
 }
+
+/** The height of one row of a row chart (arm means, forest plot). */
+export const rowHeight = (fontSize: number) => Math.max(28, fontSize * 2.4);
+
+/**
+ * A chart with one row per label and a value axis below: its size, margins and axes as every
+ * row chart here draws them, around the given marks.
+ */
+export function rowChart(o: {
+  labels: readonly string[];
+  domain: [number, number];
+  axisLabel: string;
+  width: number;
+  fontSize: number;
+  marginTop: number;
+  marginLeft: number;
+  marginRight: number;
+  marks: PlotModule.Markish[];
+}): string {
+  const marginBottom = o.fontSize * 3.4;
+  return renderPlot({
+    width: o.width,
+    height: Math.round(o.marginTop + marginBottom + rowHeight(o.fontSize) * Math.max(1, o.labels.length)),
+    marginTop: o.marginTop,
+    marginBottom,
+    marginLeft: o.marginLeft,
+    marginRight: o.marginRight,
+    style: { fontSize: `${o.fontSize}px` },
+    x: { domain: o.domain, label: o.axisLabel, labelAnchor: 'center', labelArrow: 'none', grid: true },
+    y: { domain: [...o.labels], label: null, padding: 0.3, tickSize: 0 },
+    marks: o.marks,
+  });
+}
+
+/** A line along each row from its interval's low to its high end; rows without one draw nothing. */
+export function intervalLinks<T extends { label: string }>(rows: readonly T[], interval: (row: T) => readonly [number, number] | null, options: PlotModule.LinkOptions): PlotModule.Link {
+  return plotLibrary().link(
+    rows.filter((r) => interval(r)),
+    { x1: (r: T) => interval(r)![0], x2: (r: T) => interval(r)![1], y1: 'label', y2: 'label', ...options },
+  );
+}

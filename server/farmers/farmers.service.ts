@@ -5,7 +5,8 @@ import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js'
 import { mayReadPersonalData } from '../accounts/access.js';
 import { getProject } from '../projects/projects.service.js';
 import type { FarmerInput, FarmerPatch } from './farmers.schemas.js';
-import { setDeleted } from '../../db/soft-delete.js';
+import * as repo from './farmers.repository.js';
+import { softDeletion } from '../soft-deletion.js';
 
 /** A farmer as the current account may see it: viewers get no personal data (phone,
  * household and notes are null, and the name is only the farmer's number, `#12`). */
@@ -35,12 +36,12 @@ export type FarmerDto = ReturnType<typeof farmerDto>;
 
 export async function listFarmers(db: Kysely<Database>, projectId: number): Promise<VisibleFarmer[]> {
   await getProject(db, projectId);
-  const rows = await db.selectFrom('farmers').selectAll().where('projectId', '=', projectId).where('deletedAt', 'is', null).orderBy('id').execute();
+  const rows = await repo.listFarmers(db, projectId);
   return rows.map(visibleFarmer);
 }
 
 async function findFarmer(db: Kysely<Database>, id: number): Promise<FarmerRow> {
-  const f = await db.selectFrom('farmers').selectAll().where('id', '=', id).where('deletedAt', 'is', null).executeTakeFirst();
+  const f = await repo.findFarmer(db, id);
   if (!f) throw AppError.notFound('FarmerNotFound', id);
   return f;
 }
@@ -52,11 +53,10 @@ export async function getFarmer(db: Kysely<Database>, id: number): Promise<Visib
 export async function createFarmers(db: Kysely<Database>, projectId: number, inputs: FarmerInput[]): Promise<FarmerRow[]> {
   return db.transaction().execute(async (tx) => {
     await getProject(tx, projectId);
-    return tx
-      .insertInto('farmers')
-      .values(inputs.map((f) => ({ ...f, gender: f.gender ?? null, projectId })))
-      .returningAll()
-      .execute();
+    return repo.insertFarmers(
+      tx,
+      inputs.map((f) => ({ ...f, gender: f.gender ?? null, projectId })),
+    );
   });
 }
 
@@ -66,29 +66,15 @@ export async function patchFarmer(db: Kysely<Database>, id: number, patch: Farme
     const current = await findFarmer(tx, id);
     assertVersion(patch.version, current, farmerDto(current));
     const { version: _v, ...rest } = patch;
-    const updated = await tx
-      .updateTable('farmers')
-      .set((eb) => ({ ...rest, version: eb('version', '+', 1), updatedAt: new Date() }))
-      .where('id', '=', id)
-      .where('version', '=', current.version)
-      .where('deletedAt', 'is', null)
-      .returningAll()
-      .executeTakeFirst();
+    const updated = await repo.updateFarmer(tx, id, current.version, rest);
     if (!updated) throw versionConflict(farmerDto(await findFarmer(tx, id)));
     return updated;
   });
 }
 
-const setFarmerDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'farmers', id, deleted);
+const farmerDeletion = softDeletion(repo.setFarmerDeleted, 'FarmerNotFound', findFarmer);
 
 /** Soft delete: the farmer leaves lists; rosters that name them keep them. */
-export async function deleteFarmer(db: Kysely<Database>, id: number): Promise<void> {
-  if (!(await setFarmerDeleted(db, id, true))) throw AppError.notFound('FarmerNotFound', id);
-}
+export const deleteFarmer = farmerDeletion.remove;
 
-export async function restoreFarmer(db: Kysely<Database>, id: number): Promise<FarmerRow> {
-  return db.transaction().execute(async (tx) => {
-    if (!(await setFarmerDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return findFarmer(tx, id);
-  });
-}
+export const restoreFarmer = farmerDeletion.restore;

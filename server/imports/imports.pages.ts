@@ -6,7 +6,7 @@ import { paramId } from '../http.js';
 import { idempotent } from '../idempotency/idempotency.js';
 import { isMessageKey, keyUnder, translate, type KeysUnder, type Lang, type MessageKey } from '../i18n/i18n.js';
 import { fieldLabel } from '../audit/audit.view.js';
-import { listVariables } from '../variables/variables.repository.js';
+import { listVariables } from '../variables/variables.service.js';
 import { getProject } from '../projects/projects.service.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';

@@ -40,3 +40,20 @@ export function closeRectification(db: Kysely<Database>, id: number, closedOn: s
     .returningAll()
     .executeTakeFirst();
 }
+
+/** A project's rectification items still open, oldest inspection first, in their order. */
+export function listOpenRectifications(db: Kysely<Database>, projectId: number) {
+  return db
+    .selectFrom('rectifications as r')
+    .innerJoin('inspections as i', 'i.id', 'r.inspectionId')
+    .select(['r.id', 'r.item', 'r.dueOn', 'i.inspectedOn'])
+    .where('i.projectId', '=', projectId)
+    .where('r.closedOn', 'is', null)
+    .orderBy('i.inspectedOn')
+    .orderBy('r.position')
+    .execute();
+}
+
+export function findInspection(db: Kysely<Database>, id: number): Promise<InspectionRow | undefined> {
+  return db.selectFrom('inspections').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -4,6 +4,7 @@ import { AppError, ValidationError } from '../errors.js';
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './inspections.repository.js';
 import type { CloseRectification, InspectionInput } from './inspections.schemas.js';
+import { lockProject } from '../projects/projects.repository.js';
 
 /** Today's date (UTC) as YYYY-MM-DD: an open item due before it is overdue. */
 export function today(): string {
@@ -53,7 +54,7 @@ export async function listInspections(db: Kysely<Database>, projectIds: number[]
  */
 export async function createInspection(db: Kysely<Database>, projectId: number, input: InspectionInput): Promise<InspectionDto> {
   return db.transaction().execute(async (tx) => {
-    await tx.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().execute();
+    await lockProject(tx, projectId);
     const project = await getProject(tx, projectId);
     const items = input.rectifications ?? [];
     const issues = items.flatMap((r, i) =>
@@ -77,7 +78,8 @@ export async function closeRectification(db: Kysely<Database>, id: number, input
     if (!current) throw AppError.notFound('RectificationNotFound', id);
     if (current.closedOn !== null) throw new AppError(409, 'RectificationClosed', 'error.RectificationClosed', { id, date: current.closedOn }, [], { current: rectificationDto(current) });
     if (input.version !== undefined && input.version !== current.version) throw new AppError(409, 'VersionConflict', 'error.VersionConflict', {}, [], { current: rectificationDto(current) });
-    const inspection = await tx.selectFrom('inspections').select('inspectedOn').where('id', '=', current.inspectionId).executeTakeFirstOrThrow();
+    const inspection = await repo.findInspection(tx, current.inspectionId);
+    if (!inspection) throw AppError.notFound('NotFound', current.inspectionId);
     if (input.closedOn < inspection.inspectedOn) {
       throw new ValidationError([{ path: 'closedOn', key: 'v.closedBeforeInspection', params: { value: input.closedOn, date: inspection.inspectedOn } }]);
     }

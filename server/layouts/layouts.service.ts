@@ -10,6 +10,7 @@ import { listPlots, updatePlot } from '../plots/plots.repository.js';
 import { getTrial, type TrialDetail } from '../trials/trials.service.js';
 import * as repo from './layouts.repository.js';
 import type { LayoutInput } from './layouts.schemas.js';
+import { insertPlots } from '../plots/plots.repository.js';
 
 /**
  * Designed layouts: a preview made from a seed, replaced by the next preview of the same site
@@ -152,6 +153,9 @@ export async function getLayout(db: Kysely<Database>, id: number) {
   return layoutDto(layout, trial, layout.committedAt ? await listPlots(db, layout.trialId) : undefined);
 }
 
+/** The committed layout of a trial's site, if there is one. */
+export const findCommittedLayout = (db: Kysely<Database>, trialId: number, siteId: number) => repo.findCommittedLayout(db, trialId, siteId);
+
 export async function listLayouts(db: Kysely<Database>, trialId: number) {
   const trial = await getTrial(db, trialId);
   const rows = await repo.listLayouts(db, trialId);
@@ -173,25 +177,22 @@ export async function commitLayout(db: Kysely<Database>, id: number): Promise<{ 
     if (clash.length) throw new ValidationError(clash);
     const inputs = layout.plots.map((p) => ({ siteId: layout.siteId, label: p.label, arm: p.arm, block: null, notes: null }));
     const arms = await checkPlots(tx, trial, inputs, true);
-    const ids = await tx
-      .insertInto('plots')
-      .values(
-        layout.plots.map((p) => ({
-          trialId: layout.trialId,
-          siteId: layout.siteId,
-          armId: arms.get(p.arm)!.id,
-          label: p.label,
-          block: p.block === null ? null : String(p.block),
-          areaM2: layout.plotArea,
-          plantedOn: layout.plantedOn,
-          row: p.row,
-          column: p.column,
-          notes: null,
-        })),
-      )
-      .returning('id')
-      .execute();
-    const committed = await repo.updateLayout(tx, id, { committedAt: new Date(), plotIds: JSON.stringify(ids.map((r) => r.id)) });
+    const ids = await insertPlots(
+      tx,
+      layout.plots.map((p) => ({
+        trialId: layout.trialId,
+        siteId: layout.siteId,
+        armId: arms.get(p.arm)!.id,
+        label: p.label,
+        block: p.block === null ? null : String(p.block),
+        areaM2: layout.plotArea,
+        plantedOn: layout.plantedOn,
+        row: p.row,
+        column: p.column,
+        notes: null,
+      })),
+    );
+    const committed = await repo.updateLayout(tx, id, { committedAt: new Date(), plotIds: JSON.stringify(ids) });
     return { created: true, layout: layoutDto(committed, trial, await listPlots(tx, layout.trialId)) };
   });
 }

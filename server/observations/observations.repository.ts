@@ -1,6 +1,7 @@
 import type { Kysely, Insertable, Updateable } from 'kysely';
 import type { Database, ObservationTable } from '../../db/database.js';
 import { setDeleted } from '../../db/soft-delete.js';
+import { updateVersioned } from '../../db/versioned.js';
 
 function observationQuery(db: Kysely<Database>) {
   return db
@@ -78,14 +79,7 @@ export async function insertObservations(db: Kysely<Database>, rows: Insertable<
 /** Updates the observation, when `version` is given only while it still has that version;
  * answers whether it did. */
 export async function updateObservation(db: Kysely<Database>, id: number, patch: Updateable<ObservationTable>, version?: number): Promise<boolean> {
-  let q = db
-    .updateTable('observations')
-    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('deletedAt', 'is', null);
-  if (version !== undefined) q = q.where('version', '=', version);
-  const res = await q.executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
+  return (await updateVersioned(db, 'observations', id, patch, version)) !== undefined;
 }
 
 /** Soft delete (deleted: true) or its undo; answers whether the observation was in the other state. */
@@ -104,4 +98,9 @@ export function lastReadings(db: Kysely<Database>, trialId: number, plotLabels: 
     .where('p.label', 'in', plotLabels.length ? plotLabels : [''])
     .groupBy(['p.label', 'v.code', 'o.observedOn'])
     .execute();
+}
+
+/** The plot of a live (not deleted) observation, or undefined. */
+export function findObservationPlot(db: Kysely<Database>, id: number): Promise<{ plotId: number } | undefined> {
+  return db.selectFrom('observations').select('plotId').where('id', '=', id).where('deletedAt', 'is', null).executeTakeFirst();
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import { idempotent } from '../idempotency/idempotency.js';
+import { itemRoutes } from '../resource-routes.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOneOrList, parseOrThrow } from '../validation.js';
 import { ObservationInput, ObservationList, ObservationPatch, ObservationQuery } from './observations.schemas.js';
@@ -25,20 +26,14 @@ export function observationsApi(db: Kysely<Database>): Router {
     // 201 when anything was stored; 200 when every item was already there.
     res.status(out.some((o) => o.result === 'created') ? 201 : 200).json(batch ? out : out[0]);
   });
-  r.get('/observations/:id', async (req, res) => {
-    res.json(service.observationDto(await service.getObservation(db, paramId(req, 'ObservationNotFound'))));
-  });
-  r.patch('/observations/:id', async (req, res) => {
-    const id = paramId(req, 'ObservationNotFound');
-    const patch = parseOrThrow(ObservationPatch, req.body);
-    res.json(service.observationDto(await service.patchObservation(db, id, patch)));
-  });
-  r.delete('/observations/:id', async (req, res) => {
-    await service.deleteObservation(db, paramId(req, 'ObservationNotFound'));
-    res.status(204).end();
-  });
-  r.post('/observations/:id/restore', async (req, res) => {
-    res.json(service.observationDto(await service.restoreObservation(db, paramId(req, 'ObservationNotFound'))));
+  itemRoutes(r, {
+    path: '/observations',
+    notFound: 'ObservationNotFound',
+    dto: service.observationDto,
+    get: (id) => service.getObservation(db, id),
+    patch: { input: ObservationPatch, apply: (id, patch) => service.patchObservation(db, id, patch) },
+    remove: (id) => service.deleteObservation(db, id),
+    restore: (id) => service.restoreObservation(db, id),
   });
   return r;
 }

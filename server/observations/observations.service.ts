@@ -4,13 +4,14 @@ import { AppError, ValidationError, type PendingIssue } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { listPlots } from '../plots/plots.repository.js';
 import { getTrial } from '../trials/trials.service.js';
-import { listVariablesByCode } from '../variables/variables.repository.js';
+import { findVariable, listVariablesByCode } from '../variables/variables.repository.js';
 import { lockTrialDataVersion } from '../imports/imports.repository.js';
 import { sameDecimal } from '../imports/cells.js';
 import { exactValue, isStoredValue, toStoredValue, typedValue, type StoredValue } from './observation-values.js';
 import { implausible, todayInZone } from './plausibility.js';
 import * as repo from './observations.repository.js';
 import type { ObservationInput, ObservationPatch } from './observations.schemas.js';
+import { softDeletion } from '../soft-deletion.js';
 
 export function observationDto(o: NonNullable<repo.ObservationView>) {
   return {
@@ -165,7 +166,8 @@ export async function patchObservation(db: Kysely<Database>, id: number, patch: 
     const { version: _v, value, ...rest } = patch;
     let stored = {};
     if (value !== undefined) {
-      const variable = await tx.selectFrom('variables').selectAll().where('id', '=', current.variableId).executeTakeFirstOrThrow();
+      const variable = await findVariable(tx, current.variableId);
+      if (!variable) throw AppError.notFound('VariableNotFound', current.variableId);
       const s = toStoredValue(variable, value);
       if (!isStoredValue(s)) throw new ValidationError([{ path: 'value', ...s }]);
       stored = s;
@@ -177,17 +179,9 @@ export async function patchObservation(db: Kysely<Database>, id: number, patch: 
   });
 }
 
-export async function deleteObservation(db: Kysely<Database>, id: number) {
-  await db.transaction().execute(async (tx) => {
-    await getObservation(tx, id);
-    if (!(await repo.setObservationDeleted(tx, id, true))) throw AppError.notFound('ObservationNotFound', id);
-  });
-}
+const observationDeletion = softDeletion(repo.setObservationDeleted, 'ObservationNotFound', getObservation, { loadFirst: true });
+
+export const deleteObservation = observationDeletion.remove;
 
 /** Undoes a delete: the observation counts again in the plot's value and the report. */
-export async function restoreObservation(db: Kysely<Database>, id: number) {
-  return db.transaction().execute(async (tx) => {
-    if (!(await repo.setObservationDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return getObservation(tx, id);
-  });
-}
+export const restoreObservation = observationDeletion.restore;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { currentUser } from '../accounts/access.js';
 import { AppError, ValidationError } from '../errors.js';
+import { findObservationPlot } from '../observations/observations.repository.js';
 import { getPlot } from '../plots/plots.service.js';
 import { processPhoto } from './images.js';
 import * as repo from './photos.repository.js';
@@ -49,7 +50,7 @@ export async function addPhoto(
     if (earlier) return { photo: photoDto(earlier), created: false };
   }
   if (fields.observationId !== undefined) {
-    const obs = await db.selectFrom('observations').select('plotId').where('id', '=', fields.observationId).where('deletedAt', 'is', null).executeTakeFirst();
+    const obs = await findObservationPlot(db, fields.observationId);
     if (!obs || obs.plotId !== plotId) {
       throw new ValidationError([{ path: 'observationId', key: 'photo.v.observationNotOfPlot', params: { id: String(fields.observationId) } }]);
     }
@@ -81,6 +82,9 @@ export async function addPhoto(
     throw err;
   }
 }
+
+/** The photos of several plots (already loaded), for pages that show them beside the data. */
+export const listPhotosOfPlots = (db: Kysely<Database>, plotIds: readonly number[]) => repo.listPhotosOfPlots(db, plotIds);
 
 export async function listPhotos(db: Kysely<Database>, plotId: number): Promise<PhotoDto[]> {
   await getPlot(db, plotId);

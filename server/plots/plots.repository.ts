@@ -1,6 +1,7 @@
-import type { Kysely, Updateable } from 'kysely';
+import type { Insertable, Kysely, Updateable } from 'kysely';
 import type { Database, PlotTable } from '../../db/database.js';
 import { setDeleted } from '../../db/soft-delete.js';
+import { updateVersioned } from '../../db/versioned.js';
 
 /** Plots with their site's name and their arm's name and role. */
 function plotQuery(db: Kysely<Database>) {
@@ -28,15 +29,13 @@ export function findPlot(db: Kysely<Database>, id: number) {
 /** Updates the plot, when `version` is given only while it still has that version;
  * answers whether it did. */
 export async function updatePlot(db: Kysely<Database>, id: number, patch: Updateable<PlotTable>, version?: number): Promise<boolean> {
-  let q = db
-    .updateTable('plots')
-    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('deletedAt', 'is', null);
-  if (version !== undefined) q = q.where('version', '=', version);
-  const res = await q.executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
+  return (await updateVersioned(db, 'plots', id, patch, version)) !== undefined;
 }
 
 /** Soft delete (deleted: true) or its undo; answers whether the plot was in the other state. */
 export const setPlotDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'plots', id, deleted);
+
+/** Inserts the plots and answers their ids, in the order given. */
+export async function insertPlots(db: Kysely<Database>, rows: Insertable<PlotTable>[]): Promise<number[]> {
+  return (await db.insertInto('plots').values(rows).returning('id').execute()).map((r) => r.id);
+}

@@ -6,6 +6,7 @@ import { listSites } from '../sites/sites.repository.js';
 import { getTrial, type TrialDetail } from '../trials/trials.service.js';
 import * as repo from './plots.repository.js';
 import type { PlotInput, PlotPatch } from './plots.schemas.js';
+import { softDeletion } from '../soft-deletion.js';
 
 export function plotDto(p: repo.PlotView) {
   return {
@@ -33,6 +34,9 @@ export async function listPlots(db: Kysely<Database>, trialId: number) {
   await getTrial(db, trialId);
   return repo.listPlots(db, trialId);
 }
+
+/** The plots of a trial the caller has already loaded, without checking the trial again. */
+export const listTrialPlots = (db: Kysely<Database>, trialId: number) => repo.listPlots(db, trialId);
 
 export async function getPlot(db: Kysely<Database>, id: number) {
   const p = await repo.findPlot(db, id);
@@ -69,26 +73,23 @@ export async function createPlots(db: Kysely<Database>, trialId: number, inputs:
   return db.transaction().execute(async (tx) => {
     const trial = await getTrial(tx, trialId);
     const arms = await checkPlots(tx, trial, inputs, batch);
-    const ids = await tx
-      .insertInto('plots')
-      .values(
-        inputs.map((p) => ({
-          trialId,
-          siteId: p.siteId,
-          armId: arms.get(p.arm)!.id,
-          label: p.label,
-          block: p.block,
-          areaM2: p.areaM2 ?? null,
-          plantedOn: p.plantedOn ?? null,
-          row: p.row ?? null,
-          column: p.column ?? null,
-          notes: p.notes,
-        })),
-      )
-      .returning('id')
-      .execute();
+    const ids = await repo.insertPlots(
+      tx,
+      inputs.map((p) => ({
+        trialId,
+        siteId: p.siteId,
+        armId: arms.get(p.arm)!.id,
+        label: p.label,
+        block: p.block,
+        areaM2: p.areaM2 ?? null,
+        plantedOn: p.plantedOn ?? null,
+        row: p.row ?? null,
+        column: p.column ?? null,
+        notes: p.notes,
+      })),
+    );
     const created = await repo.listPlots(tx, trialId);
-    const wanted = new Set(ids.map((r) => r.id));
+    const wanted = new Set(ids);
     return created.filter((p) => wanted.has(p.id));
   });
 }
@@ -114,17 +115,9 @@ export async function patchPlot(db: Kysely<Database>, id: number, patch: PlotPat
   });
 }
 
-export async function deletePlot(db: Kysely<Database>, id: number) {
-  await db.transaction().execute(async (tx) => {
-    await getPlot(tx, id);
-    if (!(await repo.setPlotDeleted(tx, id, true))) throw AppError.notFound('PlotNotFound', id);
-  });
-}
+const plotDeletion = softDeletion(repo.setPlotDeleted, 'PlotNotFound', getPlot, { loadFirst: true });
+
+export const deletePlot = plotDeletion.remove;
 
 /** Undoes a delete; 409 when the plot is not deleted or its label has been taken since. */
-export async function restorePlot(db: Kysely<Database>, id: number) {
-  return db.transaction().execute(async (tx) => {
-    if (!(await repo.setPlotDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return getPlot(tx, id);
-  });
-}
+export const restorePlot = plotDeletion.restore;

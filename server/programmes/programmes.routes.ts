@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { idempotent } from '../idempotency/idempotency.js';
+import { collectionRoutes } from '../resource-routes.js';
 import { paramId } from '../http.js';
 import { safeFileName, sheetWriter } from '../imports/sheet-writer.js';
 import { projectDto } from '../projects/projects.service.js';
@@ -11,12 +11,11 @@ import * as service from './programmes.service.js';
 
 export function programmesApi(db: Kysely<Database>): Router {
   const r = Router();
-  r.get('/programmes', async (_req, res) => {
-    res.json((await service.listProgrammes(db)).map(service.programmeDto));
-  });
-  r.post('/programmes', idempotent(db), async (req, res) => {
-    const input = parseOrThrow(ProgrammeInput, req.body);
-    res.status(201).json(service.programmeDto(await service.createProgramme(db, input)));
+  collectionRoutes(r, db, {
+    path: '/programmes',
+    dto: service.programmeDto,
+    list: () => service.listProgrammes(db),
+    create: { input: ProgrammeInput, apply: async (_none, [input]) => [await service.createProgramme(db, input)] },
   });
   r.get('/programmes/:id', async (req, res) => {
     const id = paramId(req, 'ProgrammeNotFound');

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, NewProjectRow, ProjectRow, ProjectUpdate } from '../../db/database.js';
+import { lockRow, updateVersioned } from '../../db/versioned.js';
 
 export function listProjects(db: Kysely<Database>): Promise<ProjectRow[]> {
   return db.selectFrom('projects').selectAll().orderBy('id').execute();
@@ -19,11 +20,13 @@ export function insertProject(db: Kysely<Database>, row: NewProjectRow): Promise
 
 /** Updates the project only while it still has `version`; undefined when someone else was first. */
 export function updateProject(db: Kysely<Database>, id: number, version: number, patch: ProjectUpdate): Promise<ProjectRow | undefined> {
-  return db
-    .updateTable('projects')
-    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .returningAll()
-    .executeTakeFirst();
+  return updateVersioned(db, 'projects', id, patch, version);
+}
+
+/** Locks the project's row until the transaction ends (`select … for update`). */
+export const lockProject = (db: Kysely<Database>, id: number) => lockRow(db, 'projects', id);
+
+/** Numbers a project without a code after its id: P1, P2 ... */
+export function setCodeFromId(db: Kysely<Database>, id: number): Promise<ProjectRow> {
+  return db.updateTable('projects').set({ code: `P${id}` }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

@@ -5,6 +5,8 @@ import { assertVersion, versionConflict } from '../http.js';
 import { visibleProjectIds } from '../accounts/access.js';
 import * as repo from './projects.repository.js';
 import type { ProjectInput, ProjectPatch } from './projects.schemas.js';
+import { findProgramme } from '../programmes/programmes.repository.js';
+import { listOpenRectifications } from '../inspections/inspections.repository.js';
 
 export interface ProjectDto {
   id: number;
@@ -104,14 +106,14 @@ export async function createProject(db: Kysely<Database>, input: ProjectInput, o
     });
     if (input.code) return row;
     // A project without a code is numbered after its id: P1, P2 ...
-    return tx.updateTable('projects').set({ code: `P${row.id}` }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+    return repo.setCodeFromId(tx, row.id);
   });
 }
 
 export async function patchProject(db: Kysely<Database>, id: number, patch: ProjectPatch): Promise<ProjectRow> {
   return db.transaction().execute(async (tx) => {
     // Locked so that an inspection cannot add an open item between the check below and the update.
-    await tx.selectFrom('projects').select('id').where('id', '=', id).forUpdate().execute();
+    await repo.lockProject(tx, id);
     const current = await getProject(tx, id);
     assertVersion(patch.version, current, projectDto(current));
     if (patch.code && patch.code !== current.code && (await repo.findProjectByCode(tx, patch.code))) {
@@ -137,22 +139,14 @@ export async function patchProject(db: Kysely<Database>, id: number, patch: Proj
 
 async function assertProgrammeExists(db: Kysely<Database>, programmeId: number | null | undefined): Promise<void> {
   if (programmeId === undefined || programmeId === null) return;
-  const found = await db.selectFrom('programmes').select('id').where('id', '=', programmeId).executeTakeFirst();
+  const found = await findProgramme(db, programmeId);
   if (!found) throw new ValidationError([{ path: 'programmeId', key: 'v.unknownProgramme', params: { value: programmeId } }]);
 }
 
 /** A project is accepted only once every rectification item of its inspections is closed:
  * otherwise 409 naming the open items. */
 async function assertNoOpenRectifications(db: Kysely<Database>, projectId: number): Promise<void> {
-  const open = await db
-    .selectFrom('rectifications as r')
-    .innerJoin('inspections as i', 'i.id', 'r.inspectionId')
-    .select(['r.id', 'r.item', 'r.dueOn', 'i.inspectedOn'])
-    .where('i.projectId', '=', projectId)
-    .where('r.closedOn', 'is', null)
-    .orderBy('i.inspectedOn')
-    .orderBy('r.position')
-    .execute();
+  const open = await listOpenRectifications(db, projectId);
   if (open.length === 0) return;
   throw new AppError(
     409,

@@ -1,5 +1,6 @@
 import type { Kysely, Insertable, Updateable } from 'kysely';
 import type { Database, SiteRow, SiteTable } from '../../db/database.js';
+import { updateVersioned } from '../../db/versioned.js';
 
 export function listSites(db: Kysely<Database>, projectId: number): Promise<SiteRow[]> {
   return db.selectFrom('sites').selectAll().where('projectId', '=', projectId).orderBy('id').execute();
@@ -19,11 +20,5 @@ export function insertSite(db: Kysely<Database>, row: Insertable<SiteTable>): Pr
 
 /** Updates the site only while it still has `version`; undefined when someone else was first. */
 export function updateSite(db: Kysely<Database>, id: number, version: number, patch: Updateable<SiteTable>): Promise<SiteRow | undefined> {
-  return db
-    .updateTable('sites')
-    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .returningAll()
-    .executeTakeFirst();
+  return updateVersioned(db, 'sites', id, patch, version);
 }

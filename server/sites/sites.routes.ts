@@ -1,31 +1,26 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { paramId } from '../http.js';
-import { idempotent } from '../idempotency/idempotency.js';
-import { parseOrThrow } from '../validation.js';
+import { collectionRoutes, itemRoutes } from '../resource-routes.js';
+import { getProject } from '../projects/projects.service.js';
 import { SiteInput, SitePatch } from './sites.schemas.js';
 import * as service from './sites.service.js';
-import { getProject } from '../projects/projects.service.js';
 
 export function sitesApi(db: Kysely<Database>): Router {
   const r = Router();
-  r.get('/projects/:id/sites', async (req, res) => {
-    res.json((await service.listSites(db, paramId(req, 'ProjectNotFound'))).map(service.siteDto));
+  collectionRoutes(r, db, {
+    path: '/projects/:id/sites',
+    parentNotFound: 'ProjectNotFound',
+    dto: service.siteDto,
+    list: (projectId) => service.listSites(db, projectId!),
+    create: { parent: (id) => getProject(db, id), input: SiteInput, apply: async (projectId, [input]) => [await service.createSite(db, projectId!, input)] },
   });
-  r.post('/projects/:id/sites', idempotent(db), async (req, res) => {
-    const projectId = paramId(req, 'ProjectNotFound');
-    await getProject(db, projectId);
-    const input = parseOrThrow(SiteInput, req.body);
-    res.status(201).json(service.siteDto(await service.createSite(db, projectId, input)));
-  });
-  r.get('/sites/:id', async (req, res) => {
-    res.json(service.siteDto(await service.getSite(db, paramId(req, 'SiteNotFound'))));
-  });
-  r.patch('/sites/:id', async (req, res) => {
-    const id = paramId(req, 'SiteNotFound');
-    const patch = parseOrThrow(SitePatch, req.body);
-    res.json(service.siteDto(await service.patchSite(db, id, patch)));
+  itemRoutes(r, {
+    path: '/sites',
+    notFound: 'SiteNotFound',
+    dto: service.siteDto,
+    get: (id) => service.getSite(db, id),
+    patch: { input: SitePatch, apply: (id, patch) => service.patchSite(db, id, patch) },
   });
   return r;
 }

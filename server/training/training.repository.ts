@@ -1,5 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
+import type { Insertable, Kysely, Updateable } from 'kysely';
+import type { Database, TrainingSessionTable } from '../../db/database.js';
+import { setDeleted } from '../../db/soft-delete.js';
+import { updateVersioned } from '../../db/versioned.js';
 
 function sessionQuery(db: Kysely<Database>) {
   return db
@@ -57,4 +59,21 @@ export async function projectRosters(db: Kysely<Database>, projectId: number): P
     out.set(r.sessionId, list);
   }
   return out;
+}
+
+export function insertSession(db: Kysely<Database>, row: Insertable<TrainingSessionTable>) {
+  return db.insertInto('trainingSessions').values(row).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Updates the session only while it still has `version`; undefined when someone else was first. */
+export const updateSession = (db: Kysely<Database>, id: number, version: number, patch: Updateable<TrainingSessionTable>) =>
+  updateVersioned(db, 'trainingSessions', id, patch, version);
+
+/** Soft delete (deleted: true) or its undo; answers whether the session was in the other state. */
+export const setSessionDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'trainingSessions', id, deleted);
+
+/** Replaces a session's roster with these farmers (none: no roster). */
+export async function replaceRoster(db: Kysely<Database>, sessionId: number, farmerIds: readonly number[]) {
+  await db.deleteFrom('trainingAttendees').where('sessionId', '=', sessionId).execute();
+  if (farmerIds.length) await db.insertInto('trainingAttendees').values(farmerIds.map((farmerId) => ({ sessionId, farmerId }))).execute();
 }

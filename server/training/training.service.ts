@@ -5,7 +5,9 @@ import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js'
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './training.repository.js';
 import type { TrainingSessionInput, TrainingSessionPatch } from './training.schemas.js';
-import { setDeleted } from '../../db/soft-delete.js';
+import { listRosterFarmers } from '../farmers/farmers.repository.js';
+import { listSites } from '../sites/sites.repository.js';
+import { softDeletion } from '../soft-deletion.js';
 
 /** A session has a roster when farmers were registered for it; otherwise `attendees` is null
  * and it counts as a head count only. */
@@ -49,21 +51,9 @@ type Checked = Pick<TrainingSessionInput, 'siteId' | 'attendance' | 'women' | 'a
 /** Sites and roster farmers must be the project's; attendance can never be below the
  * roster's size, and women neither above attendance nor below the roster's women. */
 export async function checkSessions(tx: Kysely<Database>, projectId: number, inputs: Checked[], batch: boolean) {
-  const sites = new Set((await tx.selectFrom('sites').select('id').where('projectId', '=', projectId).execute()).map((s) => s.id));
+  const sites = new Set((await listSites(tx, projectId)).map((s) => s.id));
   const farmerIds = [...new Set(inputs.flatMap((i) => i.attendees ?? []))];
-  const farmers = new Map(
-    farmerIds.length
-      ? (
-          await tx
-            .selectFrom('farmers')
-            .select(['id', 'gender'])
-            .where('projectId', '=', projectId)
-            .where('deletedAt', 'is', null)
-            .where('id', 'in', farmerIds)
-            .execute()
-        ).map((f) => [f.id, f])
-      : [],
-  );
+  const farmers = new Map((await listRosterFarmers(tx, projectId, farmerIds)).map((f) => [f.id, f]));
   const issues: PendingIssue[] = [];
   inputs.forEach((s, i) => {
     const row = batch ? { row: i + 1 } : {};
@@ -85,10 +75,7 @@ export async function checkSessions(tx: Kysely<Database>, projectId: number, inp
 }
 
 export async function writeRoster(tx: Kysely<Database>, sessionId: number, attendees: number[] | null | undefined) {
-  await tx.deleteFrom('trainingAttendees').where('sessionId', '=', sessionId).execute();
-  if (attendees?.length) {
-    await tx.insertInto('trainingAttendees').values(attendees.map((farmerId) => ({ sessionId, farmerId }))).execute();
-  }
+  await repo.replaceRoster(tx, sessionId, attendees ?? []);
 }
 
 export async function createSessions(db: Kysely<Database>, projectId: number, inputs: TrainingSessionInput[], batch: boolean) {
@@ -98,11 +85,7 @@ export async function createSessions(db: Kysely<Database>, projectId: number, in
     const out: number[] = [];
     for (const s of inputs) {
       const { attendees, ...fields } = s;
-      const row = await tx
-        .insertInto('trainingSessions')
-        .values({ ...fields, siteId: fields.siteId ?? null, women: fields.women ?? null, projectId })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const row = await repo.insertSession(tx, { ...fields, siteId: fields.siteId ?? null, women: fields.women ?? null, projectId });
       await writeRoster(tx, row.id, attendees);
       out.push(row.id);
     }
@@ -124,28 +107,16 @@ export async function patchSession(db: Kysely<Database>, id: number, patch: Trai
     };
     await checkSessions(tx, current.projectId, [merged], false);
     const { version: _v, attendees, ...fields } = patch;
-    const res = await tx
-      .updateTable('trainingSessions')
-      .set((eb) => ({ ...fields, version: eb('version', '+', 1), updatedAt: new Date() }))
-      .where('id', '=', id)
-      .where('version', '=', current.version)
-      .where('deletedAt', 'is', null)
-      .executeTakeFirst();
-    if (!Number(res.numUpdatedRows)) throw versionConflict(await getSession(tx, id));
+    const updated = await repo.updateSession(tx, id, current.version, fields);
+    if (!updated) throw versionConflict(await getSession(tx, id));
     if (attendees !== undefined) await writeRoster(tx, id, attendees);
   });
   return getSession(db, id);
 }
 
-const setSessionDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'trainingSessions', id, deleted);
 
-export async function deleteSession(db: Kysely<Database>, id: number) {
-  if (!(await setSessionDeleted(db, id, true))) throw AppError.notFound('TrainingSessionNotFound', id);
-}
+const sessionDeletion = softDeletion(repo.setSessionDeleted, 'TrainingSessionNotFound', getSession);
 
-export async function restoreSession(db: Kysely<Database>, id: number) {
-  return db.transaction().execute(async (tx) => {
-    if (!(await setSessionDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return getSession(tx, id);
-  });
-}
+export const deleteSession = sessionDeletion.remove;
+
+export const restoreSession = sessionDeletion.restore;

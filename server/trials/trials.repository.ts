@@ -1,6 +1,7 @@
 import type { Kysely, Insertable, Updateable } from 'kysely';
-import type { Database, TrialArmRow, TrialRow, TrialTable, VariableRow } from '../../db/database.js';
+import type { Database, TrialArmRow, TrialArmTable, TrialRow, TrialTable, VariableRow } from '../../db/database.js';
 import { setDeleted } from '../../db/soft-delete.js';
+import { updateVersioned } from '../../db/versioned.js';
 
 export function listTrials(db: Kysely<Database>, projectId: number): Promise<TrialRow[]> {
   return db.selectFrom('trials').selectAll().where('projectId', '=', projectId).where('deletedAt', 'is', null).orderBy('id').execute();
@@ -20,14 +21,7 @@ export function insertTrial(db: Kysely<Database>, row: Insertable<TrialTable>): 
 
 /** Updates the trial only while it still has `version`; undefined when someone else was first. */
 export function updateTrial(db: Kysely<Database>, id: number, version: number, patch: Updateable<TrialTable>): Promise<TrialRow | undefined> {
-  return db
-    .updateTable('trials')
-    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updatedAt: new Date() }))
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .where('deletedAt', 'is', null)
-    .returningAll()
-    .executeTakeFirst();
+  return updateVersioned(db, 'trials', id, patch, version);
 }
 
 /** Soft delete (deleted: true) or its undo; answers whether the trial was in the other state. */
@@ -90,4 +84,30 @@ export async function variablesWithObservations(db: Kysely<Database>, trialId: n
     .where('o.deletedAt', 'is', null)
     .execute();
   return new Set(rows.map((r) => r.variableId));
+}
+
+export type ArmFields = Pick<Insertable<TrialArmTable>, 'name' | 'role' | 'description'>;
+
+/** Adds arms to a trial at these positions. */
+export async function insertArms(db: Kysely<Database>, trialId: number, arms: readonly (ArmFields & { position: number })[]): Promise<void> {
+  if (arms.length) await db.insertInto('trialArms').values(arms.map((a) => ({ trialId, ...a }))).execute();
+}
+
+export async function updateArm(db: Kysely<Database>, id: number, fields: Pick<Updateable<TrialArmTable>, 'role' | 'description' | 'position'>): Promise<void> {
+  await db.updateTable('trialArms').set(fields).where('id', '=', id).execute();
+}
+
+export async function deleteArms(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
+  if (ids.length) await db.deleteFrom('trialArms').where('id', 'in', [...ids]).execute();
+}
+
+/** Gives a trial these variables, in this order. */
+export async function insertTrialVariables(db: Kysely<Database>, trialId: number, variableIds: readonly number[]): Promise<void> {
+  if (variableIds.length) await db.insertInto('trialVariables').values(variableIds.map((variableId, position) => ({ trialId, variableId, position }))).execute();
+}
+
+/** Replaces the trial's variable list with these variables, in this order. */
+export async function replaceTrialVariables(db: Kysely<Database>, trialId: number, variableIds: readonly number[]): Promise<void> {
+  await db.deleteFrom('trialVariables').where('trialId', '=', trialId).execute();
+  await insertTrialVariables(db, trialId, variableIds);
 }

@@ -7,6 +7,7 @@ import { listVariablesByCode } from '../variables/variables.repository.js';
 import { variableDto } from '../variables/variables.service.js';
 import * as repo from './trials.repository.js';
 import type { TrialInput, TrialPatch } from './trials.schemas.js';
+import { softDeletion } from '../soft-deletion.js';
 
 export interface TrialDetail {
   trial: TrialRow;
@@ -88,16 +89,16 @@ export async function createTrial(db: Kysely<Database>, projectId: number, input
       design: input.design,
       description: input.description,
     });
-    await tx
-      .insertInto('trialArms')
-      .values(input.arms.map((a, position) => ({ trialId: trial.id, name: a.name, role: a.role, description: a.description, position })))
-      .execute();
-    if (variables.length) {
-      await tx
-        .insertInto('trialVariables')
-        .values(variables.map((v, position) => ({ trialId: trial.id, variableId: v.id, position })))
-        .execute();
-    }
+    await repo.insertArms(
+      tx,
+      trial.id,
+      input.arms.map((a, position) => ({ name: a.name, role: a.role, description: a.description, position })),
+    );
+    await repo.insertTrialVariables(
+      tx,
+      trial.id,
+      variables.map((v) => v.id),
+    );
     return getTrial(tx, trial.id);
   });
 }
@@ -129,14 +130,11 @@ async function replaceArms(tx: Kysely<Database>, current: TrialDetail, arms: Non
     .map((a) => ({ path: 'arms', key: 'v.armInUse', params: { value: a.name } }));
   if (issues.length) throw new ValidationError(issues);
   const drop = current.arms.filter((a) => !wanted.has(a.name)).map((a) => a.id);
-  if (drop.length) await tx.deleteFrom('trialArms').where('id', 'in', drop).execute();
+  await repo.deleteArms(tx, drop);
   for (const [position, a] of arms.entries()) {
     const existing = current.arms.find((x) => x.name === a.name);
-    if (existing) {
-      await tx.updateTable('trialArms').set({ role: a.role, description: a.description, position }).where('id', '=', existing.id).execute();
-    } else {
-      await tx.insertInto('trialArms').values({ trialId: current.trial.id, name: a.name, role: a.role, description: a.description, position }).execute();
-    }
+    if (existing) await repo.updateArm(tx, existing.id, { role: a.role, description: a.description, position });
+    else await repo.insertArms(tx, current.trial.id, [{ name: a.name, role: a.role, description: a.description, position }]);
   }
 }
 
@@ -148,26 +146,19 @@ async function replaceVariables(tx: Kysely<Database>, current: TrialDetail, vari
     .filter((v) => !keep.has(v.id) && observed.has(v.id))
     .map((v) => ({ path: 'variables', key: 'v.variableInUse', params: { value: v.code } }));
   if (issues.length) throw new ValidationError(issues);
-  await tx.deleteFrom('trialVariables').where('trialId', '=', current.trial.id).execute();
-  if (variables.length) {
-    await tx
-      .insertInto('trialVariables')
-      .values(variables.map((v, position) => ({ trialId: current.trial.id, variableId: v.id, position })))
-      .execute();
-  }
+  await repo.replaceTrialVariables(
+    tx,
+    current.trial.id,
+    variables.map((v) => v.id),
+  );
 }
+
+const trialDeletion = softDeletion(repo.setTrialDeleted, 'TrialNotFound', getTrial);
 
 /** Soft delete: the trial disappears from lists and reads until it is restored. */
-export async function deleteTrial(db: Kysely<Database>, id: number): Promise<void> {
-  if (!(await repo.setTrialDeleted(db, id, true))) throw AppError.notFound('TrialNotFound', id);
-}
+export const deleteTrial = trialDeletion.remove;
 
-export async function restoreTrial(db: Kysely<Database>, id: number): Promise<TrialDetail> {
-  return db.transaction().execute(async (tx) => {
-    if (!(await repo.setTrialDeleted(tx, id, false))) throw new AppError(409, 'NotDeleted');
-    return getTrial(tx, id);
-  });
-}
+export const restoreTrial = trialDeletion.restore;
 
 /** Signs the trial off: it and its plots and observations are read-only until unlocked. */
 export async function lockTrial(db: Kysely<Database>, id: number, userId: number): Promise<TrialDetail> {

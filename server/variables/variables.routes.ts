@@ -1,23 +1,18 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { paramId } from '../http.js';
-import { idempotent } from '../idempotency/idempotency.js';
-import { parseOrThrow } from '../validation.js';
+import { collectionRoutes, itemRoutes } from '../resource-routes.js';
 import { VariableInput } from './variables.schemas.js';
 import * as service from './variables.service.js';
 
 export function variablesApi(db: Kysely<Database>): Router {
   const r = Router();
-  r.get('/variables', async (_req, res) => {
-    res.json((await service.listVariables(db)).map(service.variableDto));
+  collectionRoutes(r, db, {
+    path: '/variables',
+    dto: service.variableDto,
+    list: () => service.listVariables(db),
+    create: { input: VariableInput, apply: async (_none, [input]) => [await service.createVariable(db, input)] },
   });
-  r.post('/variables', idempotent(db), async (req, res) => {
-    const input = parseOrThrow(VariableInput, req.body);
-    res.status(201).json(service.variableDto(await service.createVariable(db, input)));
-  });
-  r.get('/variables/:id', async (req, res) => {
-    res.json(service.variableDto(await service.getVariable(db, paramId(req, 'VariableNotFound'))));
-  });
+  itemRoutes(r, { path: '/variables', notFound: 'VariableNotFound', dto: service.variableDto, get: (id) => service.getVariable(db, id) });
   return r;
 }

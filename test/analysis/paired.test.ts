@@ -7,6 +7,14 @@ import { anyValue, expectAllFinite, expectNear, positiveValue } from './support.
 const inBlocks = (values: number[], prefix = 'b'): BlockValue[] => values.map((value, i) => ({ block: `${prefix}${i}`, value }));
 
 describe('comparePaired', () => {
+  it('lists its figures in the order the report has always shown them, empty arms included', () => {
+    const order = ['nTreatment', 'nControl', 'nPairs', 'dropped', 'meanTreatment', 'meanControl', 'pairedMeanTreatment', 'pairedMeanControl', 'delta', 'deltaCi', 'pValue', 'df', 'percent', 'percentCi', 'logRatio', 'flags'];
+    expect(Object.keys(comparePaired(inBlocks([5, 7, 9]), inBlocks([4, 5, 6])))).toEqual(order);
+    const empty = comparePaired([], inBlocks([4]));
+    expect(Object.keys(empty)).toEqual(order);
+    expect(empty).toMatchObject({ nTreatment: 0, nControl: 1, meanTreatment: null, meanControl: 4, delta: null, flags: ['noTreatmentValues'] });
+  });
+
   it('reproduces a hand-checkable paired t test', () => {
     // d = 1, 2, 3: mean 2, sd 1, t = 2√3 on 2 df.
     const r = comparePaired(inBlocks([5, 7, 9]), inBlocks([4, 5, 6]));

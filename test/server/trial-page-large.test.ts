@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRID_PAGE_SIZE } from '../../server/web/trials.pages.js';
+import { GRID_PAGE_SIZE } from '../../server/trials/trials.pages.js';
 import { startTestApp, type TestApp } from '../support/context.js';
 import { ensureVariables, makeProject, YIELD } from '../support/factories.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cellRename, collectEntries, dedupe } from '../../server/web/entry-grid.js';
+import { cellRename, collectEntries, dedupe } from '../../server/observations/entry-grid.js';
 import { daysWords, interval, num, pValue, share, signed, today } from '../../server/web/format.js';
 import { localPath, read } from '../../server/web/forms.js';
-import { excludesZero } from '../../server/web/reports.pages.js';
+import { excludesZero } from '../../server/reports/reports.pages.js';
 import { switchLangHref } from '../../server/web/render.js';
 
 describe('figures for people', () => {

@@ -1,4 +1,3 @@
-import { lastReadings } from '../observations/observations.repository.js';
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
@@ -12,20 +11,21 @@ import { PlotInput, PlotPatch } from '../plots/plots.schemas.js';
 import * as plots from '../plots/plots.service.js';
 import { getProject } from '../projects/projects.service.js';
 import { listSites } from '../sites/sites.service.js';
-import { DESIGNS, ROLES, TrialInput, TrialPatch } from '../trials/trials.schemas.js';
-import * as trials from '../trials/trials.service.js';
+import { DESIGNS, ROLES, TrialInput, TrialPatch } from './trials.schemas.js';
+import * as trials from './trials.service.js';
 import { listVariables } from '../variables/variables.service.js';
 import { parseOrThrow } from '../validation.js';
-import { COMMON_FIELDS, cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow, historyItem } from './entry-grid.js';
-import * as grid from './entry-grid.repository.js';
-import { today } from './format.js';
-import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from './labels.js';
+import { COMMON_FIELDS, cellPlotIds, cellRename, collectEntries, columnView, dedupe, gridRow, historyItem } from '../observations/entry-grid.js';
+import * as grid from '../observations/entry-grid.service.js';
+import { today } from '../web/format.js';
+import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from '../web/labels.js';
 import { signOffText } from '../audit/audit.view.js';
-import { sendPage, type Renderer } from './render.js';
-import { listPhotosOfPlots } from '../photos/photos.repository.js';
-import { offlineConfig, photoView } from './offline-view.js';
+import { sendPage, type Renderer } from '../web/render.js';
+import { listPhotosOfPlots } from '../photos/photos.service.js';
+import { offlineConfig, photoView } from '../web/offline-view.js';
 import { KINDS } from '../variables/kinds.js';
+import { crumbs } from '../web/crumbs.js';
 
 /** Above this many plots the grid shows one site at a time (unless all sites are asked for)
  * and pages its plots; smaller trials show every plot at once. */
@@ -183,10 +183,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
       'trials/show',
       {
         title: nameIn(lang, detail.trial),
-        crumbs: [
-          { href: '/', label: tr(lang, 'nav.home') },
-          { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        ],
+        crumbs: crumbs(lang, { project }),
         trial: {
           id: trialId,
           name: nameIn(lang, detail.trial),
@@ -398,11 +395,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     const photos = await listPhotosOfPlots(db, [plot.id]);
     sendPage(res, renderer, 'trials/cell', {
       title: `${plot.label} · ${nameIn(lang, variable)}`,
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        { href: `/trials/${trialId}`, label: nameIn(lang, detail.trial) },
-      ],
+      crumbs: crumbs(lang, { project, trial: detail.trial }),
       plot: plot.label,
       variable: nameIn(lang, variable),
       unit: variable.unit,
@@ -451,7 +444,7 @@ async function nextReadings(db: Kysely<Database>, trialId: number, list: { plot:
   if (!next.some(Boolean)) return;
   const taken = new Map<string, number>();
   const key = (o: (typeof list)[number]) => `${o.plot}|${o.variable}|${o.observedOn ?? ''}`;
-  const rows = await lastReadings(db, trialId, [...new Set(list.map((o) => o.plot))]);
+  const rows = await grid.lastReadings(db, trialId, [...new Set(list.map((o) => o.plot))]);
   for (const r of rows) taken.set(`${r.label}|${r.code}|${r.observedOn ?? ''}`, Number(r.last));
   list.forEach((o, i) => {
     if (!next[i]) taken.set(key(o), Math.max(taken.get(key(o)) ?? 0, o.reading ?? 1));
@@ -537,11 +530,7 @@ function trialForm(form: FormState, { project, detail, catalogue }: TrialFormCon
     context: {
       title: tr(lang, t ? 'trial.edit' : 'trial.new'),
       heading: t ? titled(lang, tr(lang, 'trial.edit'), nameIn(lang, t)) : tr(lang, 'trial.new'),
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        ...(t ? [{ href: `/trials/${t.id}`, label: nameIn(lang, t) }] : []),
-      ],
+      crumbs: crumbs(lang, { project, trial: t ?? undefined }),
       action: t ? `/trials/${t.id}/edit` : `/projects/${project.id}/trials/new`,
       version: values.version ?? (t ? String(t.version) : null),
       fields: [
@@ -616,11 +605,7 @@ function plotForm(form: FormState, { detail, project, sites, plot }: PlotFormCon
     context: {
       title: tr(lang, plot ? 'plot.edit' : 'plot.new'),
       heading: plot ? titled(lang, tr(lang, 'plot.edit'), plot.label) : tr(lang, 'plot.new'),
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-        { href: `/trials/${t.id}`, label: nameIn(lang, t) },
-      ],
+      crumbs: crumbs(lang, { project, trial: t }),
       added: typeof form.req.query.added === 'string' ? tr(lang, 'plot.added', { label: form.req.query.added }) : null,
       action: plot ? `/plots/${plot.id}/edit` : `/trials/${t.id}/plots/new`,
       hidden: plot ? [{ name: 'version', value: form.values.version ?? String(plot.version) }] : [],

@@ -2,9 +2,9 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { hasPermission } from '../accounts/access.js';
-import { search, SEARCH_KINDS, SEARCH_LIMIT, type SearchKind } from '../search/search.service.js';
-import { enumLabel, langOf, nameIn, tr } from './labels.js';
-import { sendPage, type Renderer } from './render.js';
+import { search, SEARCH_KINDS, SEARCH_LIMIT, type SearchKind } from './search.service.js';
+import { enumLabel, langOf, nameIn, tr } from '../web/labels.js';
+import { sendPage, type Renderer } from '../web/render.js';
 import type { MessageKey } from '../i18n/messages.js';
 
 const HEADINGS: Record<SearchKind, MessageKey> = {

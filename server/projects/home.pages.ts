@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { listProjects, projectDto } from '../projects/projects.service.js';
-import { listSites } from '../sites/sites.repository.js';
+import { listProjects, projectDto } from './projects.service.js';
+import { listSites } from '../sites/sites.service.js';
 import { listTrials } from '../trials/trials.service.js';
-import { enumLabel, langOf, nameIn, otherName, period, tr } from './labels.js';
-import { sendPage, type Renderer } from './render.js';
-import { projectTraining, trialCards } from './summaries.js';
+import { enumLabel, langOf, nameIn, otherName, period, tr } from '../web/labels.js';
+import { sendPage, type Renderer } from '../web/render.js';
+import { projectTraining, trialCards } from '../web/summaries.js';
 
 /** The home page: every project with its headline results and training progress. */
 export function homePages(db: Kysely<Database>, renderer: Renderer): Router {

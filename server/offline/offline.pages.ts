@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
 import * as trials from '../trials/trials.service.js';
-import { langOf, nameIn, tr } from './labels.js';
-import type { Assets } from './assets.js';
-import { PUBLIC_DIR } from './folders.js';
+import { langOf, nameIn, tr } from '../web/labels.js';
+import type { Assets } from '../web/assets.js';
+import { PUBLIC_DIR } from '../web/folders.js';
 
 /** The page shell the service worker keeps: the styles, scripts and icons a trial page links. */
 const SHELL = ['app.css', 'app.js', 'offline.js', 'entry.js', 'plot-link.js', 'icon.svg', 'apple-touch-icon.png', 'icons/icon-192.png', 'icons/icon-512.png'];

@@ -1,8 +1,8 @@
 import type { VariableRow } from '../../db/database.js';
 import { translate, type Lang } from '../i18n/i18n.js';
-import { exactValue } from '../observations/observation-values.js';
-import { read, type FormBody, type FormErrors } from './forms.js';
-import { enumLabel, nameIn, tr, withNote } from './labels.js';
+import { exactValue } from './observation-values.js';
+import { read, type FormBody, type FormErrors } from '../web/forms.js';
+import { enumLabel, nameIn, tr, withNote } from '../web/labels.js';
 import { KINDS, type KindSpec } from '../variables/kinds.js';
 
 /**

@@ -2,20 +2,21 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { paramId } from '../http.js';
-import { exactValue } from '../observations/observation-values.js';
-import { ObservationPatch } from '../observations/observations.schemas.js';
-import * as observations from '../observations/observations.service.js';
+import { exactValue } from './observation-values.js';
+import { ObservationPatch } from './observations.schemas.js';
+import * as observations from './observations.service.js';
 import { getPlot } from '../plots/plots.service.js';
 import { getProject } from '../projects/projects.service.js';
 import { getTrial } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
 import { shownValue } from './entry-grid.js';
-import { asText, fieldView, mountForm, read, type FieldSpec } from './forms.js';
-import { nameIn, tr } from './labels.js';
-import type { Renderer } from './render.js';
+import { asText, fieldView, mountForm, read, type FieldSpec } from '../web/forms.js';
+import { nameIn, tr } from '../web/labels.js';
+import type { Renderer } from '../web/render.js';
 import { history as auditHistory } from '../audit/audit.service.js';
 import { historyView } from '../audit/audit.view.js';
 import { KINDS, type KindSpec } from '../variables/kinds.js';
+import { crumbs } from '../web/crumbs.js';
 
 /** Correcting or removing one observation; every other record of the same plot and
  * variable is listed beside the form. */
@@ -75,11 +76,7 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
         context: {
           title: tr(lang, 'obs.correct'),
           heading: tr(lang, 'obs.correct'),
-          crumbs: [
-            { href: '/', label: tr(lang, 'nav.home') },
-            { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-            { href: `/trials/${detail.trial.id}#plot-${plot.id}`, label: nameIn(lang, detail.trial) },
-          ],
+          crumbs: crumbs(lang, { project, trial: detail.trial, trialHref: `/trials/${detail.trial.id}#plot-${plot.id}` }),
           plot: plot.label,
           variable: nameIn(lang, variable),
           unit: variable.unit,

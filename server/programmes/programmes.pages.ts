@@ -11,14 +11,15 @@ import { CloseRectification } from '../inspections/inspections.schemas.js';
 import { getProject } from '../projects/projects.service.js';
 import { hasPermission } from '../accounts/access.js';
 import { parseOrThrow } from '../validation.js';
-import { fieldView, mountForm, read, type FieldSpec } from './forms.js';
-import * as service from '../programmes/programmes.service.js';
+import { fieldView, mountForm, read, type FieldSpec } from '../web/forms.js';
+import * as service from './programmes.service.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
 import { listTrials } from '../trials/trials.service.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, tr } from './labels.js';
-import { sendPage, type Renderer } from './render.js';
-import { progressView, trialCards } from './summaries.js';
-import { rosterCount } from './format.js';
+import { enumLabel, enumOptions, langOf, nameIn, otherName, tr } from '../web/labels.js';
+import { sendPage, type Renderer } from '../web/render.js';
+import { progressView, trialCards } from '../web/summaries.js';
+import { rosterCount } from '../web/format.js';
+import { crumbs } from '../web/crumbs.js';
 
 const STATUS_COLOURS: Record<(typeof PROJECT_STATUSES)[number] | 'none', string> = {
   proposed: '#c9d6df',
@@ -64,7 +65,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
         return { id: g.id, name: nameIn(lang, g), otherName: otherName(lang, g), year: tr(lang, 'programme.yearOf', { year: g.year }), projectCount: projects.length };
       }),
     );
-    sendPage(res, renderer, 'programmes/index', { title: tr(lang, 'programme.list'), crumbs: [{ href: '/', label: tr(lang, 'nav.home') }], programmes });
+    sendPage(res, renderer, 'programmes/index', { title: tr(lang, 'programme.list'), crumbs: crumbs(lang, {}), programmes });
   });
 
   r.get('/programmes/:id', async (req, res) => {
@@ -160,10 +161,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
 
     sendPage(res, renderer, 'programmes/show', {
       title: nameIn(lang, g),
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: '/programmes', label: tr(lang, 'programme.list') },
-      ],
+      crumbs: crumbs(lang, {}, { href: '/programmes', label: tr(lang, 'programme.list') }),
       programme: { ...g, displayName: nameIn(lang, g), otherName: otherName(lang, g), yearText: tr(lang, 'programme.yearOf', { year: g.year }) },
       incomplete: overview.complete ? null : tr(lang, 'programme.incomplete', { shown: overview.projects.length, total: (await service.programmeProjects(db, g.id, { all: true })).projects.length }),
       sentences: summary.sentences[lang],

@@ -4,16 +4,17 @@ import type { Database, ProgrammeRow, ProjectRow, SiteRow } from '../../db/datab
 import type { Lang } from '../i18n/i18n.js';
 import { getProgramme, listProgrammes } from '../programmes/programmes.service.js';
 import { paramId } from '../http.js';
-import { PROJECT_CATEGORIES, PROJECT_STATUSES, ProjectInput, ProjectPatch } from '../projects/projects.schemas.js';
-import * as projects from '../projects/projects.service.js';
+import { PROJECT_CATEGORIES, PROJECT_STATUSES, ProjectInput, ProjectPatch } from './projects.schemas.js';
+import * as projects from './projects.service.js';
 import { SITE_KINDS, SiteInput, SitePatch } from '../sites/sites.schemas.js';
 import * as sites from '../sites/sites.service.js';
 import { listTrials } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
-import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from './forms.js';
-import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, period, titled, tr } from './labels.js';
-import { sendPage, type Renderer } from './render.js';
-import { projectTraining, trialCards } from './summaries.js';
+import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, period, titled, tr } from '../web/labels.js';
+import { sendPage, type Renderer } from '../web/render.js';
+import { projectTraining, trialCards } from '../web/summaries.js';
+import { crumbs } from '../web/crumbs.js';
 
 /** Project pages: the overview of one project, its create and edit forms, and its sites. */
 export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
@@ -74,7 +75,7 @@ export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
     const programme = p.programmeId ? await getProgramme(db, p.programmeId) : null;
     sendPage(res, renderer, 'projects/show', {
       title: nameIn(lang, p),
-      crumbs: [{ href: '/', label: tr(lang, 'nav.home') }],
+      crumbs: crumbs(lang, {}),
       project: {
         ...p,
         displayName: nameIn(lang, p),
@@ -184,7 +185,7 @@ function projectForm(form: FormState, p: ProjectRow | null, programmes: Programm
     context: {
       title: tr(lang, p ? 'project.edit' : 'project.new'),
       heading: p ? titled(lang, tr(lang, 'project.edit'), nameIn(lang, p)) : tr(lang, 'project.new'),
-      crumbs: [{ href: '/', label: tr(lang, 'nav.home') }, ...(p ? [{ href: `/projects/${p.id}`, label: nameIn(lang, p) }] : [])],
+      crumbs: crumbs(lang, { project: p ?? undefined }),
       action: p ? `/projects/${p.id}/edit` : '/projects/new',
       hidden: p ? [{ name: 'version', value: form.values.version ?? String(p.version) }] : [],
       fields: projectFieldSpecs(lang, programmes).map((f) => fieldView(lang, form.values, form.errors, f)),
@@ -243,10 +244,7 @@ function siteForm(form: FormState, p: ProjectRow, s: SiteRow | null) {
     context: {
       title: tr(lang, s ? 'site.edit' : 'site.new'),
       heading: s ? titled(lang, tr(lang, 'site.edit'), nameIn(lang, s)) : tr(lang, 'site.new'),
-      crumbs: [
-        { href: '/', label: tr(lang, 'nav.home') },
-        { href: `/projects/${p.id}`, label: nameIn(lang, p) },
-      ],
+      crumbs: crumbs(lang, { project: p }),
       action: s ? `/sites/${s.id}/edit` : `/projects/${p.id}/sites/new`,
       hidden: s ? [{ name: 'version', value: form.values.version ?? String(s.version) }] : [],
       fields: specs.map((f) => fieldView(lang, form.values, form.errors, f)),

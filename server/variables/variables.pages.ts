@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { AGGREGATIONS, VARIABLE_KINDS, VariableInput } from '../variables/variables.schemas.js';
-import { createVariable } from '../variables/variables.service.js';
+import { AGGREGATIONS, VARIABLE_KINDS, VariableInput } from './variables.schemas.js';
+import { createVariable } from './variables.service.js';
 import { parseOrThrow } from '../validation.js';
-import { fieldView, localPath, mountForm, read, type FieldSpec } from './forms.js';
-import { enumOptions, tr } from './labels.js';
-import type { Renderer } from './render.js';
-import { KINDS } from '../variables/kinds.js';
+import { fieldView, localPath, mountForm, read, type FieldSpec } from '../web/forms.js';
+import { enumOptions, tr } from '../web/labels.js';
+import type { Renderer } from '../web/render.js';
+import { KINDS } from './kinds.js';
+import { crumbs } from '../web/crumbs.js';
 
 /** A new variable for the shared catalogue, then back to the form that asked for it. */
 export function variablePages(db: Kysely<Database>, renderer: Renderer): Router {
@@ -55,7 +56,7 @@ export function variablePages(db: Kysely<Database>, renderer: Renderer): Router 
           title: tr(lang, 'variable.new'),
           heading: tr(lang, 'variable.new'),
           intro: tr(lang, 'variable.intro'),
-          crumbs: [{ href: '/', label: tr(lang, 'nav.home') }],
+          crumbs: crumbs(lang, {}),
           action: `/variables/new?back=${encodeURIComponent(back)}`,
           hidden: [],
           fields: specs.map((s) => fieldView(lang, form.values, form.errors, s)),

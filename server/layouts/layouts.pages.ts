@@ -5,20 +5,20 @@ import type { Database, SiteRow } from '../../db/database.js';
 import { fieldMapSvg, armFills, type MapPlot, type Side } from '../charts/field-map.js';
 import { paramId } from '../http.js';
 import type { Lang } from '../i18n/i18n.js';
-import { findCommittedLayout } from '../layouts/layouts.repository.js';
-import { DEFAULT_LABEL_PATTERN, FIELD_SIDES, LayoutInput } from '../layouts/layouts.schemas.js';
-import * as layouts from '../layouts/layouts.service.js';
-import { LABEL_PAPER_NAMES, LABEL_PAPERS, plotUrl, publicBase, qrSvg, type LabelPaper } from '../layouts/plot-labels.js';
-import { listPlots } from '../plots/plots.repository.js';
+import { DEFAULT_LABEL_PATTERN, FIELD_SIDES, LayoutInput } from './layouts.schemas.js';
+import * as layouts from './layouts.service.js';
+import { LABEL_PAPER_NAMES, LABEL_PAPERS, plotUrl, publicBase, qrSvg, type LabelPaper } from './plot-labels.js';
+import { listTrialPlots } from '../plots/plots.service.js';
 import { getProject } from '../projects/projects.service.js';
 import { listSites } from '../sites/sites.service.js';
 import * as trials from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
-import { fieldView, mountForm, read, type FieldSpec, type FormBody } from './forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from './labels.js';
-import { sendPage, type Renderer } from './render.js';
+import { fieldView, mountForm, read, type FieldSpec, type FormBody } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from '../web/labels.js';
+import { sendPage, type Renderer } from '../web/render.js';
+import { crumbs } from '../web/crumbs.js';
 
-type PlotView = Awaited<ReturnType<typeof listPlots>>[number];
+type PlotView = Awaited<ReturnType<typeof listTrialPlots>>[number];
 
 /** The site asked for with `?site=`, else the first site that has plots, else the first. */
 function pickSite(sites: SiteRow[], plots: PlotView[], asked: unknown): SiteRow | undefined {
@@ -29,21 +29,15 @@ function pickSite(sites: SiteRow[], plots: PlotView[], asked: unknown): SiteRow 
 async function trialContext(db: Kysely<Database>, req: Request) {
   const detail = await trials.getTrial(db, paramId(req, 'TrialNotFound'));
   const project = await getProject(db, detail.trial.projectId);
-  const [sites, plots] = await Promise.all([listSites(db, project.id), listPlots(db, detail.trial.id)]);
+  const [sites, plots] = await Promise.all([listSites(db, project.id), listTrialPlots(db, detail.trial.id)]);
   return { detail, project, sites, plots };
 }
-
-const crumbs = (lang: Lang, project: { id: number; name: string; nameEn: string | null }, trial: { id: number; name: string; nameEn: string | null }) => [
-  { href: '/', label: tr(lang, 'nav.home') },
-  { href: `/projects/${project.id}`, label: nameIn(lang, project) },
-  { href: `/trials/${trial.id}`, label: nameIn(lang, trial) },
-];
 
 /** The map of one site's plots, from the plots' positions and the site's committed layout. */
 async function siteMap(db: Kysely<Database>, lang: Lang, detail: trials.TrialDetail, site: SiteRow, plots: PlotView[], title: string) {
   const here = plots.filter((p) => p.siteId === site.id);
   const placed = here.filter((p) => p.row !== null && p.column !== null);
-  const layout = await findCommittedLayout(db, detail.trial.id, site.id);
+  const layout = await layouts.findCommittedLayout(db, detail.trial.id, site.id);
   const svg = placed.length
     ? fieldMapSvg({
         plots: placed.map((p): MapPlot => ({ label: p.label, arm: p.arm, isControl: p.armRole === 'control', block: p.block, row: p.row!, column: p.column! })),
@@ -137,7 +131,7 @@ export function layoutPages(db: Kysely<Database>, renderer: Renderer): Router {
           title: titled(lang, tr(lang, 'layout.new'), nameIn(lang, detail.trial)),
           heading: titled(lang, tr(lang, 'layout.new'), nameIn(lang, detail.trial)),
           intro: sites.length ? tr(lang, 'layout.intro') : tr(lang, 'layout.noSites'),
-          crumbs: crumbs(lang, project, detail.trial),
+          crumbs: crumbs(lang, { project, trial: detail.trial }),
           action: `/trials/${detail.trial.id}/layouts/new`,
           fields,
           submitLabel: tr(lang, 'layout.preview'),
@@ -166,7 +160,7 @@ export function layoutPages(db: Kysely<Database>, renderer: Renderer): Router {
     const committed = layout.status === 'committed';
     sendPage(res, renderer, 'field-layouts/layout', {
       title: tr(lang, 'layout.title'),
-      crumbs: crumbs(lang, project, detail.trial),
+      crumbs: crumbs(lang, { project, trial: detail.trial }),
       heading: committed ? tr(lang, 'layout.committedTitle') : tr(lang, 'layout.previewTitle'),
       summary: tr(lang, 'layout.summary', { design: enumLabel(lang, 'design', layout.design), plots: layout.plots.length, rows: layout.rows, columns: layout.columns, seed: layout.seed }),
       site: nameIn(lang, site),
@@ -200,7 +194,7 @@ export function layoutPages(db: Kysely<Database>, renderer: Renderer): Router {
     sendPage(res, renderer, 'field-layouts/map', {
       title: titled(lang, tr(lang, 'map.title'), nameIn(lang, detail.trial)),
       bodyClass: 'print-map',
-      crumbs: crumbs(lang, project, detail.trial),
+      crumbs: crumbs(lang, { project, trial: detail.trial }),
       trial: { id: detail.trial.id, name: nameIn(lang, detail.trial) },
       site: site ? { id: site.id, name: nameIn(lang, site) } : null,
       sites: sites.map((s) => ({ id: s.id, name: nameIn(lang, s), selected: s.id === site?.id })),
@@ -247,7 +241,7 @@ export function layoutPages(db: Kysely<Database>, renderer: Renderer): Router {
     sendPage(res, renderer, 'field-layouts/labels', {
       title: titled(lang, tr(lang, 'labels.title'), nameIn(lang, detail.trial)),
       bodyClass: 'print-labels',
-      crumbs: crumbs(lang, project, detail.trial),
+      crumbs: crumbs(lang, { project, trial: detail.trial }),
       trial: { id: detail.trial.id, name: nameIn(lang, detail.trial) },
       sites: [{ value: '', label: tr(lang, 'labels.allSites'), selected: siteId === undefined }, ...sites.map((s) => ({ value: String(s.id), label: nameIn(lang, s), selected: s.id === siteId }))],
       papers: LABEL_PAPER_NAMES.map((p) => ({ value: p, label: tr(lang, `labels.paper.${p}`), selected: p === paper })),
