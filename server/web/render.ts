@@ -19,7 +19,8 @@ export function createRenderer(assets?: Assets) {
   for (const file of walk(VIEWS_DIR)) {
     const name = relative(VIEWS_DIR, file).split(sep).join('/').replace(/\.hbs$/, '');
     const source = readFileSync(file, 'utf8');
-    if (name.startsWith('partials/')) hb.registerPartial(name.slice('partials/'.length), source);
+    // Partials are registered compiled: given as text, Handlebars compiles them again on every render.
+    if (name.startsWith('partials/')) hb.registerPartial(name.slice('partials/'.length), hb.compile(source));
     else templates.set(name, hb.compile(source));
   }
   registerHelpers(hb);
@@ -76,10 +77,15 @@ export function sendPage(res: Response, renderer: Renderer, name: string, contex
     languages: languageSwitch(res.req.originalUrl, lang),
     ...context,
   });
-  const { body, encoding } = compressFor(res.req, html);
   res.status(status).type('html').vary('Accept-Encoding');
-  if (encoding) res.set('Content-Encoding', encoding);
-  res.send(body);
+  compressFor(res.req, html).then(
+    ({ body, encoding }) => {
+      if (encoding) res.set('Content-Encoding', encoding);
+      res.send(body);
+    },
+    // Compression cannot fail on a string, but if it did the page still goes out, plain.
+    () => res.send(html),
+  );
 }
 
 /** The language switch: every language in its own name, the current one marked. */
