@@ -308,7 +308,8 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       for (const [n, r] of [['/api/health', health], ['report API', report]] as const) {
         if (r.failures) notes.push(`${n}: ${r.failures} requests failed, timed out or were not 2xx (${r.requests} completed)`);
       }
-      figures.push(http('GET /api/trials/:id/report', report, o.kind === 'postgresql' ? `p99 < 50 ms: ${report.p99 < 50 ? 'met' : 'missed'}` : undefined));
+      // Issue 13: the cached report under load within 1.5× the p99 of the trivial route.
+      figures.push(http('GET /api/trials/:id/report', report, `p99 ≤ 1.5× /api/health p99: ${report.p99 <= 1.5 * health.p99 ? 'met' : 'missed'}`));
       // The trial page: measured under load only if one request answers within 20 s; if not,
       // the page for one site (?site=) is measured instead, and the note says so.
       const probe = async (at: ServerProcess, path: string) => {
@@ -326,7 +327,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       if (whole.status === 200) {
         const page = await load(pagePath, 'text/html');
         if (page.failures) notes.push(`trial page: ${page.failures} requests failed, timed out or were not 2xx (${page.requests} completed)`);
-        figures.push(http('GET /trials/:id (page)', page));
+        figures.push(http('GET /trials/:id (page)', page, `p99 ≤ 300 ms: ${page.p99 <= 300 ? 'met' : 'missed'}`));
       } else {
         notes.push(
           whole.status === 0
