@@ -29,7 +29,7 @@ mkdirSync(OUT, { recursive: true });
 // Every page needs an account: the screenshots are taken signed in as the admin.
 const session = [{ name: 'demoplot_session', value: await loginThroughForm(base, TEST_ADMIN.email, TEST_ADMIN.password), url: base }];
 
-const shots: { file: string; path: string; width: number; lang?: 'en'; full?: boolean; height?: number }[] = [
+const shots: { file: string; path: string; width: number; lang?: 'en' | 'ug'; full?: boolean; height?: number }[] = [
   { file: 'home.png', path: '/', width: 1280 },
   { file: 'home-en.png', path: '/', width: 1280, lang: 'en' },
   { file: 'project.png', path: '/projects/1', width: 1280 },
@@ -43,6 +43,16 @@ const shots: { file: string; path: string; width: number; lang?: 'en'; full?: bo
   { file: 'training-en-phone.png', path: '/projects/2/training', width: 390, lang: 'en', height: 1600 },
   { file: 'farmers.png', path: '/projects/2/farmers', width: 1280, height: 1100 },
   { file: 'search-phone.png', path: '/search?q=%E7%A4%BA%E8%8C%83', width: 390, height: 844 },
+  // Uyghur, right to left, on a laptop and a phone.
+  ...(['home', 'trial', 'report', 'training'] as const).flatMap((name) =>
+    [1280, 390].map((width) => ({
+      file: `${name}-${width}-ug.png`,
+      path: { home: '/', trial: '/trials/1?site=1#entry', report: '/trials/1/report', training: '/projects/2/training' }[name],
+      width,
+      lang: 'ug' as const,
+      height: width === 390 ? 844 : 900,
+    })),
+  ),
 ];
 
 const browser = await launchChromium();
