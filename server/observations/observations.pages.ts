@@ -46,10 +46,9 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
     submit: async ({ obs }, body) => {
       const patch = parseOrThrow(ObservationPatch, {
         value: body.value ?? '',
-        // A field the form did not send is left as stored; an emptied one is cleared.
-        observedOn: body.observedOn === undefined ? undefined : read.optional(body.observedOn),
-        recordedBy: body.recordedBy === undefined ? undefined : read.optional(body.recordedBy),
-        notes: body.notes === undefined ? undefined : read.optional(body.notes),
+        observedOn: read.patched(body.observedOn),
+        recordedBy: read.patched(body.recordedBy),
+        notes: read.patched(body.notes),
         version: Number(body.version),
       });
       await observations.patchObservation(db, obs.id, patch);

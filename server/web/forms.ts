@@ -27,6 +27,9 @@ export const read = {
   text: (v: string | undefined) => (v ?? '').trim(),
   /** Trimmed text, or null when blank. */
   optional: (v: string | undefined) => ((v ?? '').trim() === '' ? null : (v ?? '').trim()),
+  /** For a correction: undefined (leave as stored) when the form did not send the field,
+   * else as `optional` (an emptied field clears). */
+  patched: (v: string | undefined) => (v === undefined ? undefined : read.optional(v)),
   /** A whole number, null when blank, the typed text when it is not one. */
   integer: (v: string | undefined): number | string | null => {
     const s = (v ?? '').trim();
