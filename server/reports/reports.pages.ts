@@ -97,13 +97,7 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
   const numeric = KINDS[v.kind].numeric;
   // A difference of two percentages is in percentage points (个百分点), not per cent.
   const unit = isDate ? tr(lang, 'report.days') : v.unit === '%' ? tr(lang, 'report.percentagePoints') : (v.unit ?? '');
-  const notes: string[] = [];
-  const ref = (codes: readonly string[]) =>
-    codes.map((code) => {
-      let n = notes.indexOf(code);
-      if (n < 0) n = notes.push(code) - 1;
-      return n + 1;
-    });
+  const { notes, ref } = footnotes();
   const deltaText = (d: number | null) => (isDate ? daysWords(d, lang) : d === null ? '—' : `${signed(d)}${unit ? ` ${unit}` : ''}`);
   const siteName = (s: { siteId: number; siteName: string }) => siteNames.get(s.siteId) ?? s.siteName;
 
@@ -244,15 +238,9 @@ function anovaLine(lang: Lang, t: AnovaTable) {
 /** A multi-arm variable: means with letters per site and across sites, the F tests, and a
  * chart of the arm means with Tukey comparison intervals (across sites, or the only site). */
 function anovaView(lang: Lang, v: VariableAnovaView, index: number, siteNames: Map<number, string>) {
-  const isDate = v.variable.kind === 'date';
+  const isDate = KINDS[v.variable.kind].daysAfterPlanting;
   const unit = isDate ? tr(lang, 'report.daysAfterPlanting') : (v.variable.unit ?? '');
-  const notes: string[] = [];
-  const ref = (codes: readonly string[]) =>
-    codes.map((code) => {
-      let n = notes.indexOf(code);
-      if (n < 0) n = notes.push(code) - 1;
-      return n + 1;
-    });
+  const { notes, ref } = footnotes();
   const tables: { label: string; table: AnovaTable }[] = [
     ...v.sites.filter((s) => s.arms.length > 0).map((s) => ({ label: siteNames.get(s.siteId) ?? s.siteName, table: s as AnovaTable })),
     ...(v.overall && v.sites.filter((s) => s.arms.length >= 2).length > 1
@@ -293,4 +281,17 @@ function anovaView(lang: Lang, v: VariableAnovaView, index: number, siteNames: M
     chart,
     notes: notes.map((code, i) => ({ n: i + 1, text: flagText(lang, code) })),
   };
+}
+
+/** Footnotes of a table: `ref(codes)` numbers each flag code on its first use (1, 2 …) and
+ * gives the numbers of the codes asked for; `notes` lists the codes in that order. */
+function footnotes() {
+  const notes: string[] = [];
+  const ref = (codes: readonly string[]) =>
+    codes.map((code) => {
+      let n = notes.indexOf(code);
+      if (n < 0) n = notes.push(code) - 1;
+      return n + 1;
+    });
+  return { notes, ref };
 }
