@@ -1,12 +1,14 @@
 import { Kysely, PostgresDialect, CamelCasePlugin, CompiledQuery, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlitePool } from './pglite-pool.js';
 import type { Database } from './database.js';
 import { makeActorHook, SET_ACTOR_SQL } from './actor.js';
 import { registerCopyPool } from './copy.js';
 import { lockFolder } from './folder-lock.js';
+import { pgliteTemplate } from './pglite-template.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -81,8 +83,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const unlock = dataDir.startsWith('memory://') ? () => undefined : lockFolder(dataDir);
   let pglite: PGlite;
   try {
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+    const inMemory = dataDir.startsWith('memory://');
+    if (!inMemory) mkdirSync(dataDir, { recursive: true });
+    // A new cluster is unpacked from the template rather than made by initdb.
+    const fresh = inMemory || !existsSync(join(dataDir, 'PG_VERSION'));
     pglite = await PGlite.create(dataDir, {
+      loadDataDir: fresh ? pgliteTemplate() : undefined,
       startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
       parsers: {
         [pgliteTypes.DATE]: (v: string) => v,
