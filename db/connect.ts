@@ -8,7 +8,7 @@ import type { Database } from './database.js';
 import { makeActorHook, SET_ACTOR_SQL } from './actor.js';
 import { registerCopyPool } from './copy.js';
 import { lockFolder } from './folder-lock.js';
-import { pgliteTemplate } from './pglite-template.js';
+import { pgliteTemplate, unpackTemplate } from './pglite-template.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -85,10 +85,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   try {
     const inMemory = dataDir.startsWith('memory://');
     if (!inMemory) mkdirSync(dataDir, { recursive: true });
-    // A new cluster is unpacked from the template rather than made by initdb.
-    const fresh = inMemory || !existsSync(join(dataDir, 'PG_VERSION'));
+    // A new cluster is unpacked from the template rather than made by initdb: into the
+    // folder before PGlite opens it, or into the in-memory file system through PGlite.
+    if (!inMemory && !existsSync(join(dataDir, 'PG_VERSION'))) unpackTemplate(dataDir);
+    const template = inMemory ? pgliteTemplate() : undefined;
     pglite = await PGlite.create(dataDir, {
-      loadDataDir: fresh ? pgliteTemplate() : undefined,
+      loadDataDir: template ? new Blob([new Uint8Array(template.buffer as ArrayBuffer, template.byteOffset, template.length)]) : undefined,
       startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
       parsers: {
         [pgliteTypes.DATE]: (v: string) => v,

@@ -32,16 +32,20 @@ describe.runIf(testDbKind() === 'pglite')('the PGlite template a new data folder
     expect(existsSync(templatePath()), `${templatePath()} for PGlite ${pgliteVersion()}`).toBe(true);
   });
 
-  it('gives the same cluster as PGlite\'s own initdb', async () => {
+  it('gives the same cluster as PGlite\'s own initdb, in memory and in a new folder', async () => {
     const made = await PGlite.create('memory://');
     const fromInitdb = await clusterFacts((t) => made.query(t));
     await made.close();
-    const handle = await openDatabase({ dataDir: 'memory://' });
-    const fromTemplate = await clusterFacts(async (t) => ({ rows: (await sql.raw(t).execute(handle.db)).rows }));
-    await handle.close();
-    expect(fromTemplate).toEqual(fromInitdb);
-    expect((fromTemplate[0] as { datname: string }[]).map((d) => d.datname)).toEqual(['postgres', 'template0', 'template1']);
-  }, 60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'demoplot-template-'));
+    dirs.push(dir);
+    for (const dataDir of ['memory://', join(dir, 'data')]) {
+      const handle = await openDatabase({ dataDir });
+      const fromTemplate = await clusterFacts(async (t) => ({ rows: (await sql.raw(t).execute(handle.db)).rows }));
+      await handle.close();
+      expect(fromTemplate, dataDir).toEqual(fromInitdb);
+      expect((fromTemplate[0] as { datname: string }[]).map((d) => d.datname)).toEqual(['postgres', 'template0', 'template1']);
+    }
+  }, 90_000);
 
   it('makes a new data folder that migrates, keeps its data and opens again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'demoplot-template-'));
