@@ -1,7 +1,7 @@
 /**
  * Every flag code the analysis layer can raise: shown next to a figure that is missing or
  * qualified. The words for people are in the server's catalogue under `flag.<code>`
- * (server/i18n/report-messages.ts); analysis/ returns codes only.
+ * (server/i18n/zh.ts, en.ts, ug.ts); analysis/ returns codes only.
  */
 export const FLAGS = [
   'nTooSmall',

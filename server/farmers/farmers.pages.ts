@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database, FarmerRow, ProjectRow } from '../../db/database.js';
 import { paramId } from '../http.js';
-import type { MessageKey } from '../i18n/messages.js';
+import type { MessageKey } from '../i18n/i18n.js';
 import { getProject } from '../projects/projects.service.js';
 import * as training from '../training/training.service.js';
 import { parseOrThrow } from '../validation.js';

@@ -1,23 +1,14 @@
-import { messages, type MessageKey } from './messages.js';
-import { ug } from './ug.js';
+import { zh, type MessageKey } from './zh.js';
 import { DEFAULT_LANG, LANGUAGES, type Lang } from './languages.js';
 
 export { DEFAULT_LANG, LANGS, LANGUAGES, isLang, languageOf, type Lang, type LanguageSpec } from './languages.js';
-export type { MessageKey } from './messages.js';
+export type { MessageKey } from './zh.js';
 
 export type Params = Record<string, string | number | null | undefined>;
 
-/** One catalogue per language, each holding every key (the type checks both directions). */
-const catalogues: Record<Lang, Readonly<Record<MessageKey, string>>> = {
-  zh: column('zh'),
-  en: column('en'),
-  ug,
-};
-
-function column(lang: 'zh' | 'en'): Record<MessageKey, string> {
-  const out = {} as Record<MessageKey, string>;
-  for (const key of Object.keys(messages) as MessageKey[]) out[key] = messages[key][lang];
-  return out;
+/** Each language's catalogue, as its entry in languages.ts names it. */
+function catalogue(lang: Lang): Readonly<Record<MessageKey, string>> {
+  return LANGUAGES[lang].catalogue;
 }
 
 /**
@@ -28,7 +19,7 @@ function column(lang: 'zh' | 'en'): Record<MessageKey, string> {
  */
 export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
   const rtl = LANGUAGES[lang].dir === 'rtl';
-  return catalogues[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => {
+  return catalogue(lang)[key].replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
     if (v === undefined || v === null) return '';
     // In right-to-left text each value is isolated (FSI … PDI), so "−4 … −3", a Latin
@@ -38,7 +29,7 @@ export function translate(lang: Lang, key: MessageKey, params: Params = {}): str
 }
 
 export function isMessageKey(key: string): key is MessageKey {
-  return Object.prototype.hasOwnProperty.call(messages, key);
+  return Object.prototype.hasOwnProperty.call(zh, key);
 }
 
 /** A key built at run time (e.g. `error.${code}`), checked against the catalogue; throws
@@ -49,11 +40,11 @@ export function messageKey(key: string): MessageKey {
 }
 
 /** Every key of the catalogue (for tests and the parity check). */
-export const MESSAGE_KEYS = Object.keys(messages) as MessageKey[];
+export const MESSAGE_KEYS = Object.keys(zh) as MessageKey[];
 
 /** The raw text of a key in a language, placeholders unfilled (for the parity test). */
 export function catalogueText(lang: Lang, key: MessageKey): string {
-  return catalogues[lang][key];
+  return catalogue(lang)[key];
 }
 
 /** Picks a language from an explicit choice, a cookie or Accept-Language; Chinese by default. */

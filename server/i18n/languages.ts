@@ -1,12 +1,19 @@
 /**
  * The interface languages, in the order the language switch offers them. Everything that
- * depends on the language (the `<html lang dir>`, number and date formatting, punctuation,
- * which of a record's two names to show) reads this table; adding a language is one entry
- * here plus its catalogue file (see server/i18n/catalogues.ts).
+ * depends on the language (its messages, the `<html lang dir>`, number and date formatting,
+ * punctuation, which of a record's two names to show) reads this table; adding a language
+ * is one entry here plus its catalogue file `server/i18n/<code>.ts` (a copy of en.ts with
+ * the text translated).
  */
+import { zh } from './zh.js';
+import { en } from './en.js';
+import { ug } from './ug.js';
+import type { MessageKey } from './zh.js';
+
 export const LANGUAGES = {
   zh: {
     nativeName: '中文',
+    catalogue: zh,
     dir: 'ltr',
     htmlLang: 'zh-CN',
     locale: 'zh-CN',
@@ -20,6 +27,7 @@ export const LANGUAGES = {
   },
   ug: {
     nativeName: 'ئۇيغۇرچە',
+    catalogue: ug,
     dir: 'rtl',
     htmlLang: 'ug',
     locale: 'ug-CN',
@@ -33,6 +41,7 @@ export const LANGUAGES = {
   },
   en: {
     nativeName: 'English',
+    catalogue: en,
     dir: 'ltr',
     htmlLang: 'en',
     locale: 'en-GB',
@@ -48,6 +57,8 @@ export const LANGUAGES = {
 export interface LanguageSpec {
   /** The language's name in itself, shown on the language switch. */
   nativeName: string;
+  /** Every message in this language: the catalogue file of the language. */
+  catalogue: Readonly<Record<MessageKey, string>>;
   dir: 'ltr' | 'rtl';
   /** The `lang` attribute of the page (BCP 47). */
   htmlLang: string;

@@ -1,15 +1,17 @@
 /**
  * The Uyghur catalogue (ئۇيغۇرچە, Arabic script, right to left): every `MessageKey` in
- * Uyghur. Terms follow Xinjiang extension usage; docs/glossary.md lists the key ones in the
- * three languages. The `satisfies` at the end makes the type check name every key this file
- * lacks (and any key that no longer exists); `{placeholders}` must be the same as in the
- * Chinese and English text (test/server/i18n-parity.test.ts checks it). The chart axis
- * labels (report.earlier ...) are drawn right to left inside the left-to-right chart, so
- * their arrows stand after the word.
+ * Uyghur, in the same order and sections as zh.ts. Terms follow Xinjiang extension usage;
+ * docs/glossary.md lists the key ones in the three languages. The `satisfies` at the end
+ * makes the type check name every key this file lacks (and any key that no longer exists);
+ * `{placeholders}` must be the same as in the Chinese and English text
+ * (test/server/i18n-parity.test.ts checks it). The chart axis labels (report.earlier ...)
+ * are drawn right to left inside the left-to-right chart, so their arrows stand after the
+ * word.
  */
-import type { MessageKey } from './messages.js';
+import type { MessageKey } from './zh.js';
 
 export const ug = {
+  // ==== Errors and validation shared by every feature ====
   // API errors
   'error.ValidationFailed': 'يوللانغان سانلىق مەلۇماتتا خاتالىق بار، ھېچنېمە ساقلانمىدى',
   'error.MalformedJson': 'تەلەپ مەزمۇنى ئىناۋەتلىك JSON ئەمەس',
@@ -76,7 +78,7 @@ export const ug = {
   'v.emptyBatch': 'ساقلايدىغان خاتىرە يوق',
   'v.siteOtherProject': '{value} ئۈلگە نۇقتىسى بۇ سىناقنىڭ تۈرىگە تەۋە ئەمەس',
 
-  // Interface
+  // ==== Web pages ====
   'app.name': 'Demoplot ئۈلگە ئېتىز',
   'app.tagline': 'يېزا ئىگىلىك تېخنىكىسى ئۈلگە سىنىقى خاتىرىسى',
   'nav.home': 'باش بەت',
@@ -86,6 +88,7 @@ export const ug = {
   'nav.skip': 'ئاساسىي مەزمۇنغا ئۆتۈش',
   'nav.newProject': 'يېڭى تۈر',
 
+  // Forms
   'form.save': 'ساقلاش',
   'form.create': 'قۇرۇش',
   'form.cancel': 'بىكار قىلىش',
@@ -94,6 +97,7 @@ export const ug = {
   'form.notSaved': 'ساقلانمىدى: تۆۋەندە بەلگە قويۇلغان جايلارنى تۈزىتىڭ.',
   'form.onePerLine': 'ھەر قۇرغا بىرنى',
 
+  // Closed lists
   'design.crd': 'تولۇق تاسادىپىي (ھەر نۇقتىدا جۈپلەنمەيدۇ)',
   'design.paired': 'جۈپلەشتۈرۈلگەن (بۆلەك بويىچە جۈپ)',
   'design.rcbd': 'تاسادىپىي تولۇق بۆلەك',
@@ -120,12 +124,8 @@ export const ug = {
   'gender.female': 'ئايال',
   'gender.male': 'ئەر',
   'gender.unknown': 'يېزىلمىغان',
-  'days.noDifference': 'پەرق يوق',
-  'days.earlier': '{days} كۈن بالدۇر',
-  'days.earlierOne': '1 كۈن بالدۇر',
-  'days.later': '{days} كۈن كېچىك',
-  'days.laterOne': '1 كۈن كېچىك',
 
+  // Home
   'home.title': 'ئۈلگە تۈرلەر',
   'home.lead': 'ھەر قايسى تۈرنىڭ ئاساسىي نەتىجىسى ۋە تەربىيەلەش ئىلگىرىلىشى بىر قاراشتا.',
   'home.empty': 'تېخى تۈر يوق.',
@@ -133,6 +133,7 @@ export const ug = {
   'home.training': 'تەربىيەلەش ئىلگىرىلىشى',
   'home.siteCount': '{count} ئۈلگە نۇقتىسى',
 
+  // Projects
   'project.new': 'يېڭى تۈر',
   'project.edit': 'تۈرنى تەھرىرلەش',
   'project.demo': 'كۆرسىتىش سانلىق مەلۇماتى',
@@ -156,6 +157,7 @@ export const ug = {
   'project.noSites': 'تېخى ئۈلگە نۇقتىسى يوق.',
   'project.noHouseholdTarget': 'ئۈلگە ئائىلە نىشانى بەلگىلەنمىگەن.',
 
+  // Sites
   'site.new': 'ئۈلگە نۇقتىسى قوشۇش',
   'site.edit': 'ئۈلگە نۇقتىسىنى تەھرىرلەش',
   'site.name': 'ئۈلگە نۇقتىسى نامى (خەنزۇچە)',
@@ -169,6 +171,7 @@ export const ug = {
   'site.longitude': 'ئۇزۇنلۇق',
   'site.notes': 'ئىزاھات',
 
+  // Trials
   'trial.new': 'يېڭى سىناق',
   'trial.edit': 'سىناقنى تەھرىرلەش',
   'trial.name': 'سىناق نامى (خەنزۇچە)',
@@ -188,6 +191,7 @@ export const ug = {
   'arm.role': 'رولى',
   'arm.description': 'چۈشەندۈرۈش',
 
+  // Variables
   'variable.new': 'يېڭى كۆرسەتكۈچ',
   'variable.intro': 'كۆرسەتكۈچلەر بارلىق تۈرلەرگە ئورتاق؛ قۇرۇپ بولغاندىن كېيىن سىناق جەدۋىلىگە قايتىپ بەلگىلەڭ.',
   'variable.code': 'كود',
@@ -204,6 +208,7 @@ export const ug = {
   'variable.categoriesHint': 'پەقەت تۈركۈم تىپىدىكى كۆرسەتكۈچ ئۈچۈن، ھەر قۇرغا بىرنى',
   'variable.description': 'چۈشەندۈرۈش',
 
+  // Plots
   'plot.new': 'ئۇچاستكا قوشۇش',
   'plot.edit': 'ئۇچاستكىنى تەھرىرلەش',
   'plot.site': 'ئۈلگە نۇقتىسى',
@@ -225,6 +230,7 @@ export const ug = {
   'plot.delete': 'بۇ ئۇچاستكىنى ئۆچۈرۈش',
   'plot.deleteConfirm': 'بۇ ئۇچاستكىنى ئۆچۈرەمسىز؟',
 
+  // Data entry
   'entry.title': 'كۆزىتىش كىرگۈزۈش',
   'training.import': 'تەربىيەلەش خاتىرىسىنى جەدۋەلدىن ئەكىرىش',
   'entry.import': 'جەدۋەلدىن ئەكىرىش',
@@ -268,6 +274,7 @@ export const ug = {
   'entry.noPlots': 'بۇ سىناقتا تېخى ئۇچاستكا يوق.',
   'entry.noVariables': 'بۇ سىناققا تېخى كۆزىتىش كۆرسەتكۈچى تاللانمىغان.',
 
+  // One observation
   'obs.correct': 'كۆزىتىشنى تۈزىتىش',
   'obs.of': '{plot} ئۇچاستكا · {variable}',
   'obs.value': 'قىممىتى',
@@ -276,6 +283,7 @@ export const ug = {
   'obs.delete': 'بۇ كۆزىتىشنى ئۆچۈرۈش',
   'obs.deleteConfirm': 'بۇ كۆزىتىشنى ئۆچۈرەمسىز؟',
 
+  // Report
   'report.title': 'سىناق نەتىجە دوكلاتى',
   'report.open': 'دوكلاتنى كۆرۈش',
   'report.project': 'تۈر',
@@ -328,6 +336,7 @@ export const ug = {
   'report.categoriesCaption': 'ھەر تۈركۈمدىكى ئۇچاستكا سانى (نىسبىتى)',
   'report.allSites': 'بارلىق ئۈلگە نۇقتىلىرى',
 
+  // Training
   'training.title': 'تەربىيەلەش دەپتىرى',
   'training.open': 'تەربىيەلەش دەپتىرى',
   'training.figures': 'تەربىيەلەش سانلىرى',
@@ -355,6 +364,7 @@ export const ug = {
   'training.rosterCount': 'تىزىملىكتە {count} كىشى',
   'training.headCountOnly': 'پەقەت سانىلا خاتىرىلەنگەن',
 
+  // Training sessions
   'session.new': 'تەربىيەلەشنى خاتىرىلەش',
   'session.edit': 'تەربىيەلەش خاتىرىسىنى تەھرىرلەش',
   'session.heldOn': 'چېسلا',
@@ -376,6 +386,7 @@ export const ug = {
   'session.delete': 'بۇ تەربىيەلەش خاتىرىسىنى ئۆچۈرۈش',
   'session.deleteConfirm': 'بۇ تەربىيەلەش خاتىرىسىنى ئۆچۈرەمسىز؟',
 
+  // Farmers
   'farmer.list': 'دېھقانلار تىزىملىكى',
   'farmer.new': 'دېھقان تىزىملاش',
   'farmer.edit': 'دېھقاننى تەھرىرلەش',
@@ -394,12 +405,14 @@ export const ug = {
   'farmer.none': 'تېخى تىزىملىتىلغان دېھقان يوق.',
   'farmer.noVillage': 'كەنت يېزىلمىغان',
 
+  // Error pages
   'error.page.notFound': 'بۇ بەت تېپىلمىدى',
   'error.page.server': 'مۇلازىمېتىردا خاتالىق كۆرۈلدى',
   'error.page.request': 'تەلەپتە خاتالىق بار',
   'error.backHome': 'باش بەتكە قايتىش',
 
-  // Spreadsheet import and export
+  // ==== Spreadsheet import and export ====
+  // Errors of the import API
   'error.ImportNotFound': '{id} نومۇرلۇق ئەكىرىش خاتىرىسى تېپىلمىدى',
   'error.ImportExpired': 'بۇ ئەكىرىش ئالدىن كۆرۈنۈشىنىڭ ۋاقتى ئۆتتى (ئالدىن كۆرۈنۈش 1 سائەت ساقلىنىدۇ)، ھېچنېمە ساقلانمىدى؛ ھۆججەتنى قايتا يوللاڭ',
   'error.ImportNotReady': 'بۇ ھۆججەت تېخى تەكشۈرۈلۈۋاتىدۇ، سەل تۇرۇپ تاپشۇرۇڭ',
@@ -411,6 +424,7 @@ export const ug = {
   'imp.error.xlsx': 'بۇ XLSX ھۆججىتىنى ئوقۇغىلى بولمىدى (ھۆججەت بۇزۇلغان بولۇشى مۇمكىن): {detail}',
   'imp.error.xls': 'كونا Excel 97-2003 (.xls) ھۆججىتىنى قوللىمايدۇ؛ Excel دا .xlsx ياكى CSV قىلىپ «باشقا نامدا ساقلاپ» ئاندىن يوللاڭ',
 
+  // Problems in a file, shown with their row and column
   'imp.empty': 'ھۆججەت قۇرۇق',
   'imp.noRows': 'جەدۋەل بېشىنىڭ ئاستىدا سانلىق مەلۇمات قۇرى يوق',
   'imp.tooManyRows': 'بىر قېتىمدا ئەڭ كۆپ بولغاندا {maximum} قۇر ئەكىرگىلى بولىدۇ',
@@ -436,6 +450,7 @@ export const ug = {
   'imp.unknownTrainingKind': '«{value}» تەربىيەلەش تىپىنى تونۇمىدى، تاللاشقا بولىدىغانلىرى: {values}',
   'imp.ambiguousFarmer': '«{value}» ئىسىملىك بىر قانچە دېھقان بار، «ئىسمى#نومۇرى» شەكلىدە يېزىڭ',
 
+  // Export file names and column headers
   'imp.file.observations': 'كۆزىتىش سانلىق مەلۇماتى',
   'imp.file.report': 'سېلىشتۇرما دوكلاتى',
   'imp.file.training': 'تەربىيەلەش دەپتىرى',
@@ -478,6 +493,44 @@ export const ug = {
   'imp.report.df': 'ئەركىنلىك دەرىجىسى',
   'imp.report.flags': 'ئەسكەرتىش',
   'imp.report.headline': 'خۇلاسە',
+  'imp.report.row': 'قۇر تىپى',
+  'imp.report.rowSite': 'ئۈلگە نۇقتىسى',
+  'imp.report.rowOverall': 'جەمئىي',
+  'imp.report.rowNote': 'ئىزاھات',
+  'imp.report.rowAnova': 'دىسپېرسىيە ئانالىزى',
+  'imp.report.rowArm': 'بىر تەرەپ قىلىش ئوتتۇرىچىسى',
+  'imp.report.rowPair': 'جۈپ-جۈپ سېلىشتۇرۇش',
+  'imp.report.significant': 'روشەنمۇ',
+  'imp.report.yes': 'روشەن',
+  'imp.report.no': 'پەرقى روشەن ئەمەس',
+  'imp.report.flagText': 'ئەسكەرتىش چۈشەندۈرۈلۈشى',
+  'imp.report.sitesLower': 'سېلىشتۇرمىدىن تۆۋەن نۇقتا سانى',
+  'imp.report.sitesHigher': 'سېلىشتۇرمىدىن يۇقىرى نۇقتا سانى',
+  'imp.report.rangeLow': 'نۇقتىلار پەرقىنىڭ ئەڭ كىچىكى',
+  'imp.report.rangeHigh': 'نۇقتىلار پەرقىنىڭ ئەڭ چوڭى',
+  'imp.report.predictionLow': 'يېڭى نۇقتا مۆلچەر ئارىلىقىنىڭ ئاستى چېكى',
+  'imp.report.predictionHigh': 'يېڭى نۇقتا مۆلچەر ئارىلىقىنىڭ ئۈستى چېكى',
+  'imp.report.nPairs': 'جۈپ سانى',
+  'imp.report.dropped': 'جۈپلەنمىگەن ئۇچاستكا سانى',
+  'imp.report.model': 'مودېل',
+  'imp.report.model.blocks': 'بۆلەك + بىر تەرەپ قىلىش',
+  'imp.report.model.one-way': 'يەككە ئامىللىق',
+  'imp.report.model.sites': 'ئۈلگە نۇقتىسى + بىر تەرەپ قىلىش',
+  'imp.report.f': 'F قىممىتى',
+  'imp.report.df1': 'بىر تەرەپ قىلىش ئەركىنلىك دەرىجىسى',
+  'imp.report.df2': 'خاتالىق ئەركىنلىك دەرىجىسى',
+  'imp.report.mse': 'خاتالىقنىڭ ئوتتۇرىچە كۋادراتى',
+  'imp.report.arm': 'بىر تەرەپ قىلىش نامى',
+  'imp.report.n': 'ئۈلگە سانى',
+  'imp.report.mean': 'ئوتتۇرىچە قىممەت',
+  'imp.report.letters': 'ھەرپ بەلگىسى',
+  'imp.report.armA': 'بىر تەرەپ قىلىش A',
+  'imp.report.armB': 'بىر تەرەپ قىلىش B',
+  'imp.report.diff': 'ئوتتۇرىچە قىممەت پەرقى (B−A)',
+  'imp.report.diffLow': 'Tukey 95% ئاستى چېكى',
+  'imp.report.diffHigh': 'Tukey 95% ئۈستى چېكى',
+  'imp.report.pAdj': 'تۈزىتىلگەن P قىممىتى',
+  // The import pages
   'imp.page.home': 'باش بەت',
   'imp.page.training': 'تەربىيەلەش دەپتىرى',
   'imp.page.trialTitle': 'كۆزىتىش سانلىق مەلۇماتى ياكى ئۇچاستكا ئورۇنلاشتۇرۇلۇشىنى ئەكىرىش',
@@ -590,7 +643,7 @@ export const ug = {
   'imp.page.mapping.source.proposed': 'ستون ناملىرىدىن پەرەز قىلىندى؛ تەكشۈرۈڭ',
   'imp.page.mapping.notKept': 'ھۆججەت بەك چوڭ بولغاچقا ساقلانمىدى؛ ماس كېلىشنى ئۆزگەرتىش ئۈچۈن قايتا يوللاڭ',
 
-  // Accounts, history and locking
+  // ==== Accounts, permissions, the audit trail and locking ====
   'account.login': 'كىرىش',
   'account.email': 'ئېلخەت ئادرېسى',
   'account.password': 'پارول',
@@ -601,6 +654,7 @@ export const ug = {
   'role.agronomist': 'يېزا ئىگىلىك تېخنىكى',
   'role.lead': 'تۈر مەسئۇلى',
   'role.viewer': 'تېخنىكا ئومۇملاشتۇرۇش مەركىزى (پەقەت كۆرۈش)',
+
   'history.title': 'ئۆزگەرتىش خاتىرىسى',
   'history.empty': 'ھازىرچە ئۆزگەرتىش خاتىرىسى يوق',
   'history.when': 'ۋاقتى',
@@ -626,6 +680,7 @@ export const ug = {
   'obs.conflictHow': 'ئىككىسىنى سېلىشتۇرۇڭ؛ قايتا ساقلىسىڭىز سىزنىڭ قىممىتىڭىز كۈچكە ئىگە بولىدۇ، بىكار قىلسىڭىز ساقلانغىنى قالىدۇ.',
   'obs.reasonHint': '(ئىختىيارى، ئۆزگەرتىش خاتىرىسىگە كىرىدۇ)',
   'lock.signedOff': 'ئىمزا قويۇپ جەزملەندى ({when}، {name})، سانلىق مەلۇماتنى پەقەت كۆرگىلى بولىدۇ',
+
   'error.Unauthenticated': 'ئالدى بىلەن كىرىڭ',
   'error.InvalidToken': 'زىيارەت بەلگىسى ئىناۋەتسىز ياكى بىكار قىلىنغان',
   'error.InvalidCredentials': 'ئېلخەت ئادرېسى ياكى پارول خاتا',
@@ -638,71 +693,13 @@ export const ug = {
   'error.UserNotFound': '{id} نومۇرلۇق ئىشلەتكۈچى تېپىلمىدى',
   'error.TokenNotFound': '{id} نومۇرلۇق زىيارەت بەلگىسى تېپىلمىدى',
   'error.LastAdmin': 'ئاخىرقى باشقۇرغۇچىنى توختىتىشقا ياكى دەرىجىسىنى تۆۋەنلىتىشكە بولمايدۇ',
+
   'v.email': 'ئىناۋەتلىك ئېلخەت ئادرېسى ئەمەس',
   'v.passwordTooShort': 'پارول كەم دېگەندە 8 ھەرپ بولۇشى كېرەك',
   'v.unknownProject': '{value} تۈرى يوق',
   'v.duplicateEmail': '«{value}» ئېلخەت ئادرېسى ئىشلىتىلگەن',
-  // Flags (report-messages.ts)
-  'flag.nTooSmall': 'قىممەت بەك ئاز، ئىشەنچ ئارىلىقى ۋە P قىممىتىنى بەرگىلى بولمايدۇ (ھەر گۇرۇپپىدا كەم دېگەندە 2 ئۇچاستكا، ياكى 2 جۈپ، 2 نۇقتا كېرەك)',
-  'flag.zeroVariance': 'قىممەتلەردە ئۆزگىرىش يوق، ئىشەنچ ئارىلىقى ۋە P قىممىتىنى بەرگىلى بولمايدۇ',
-  'flag.percentCiUnbounded': 'ئوتتۇرىچە قىممەت ئۆزگىرىشىگە نىسبەتەن بەك كىچىك، پىرسەنت ئۆزگىرىشىنىڭ ئىشەنچ ئارىلىقىنىڭ يۇقىرى چېكى يوق، شۇڭا بېرىلمىدى',
-  'flag.nonPositiveValue': '0 ياكى ئۇنىڭدىن كىچىك قىممەت بار، پىرسەنت ئۆزگىرىشى ۋە ئۇنىڭ ئارىلىقىنى ھېسابلىغىلى بولمايدۇ',
-  'flag.missingPlantingDate': 'چېسلا كۆزىتىشى بار، ئەمما تېرىش/تىكىش چېسلاسى يوق ئۇچاستكىلار سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
-  'flag.invalidValue': 'تونۇغىلى بولمايدىغان كۆزىتىش قىممىتى بار ئۇچاستكىلار سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
-  'flag.noControlArm': 'سىناقتا سېلىشتۇرما گۇرۇپپا يوق، سېلىشتۇرغىلى بولمايدۇ',
-  'flag.noTreatmentArm': 'سىناقتا بىر تەرەپ قىلىش گۇرۇپپىسى يوق، سېلىشتۇرغىلى بولمايدۇ',
-  'flag.severalControlArms': 'سىناقتا بىر قانچە سېلىشتۇرما گۇرۇپپا بار، پەقەت بىرىنچىسى بىلەن سېلىشتۇرۇلىدۇ',
-  'flag.noTreatmentValues': 'بۇ نۇقتىدا بىر تەرەپ قىلىش گۇرۇپپىسىنىڭ سانلىق مەلۇماتى يوق',
-  'flag.noControlValues': 'بۇ نۇقتىدا سېلىشتۇرما گۇرۇپپىنىڭ سانلىق مەلۇماتى يوق',
-  'flag.unpairedDropped': 'ئوخشاش بۆلەكتە جۈپى يوق ئۇچاستكىلار جۈپ سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
-  'flag.noPairs': 'ھېچقانداق بۆلەكتە ئىككى گۇرۇپپا تەڭ يوق، جۈپ سېلىشتۇرغىلى بولمايدۇ',
-  'flag.severalPlotsPerBlock': 'بىر بۆلەكتە ئوخشاش گۇرۇپپىنىڭ بىر قانچە ئۇچاستكىسى بار، ئوتتۇرىچە قىممىتى ئېلىندى',
-  'flag.unlistedSite': 'سىناقنىڭ نۇقتا تىزىملىكىدە يوق نۇقتىنىڭ سانلىق مەلۇماتى سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
-  'flag.unlistedArm': 'سىناقنىڭ گۇرۇپپا تىزىملىكىدە يوق گۇرۇپپىنىڭ سانلىق مەلۇماتى سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
-  'flag.noTarget': 'تۈرگە تەربىيەلەش ئادەم-قېتىم نىشانى بەلگىلەنمىگەن، تاماملىنىش نىسبىتىنى ھېسابلىغىلى بولمايدۇ',
-  'flag.noDemoHouseholdTarget': 'تۈرگە ئۈلگە ئائىلە نىشانى بەلگىلەنمىگەن، تاماملىنىش نىسبىتىنى ھېسابلىغىلى بولمايدۇ',
-  'flag.unknownFarmer': 'ئىمزا تىزىملىكىدە تىزىملىتىلمىغان دېھقان نومۇرى بار',
-  'flag.rosterLargerThanAttendance': 'بەزى تەربىيەلەشنىڭ ئىمزا تىزىملىكىدىكى ئادەم سانى خاتىرىلەنگەن قاتناشقۇچى سانىدىن كۆپ',
-  'flag.missingWomenCount': 'بەزى تەربىيەلەشتە ئاياللار سانى خاتىرىلەنمىگەن، ئاياللار ئادەم-قېتىمى خاتىرىلەنگەن قېتىملارنىڭ يىغىندىسى',
-  'flag.invalidDate': 'بەزى تەربىيەلەش چېسلاسىنى تونۇغىلى بولمىدى، ئاي بويىچە ستاتىستىكىغا كىرگۈزۈلمىدى',
-  // Programmes, layouts, offline entry, field capture, hardening, reports, pages
-  'imp.report.row': 'قۇر تىپى',
-  'imp.report.rowSite': 'ئۈلگە نۇقتىسى',
-  'imp.report.rowOverall': 'جەمئىي',
-  'imp.report.rowNote': 'ئىزاھات',
-  'imp.report.rowAnova': 'دىسپېرسىيە ئانالىزى',
-  'imp.report.rowArm': 'بىر تەرەپ قىلىش ئوتتۇرىچىسى',
-  'imp.report.rowPair': 'جۈپ-جۈپ سېلىشتۇرۇش',
-  'imp.report.significant': 'روشەنمۇ',
-  'imp.report.yes': 'روشەن',
-  'imp.report.no': 'پەرقى روشەن ئەمەس',
-  'imp.report.flagText': 'ئەسكەرتىش چۈشەندۈرۈلۈشى',
-  'imp.report.sitesLower': 'سېلىشتۇرمىدىن تۆۋەن نۇقتا سانى',
-  'imp.report.sitesHigher': 'سېلىشتۇرمىدىن يۇقىرى نۇقتا سانى',
-  'imp.report.rangeLow': 'نۇقتىلار پەرقىنىڭ ئەڭ كىچىكى',
-  'imp.report.rangeHigh': 'نۇقتىلار پەرقىنىڭ ئەڭ چوڭى',
-  'imp.report.predictionLow': 'يېڭى نۇقتا مۆلچەر ئارىلىقىنىڭ ئاستى چېكى',
-  'imp.report.predictionHigh': 'يېڭى نۇقتا مۆلچەر ئارىلىقىنىڭ ئۈستى چېكى',
-  'imp.report.nPairs': 'جۈپ سانى',
-  'imp.report.dropped': 'جۈپلەنمىگەن ئۇچاستكا سانى',
-  'imp.report.model': 'مودېل',
-  'imp.report.model.blocks': 'بۆلەك + بىر تەرەپ قىلىش',
-  'imp.report.model.one-way': 'يەككە ئامىللىق',
-  'imp.report.model.sites': 'ئۈلگە نۇقتىسى + بىر تەرەپ قىلىش',
-  'imp.report.f': 'F قىممىتى',
-  'imp.report.df1': 'بىر تەرەپ قىلىش ئەركىنلىك دەرىجىسى',
-  'imp.report.df2': 'خاتالىق ئەركىنلىك دەرىجىسى',
-  'imp.report.mse': 'خاتالىقنىڭ ئوتتۇرىچە كۋادراتى',
-  'imp.report.arm': 'بىر تەرەپ قىلىش نامى',
-  'imp.report.n': 'ئۈلگە سانى',
-  'imp.report.mean': 'ئوتتۇرىچە قىممەت',
-  'imp.report.letters': 'ھەرپ بەلگىسى',
-  'imp.report.armA': 'بىر تەرەپ قىلىش A',
-  'imp.report.armB': 'بىر تەرەپ قىلىش B',
-  'imp.report.diff': 'ئوتتۇرىچە قىممەت پەرقى (B−A)',
-  'imp.report.diffLow': 'Tukey 95% ئاستى چېكى',
-  'imp.report.diffHigh': 'Tukey 95% ئۈستى چېكى',
-  'imp.report.pAdj': 'تۈزىتىلگەن P قىممىتى',
+
+  // ==== Layout design, field maps and plot labels ====
   'error.LayoutNotFound': '{id} نومۇرلۇق ئېتىز ئورۇنلاشتۇرۇلۇشى تېپىلمىدى',
   'error.LayoutHasObservations': '{id} نومۇرلۇق ئورۇنلاشتۇرۇلۇشنىڭ ئۇچاستكىلىرىدا كۆزىتىش خاتىرىسى بار، قايتا تاسادىپىيلاشتۇرغىلى بولمايدۇ',
   'error.LayoutArmsChanged': 'سىناقنىڭ بىر تەرەپ قىلىش گۇرۇپپىلىرى ئۆزگەردى، {id} نومۇرلۇق ئورۇنلاشتۇرۇلۇشنى ئەسلى لايىھە بويىچە قايتا تاسادىپىيلاشتۇرغىلى بولمايدۇ؛ يېڭى ئورۇنلاشتۇرۇلۇش قۇرۇڭ',
@@ -714,6 +711,8 @@ export const ug = {
   'layout.fieldTooSmall': '{plots} ئۇچاستكا كېرەك، ئەمما قۇر × ستون پەقەت {places} ئورۇن بېرىدۇ',
   'layout.tooFewArms': 'تاسادىپىي ئورۇنلاشتۇرۇش ئۈچۈن سىناقتا كەم دېگەندە ئىككى بىر تەرەپ قىلىش گۇرۇپپىسى بولۇشى كېرەك',
   'layout.pairedArms': 'جۈپلەشتۈرۈلگەن لايىھەدە سىناقتا دەل بىر بىر تەرەپ قىلىش گۇرۇپپىسى ۋە بىر سېلىشتۇرما گۇرۇپپا بولۇشى كېرەك',
+
+  // The designer
   'layout.new': 'ئېتىز ئورۇنلاشتۇرۇلۇشىنى لايىھەلەش',
   'layout.title': 'ئېتىز ئورۇنلاشتۇرۇلۇشى',
   'layout.intro': 'ئۈلگە نۇقتىسى ۋە لايىھەنى تاللاڭ، سىستېما تاسادىپىي ئۇرۇق بويىچە بۆلەك ئىچىدە بىر تەرەپ قىلىشلارنى تاسادىپىي ئورۇنلاشتۇرىدۇ؛ ئالدىن كۆرۈنۈشنى تەكشۈرۈپ، خاتالىق بولمىسا ئاندىن ئۇچاستكىلارنى قۇرۇڭ.',
@@ -747,6 +746,8 @@ export const ug = {
   'layout.rerandomiseHint': 'يېڭى ئۇرۇق بىلەن بىر تەرەپ قىلىشلارنى قايتا ئورۇنلاشتۇرىدۇ؛ كۆزىتىش خاتىرىسى بار ئورۇنلاشتۇرۇلۇشنى ئۆزگەرتكىلى بولمايدۇ.',
   'layout.rerandomised': '{seed} ئۇرۇقى بىلەن قايتا تاسادىپىيلاشتۇرۇلدى',
   'layout.noSites': 'تۈردە تېخى ئۈلگە نۇقتىسى يوق؛ ئالدى بىلەن ئۈلگە نۇقتىسى قوشۇڭ.',
+
+  // Field map
   'map.title': 'ئېتىز تېرىش خەرىتىسى',
   'map.open': 'ئېتىز تېرىش خەرىتىسى',
   'map.svg': 'SVG چۈشۈرۈش',
@@ -763,6 +764,8 @@ export const ug = {
   'map.caption': '{trial} · {site} · {count} ئۇچاستكا',
   'map.site': 'ئۈلگە نۇقتىسى',
   'map.show': 'كۆرسىتىش',
+
+  // Labels
   'labels.title': 'ئۇچاستكا بەلگىلىرى',
   'labels.open': 'ئۇچاستكا بەلگىلىرىنى بېسىش',
   'labels.paper': 'بەلگە قەغىزى',
@@ -774,6 +777,11 @@ export const ug = {
   'labels.count': '{count} بەلگە، {pages} بەت',
   'labels.none': 'بېسىشقا بولىدىغان ئۇچاستكا يوق.',
   'labels.allSites': 'بارلىق ئۈلگە نۇقتىلىرى',
+
+  // ==== Programmes ====
+  // Their projects' categories and statuses, inspections and outputs.
+
+  // Errors
   'error.ProgrammeNotFound': '{id} نومۇرلۇق پىلان تېپىلمىدى',
   'error.RectificationNotFound': '{id} نومۇرلۇق تۈزىتىش ماددىسى تېپىلمىدى',
   'error.RectificationClosed': '{id} نومۇرلۇق تۈزىتىش ماددىسى {date} دا تاماملانغان، قايتا تاقىغىلى بولمايدۇ',
@@ -783,6 +791,8 @@ export const ug = {
   'v.notNegative': 'مەنپىي سان بولسا بولمايدۇ، تاپشۇرۇۋېلىنغىنى «{value}»',
   'v.dueBeforeInspection': 'تۈزىتىش مۇددىتى {value} تەكشۈرۈش چېسلاسى {date} دىن بۇرۇن',
   'v.closedBeforeInspection': 'تاماملانغان چېسلا {value} تەكشۈرۈش چېسلاسى {date} دىن بۇرۇن',
+
+  // Closed lists
   'category.prefecture': 'ۋىلايەت، ئوبلاست ۋە شەھەر تۈرى',
   'category.poor_county': 'نامرات ناھىيە تۈرى',
   'category.industrialisation': 'كەسىپلەشتۈرۈش تۈرى',
@@ -802,6 +812,8 @@ export const ug = {
   'outputKind.publication': 'ماقالە ۋە نەشر بۇيۇملىرى',
   'outputKind.extension_material': 'ئومۇملاشتۇرۇش ماتېرىيالى (قوللانما، ئېسىلما رەسىم، سىن)',
   'outputKind.other': 'باشقا نەتىجىلەر',
+
+  // Pages and exports
   'nav.programmes': 'پىلانلار',
   'programme.list': 'پىلان ۋە مەخسۇس تۈرلەر',
   'programme.listLead': 'ھەر بىر پىلان ئۆز تۈرلىرىنىڭ تۈركۈمى، ھالىتى، تەربىيەلەش، نەتىجە ۋە تەكشۈرۈپ قوبۇل قىلىش ئەھۋالىنى يىغىنچاقلايدۇ.',
@@ -880,6 +892,9 @@ export const ug = {
   'programme.chartCaption': 'ھەر تۈركۈمدىكى تۈر سانى (ھالەت بويىچە رەڭ بىلەن ئايرىلغان)',
   'programme.facts': 'سانلار',
   'programme.sessions': 'تەربىيەلەش قېتىم سانى',
+
+  // ==== Limits and refused input ====
+  // Uploads, sign-in throttling, passwords.
   'sec.uploadTooLarge': 'ھۆججەت بەك چوڭ: ئەڭ چوڭ چەك {mb} MB',
   'sec.tooManyRows': 'ھۆججەتنىڭ قۇرى بەك كۆپ: ھەر قېتىمدا ئەڭ كۆپ بولغاندا {max} قۇر ئەكىرگىلى بولىدۇ',
   'error.ImportTooManyRows': 'ھۆججەتنىڭ قۇرى بەك كۆپ',
@@ -901,7 +916,12 @@ export const ug = {
   'v.nul': 'بوش ھەرپ (\\u0000) بولسا بولمايدۇ',
   'v.constraint': 'قىممىتى تەلەپكە ئۇيغۇن ئەمەس (مەسىلەن، مەنپىي سان بولسا بولمايدۇ)',
   'v.outOfRange': 'قىممىتى دائىرىدىن ئېشىپ كەتتى',
+  'v.int32': '{value} دائىرىدىن ئېشىپ كەتتى: -2147483648 دىن 2147483647 گىچە بولغان پۈتۈن سان بولۇشى كېرەك',
   'v.format': 'فورماتى خاتا',
+
+  // ==== Field capture ====
+  // Observation identity, idempotent requests, plausibility checks, the entry grid and
+  // role-aware pages.
   'error.ObservationExists': '{count} كۆزىتىش ئاللىقاچان بار ۋە قىممىتى ئوخشىمايدۇ، ھېچنېمە ساقلانمىدى؛ بار خاتىرىنى تۈزىتىڭ ياكى «يەنە بىر قېتىم خاتىرىلەش» (يېڭى ئۆلچەش نومۇرى) قىلىپ ساقلاڭ',
   'error.IdempotencyKeyInvalid': 'Idempotency-Key چوقۇم 1–200 كۆرۈنىدىغان ASCII ھەرپتىن تۈزۈلۈشى كېرەك',
   'error.IdempotencyKeyReused': 'بۇ Idempotency-Key مەزمۇنى ئوخشىمايدىغان باشقا بىر تەلەپكە ئىشلىتىلگەن؛ ھەر بىر يېڭى تەلەپكە يېڭى ئاچقۇچ ئىشلىتىڭ',
@@ -925,6 +945,11 @@ export const ug = {
   'role.may.lead': 'ئۆزىڭىز قاتناشقان تۈرلەردە ھەممىنى كۆرەلەيسىز، تۈر نىشانى، دېھقان، تەربىيەلەش ۋە ئۇلارنىڭ ئەكىرىلىشىنى باشقۇرالايسىز، سىناققا ئىمزا قويۇپ قۇلۇپلىيالايسىز ۋە قۇلۇپنى ئاچالايسىز؛ سىناق سانلىق مەلۇماتىنى كىرگۈزەلمەيسىز ياكى تۈزىتەلمەيسىز.',
   'role.may.viewer': 'ئۆزىڭىز قاتناشقان تۈرلەردە دوكلات، چىقىرىش، سىناق ۋە تەربىيەلەشنى كۆرەلەيسىز؛ ھېچقانداق سانلىق مەلۇماتنى كىرگۈزەلمەيسىز، ئەكىرەلمەيسىز، تۈزىتەلمەيسىز ياكى قۇلۇپلىيالمايسىز، دېھقانلارنىڭ شەخسىي ئۇچۇرى ۋە ئۆزگەرتىش خاتىرىسىنىمۇ كۆرەلمەيسىز.',
   'common.noDate': 'چېسلا يوق',
+
+  // ==== Offline entry and photos ====
+  // The queue, its sync and conflicts.
+
+  // Photo API errors
   'error.PhotoNotFound': '{id} نومۇرلۇق سۈرەت تېپىلمىدى',
   'error.PhotoNotImage': 'پەقەت رەسىم يوللىغىلى بولىدۇ (JPEG، PNG، WebP، HEIC قاتارلىق)؛ بۇ ھۆججەت رەسىم ئەمەس',
   'error.PhotoTooLarge': 'سۈرەت {mb} MB دىن ئېشىپ كەتمەسلىكى كېرەك',
@@ -932,11 +957,15 @@ export const ug = {
   'error.PhotoUnreadable': 'يوللانغان مەزمۇننى ئوقۇغىلى بولمىدى',
   'photo.v.noFile': 'بىر سۈرەت تاللاڭ (جەدۋەل بۆلىكى file)',
   'photo.v.observationNotOfPlot': '{id} نومۇرلۇق كۆزىتىش خاتىرىسى بۇ ئۇچاستكىغا تەۋە ئەمەس',
+
+  // Photos on pages
   'photo.title': 'سۈرەتلەر',
   'photo.add': 'سۈرەت تارتىش',
   'photo.keepLocation': 'تارتىلغان ئورۇننى ساقلاش',
   'photo.of': '{plot} نىڭ سۈرىتى',
   'photo.none': 'تېخى سۈرەت يوق',
+
+  // The offline queue on the trial page
   'offline.pending': '{count} خاتىرە ماسقەدەملەشنى كۈتۈۋاتىدۇ',
   'offline.lastSync': 'ئاخىرقى قېتىم ماسقەدەملەنگەن ۋاقىت: {time}',
   'offline.never': 'تېخى ماسقەدەملەنمىگەن',
@@ -957,6 +986,12 @@ export const ug = {
   'offline.keepTheirs': 'مۇلازىمېتىردىكىنى ساقلاش',
   'offline.photoPending': 'سۈرەت يوللىنىشنى كۈتۈۋاتىدۇ',
   'offline.install': 'يانفون ئېكرانىغا قوشسىڭىز، تور يوقتىمۇ كىرگۈزەلەيسىز',
+
+  // ==== The pages' finishing touches ====
+  // Field names in histories and import previews, the header search, paged lists, print
+  // headers and error titles.
+
+  // Record fields by their camelCase name, as histories and import previews show them.
   'field.value': 'قىممىتى',
   'field.observedOn': 'كۆزىتىلگەن چېسلا',
   'field.recordedBy': 'خاتىرىلىگۈچى',
@@ -1002,6 +1037,8 @@ export const ug = {
   'history.table.trial_arms': 'بىر تەرەپ قىلىش گۇرۇپپىسى',
   'history.table.trial_variables': 'سىناق كۆرسەتكۈچى',
   'history.table.training_attendees': 'ئىمزا تىزىملىكى',
+
+  // Search
   'search.title': 'ئىزدەش',
   'search.titleFor': 'ئىزدەش: {q}',
   'search.label': 'تۈر، ئۈلگە نۇقتىسى، سىناق، ئۇچاستكا، دېھقان، تەربىيەلەش ئىزدەش',
@@ -1019,7 +1056,15 @@ export const ug = {
   'search.kind.farmers': 'دېھقانلار',
   'search.kind.trainingSessions': 'تەربىيەلەشلەر',
   'search.goToPlot': 'ئۇچاستكىغا ئۆتۈش',
+  // The entry grid: a row's history toggle, the "today" button of date cells, a plot not found.
+  'entry.rowHistory': 'تارىخ ۋە يەنە بىر قېتىملىق ئۆلچەش',
+  'entry.rowHistoryLabel': '{plot} نىڭ تارىخى ۋە يەنە بىر قېتىملىق ئۆلچەش',
+  'entry.today': 'بۈگۈن',
+  'entry.todayLabel': '{plot} {cell}: بۈگۈنكى چېسلانى تولدۇرۇش ({date})',
+  'entry.plotNotFound': 'بۇ سىناقتا «{label}» بەلگىلىك ئۇچاستكا يوق.',
   'search.plotLabel': 'ئۇچاستكا نومۇرى',
+
+  // Import preview and result
   'imp.page.col.changes': 'ئۆزگىرىش (ئەسلى ← يېڭى)',
   'imp.page.noChange': 'بار سانلىق مەلۇمات بىلەن ئوخشاش',
   'imp.result.title': 'ئەكىرىش نەتىجىسى',
@@ -1034,6 +1079,8 @@ export const ug = {
   'imp.result.toReport': 'دوكلاتنى كۆرۈش',
   'imp.result.toTraining': 'تەربىيەلەش دەپتىرىنى كۆرۈش',
   'imp.page.nothingToWrite': 'يېزىلىدىغان مەزمۇن يوق',
+
+  // Long lists: paging, filters, sorting
   'list.status': '{total} خاتىرىنىڭ {from}–{to}',
   'list.pages': 'بەتلەر',
   'list.prev': 'ئالدىنقى بەت',
@@ -1057,15 +1104,50 @@ export const ug = {
   'list.sort.number': 'نومۇرى',
   'list.sort.sessions': 'قاتناشقان قېتىم',
   'farmer.number': 'نومۇرى',
+
   'report.percentagePoints': 'پىرسەنت پۇنكىت',
+
+  // Print
   'print.pageOf': '{pages} بەتنىڭ {page}-بېتى',
   'print.printedOn': 'بېسىلغان چېسلا: {date}',
   'print.cover': 'ئاساسىي نەتىجىلەر',
+
+  // Errors
   'error.page.forbidden': 'ھوقۇقىڭىز يوق',
   'error.page.unauthorized': 'ئالدى بىلەن كىرىڭ',
+
+  // ==== The words of reports ====
+  // Flags, headlines and verdicts, the analysis-of-variance tables: analysis/ returns codes
+  // and figures, these keys word them.
+
+  // Flags raised by analysis/ (one key per code in analysis/flags.ts FLAGS)
+  'flag.nTooSmall': 'قىممەت بەك ئاز، ئىشەنچ ئارىلىقى ۋە P قىممىتىنى بەرگىلى بولمايدۇ (ھەر گۇرۇپپىدا كەم دېگەندە 2 ئۇچاستكا، ياكى 2 جۈپ، 2 نۇقتا كېرەك)',
+  'flag.zeroVariance': 'قىممەتلەردە ئۆزگىرىش يوق، ئىشەنچ ئارىلىقى ۋە P قىممىتىنى بەرگىلى بولمايدۇ',
+  'flag.nonPositiveValue': '0 ياكى ئۇنىڭدىن كىچىك قىممەت بار، پىرسەنت ئۆزگىرىشى ۋە ئۇنىڭ ئارىلىقىنى ھېسابلىغىلى بولمايدۇ',
+  'flag.percentCiUnbounded': 'ئوتتۇرىچە قىممەت ئۆزگىرىشىگە نىسبەتەن بەك كىچىك، پىرسەنت ئۆزگىرىشىنىڭ ئىشەنچ ئارىلىقىنىڭ يۇقىرى چېكى يوق، شۇڭا بېرىلمىدى',
+  'flag.missingPlantingDate': 'چېسلا كۆزىتىشى بار، ئەمما تېرىش/تىكىش چېسلاسى يوق ئۇچاستكىلار سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
+  'flag.invalidValue': 'تونۇغىلى بولمايدىغان كۆزىتىش قىممىتى بار ئۇچاستكىلار سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
+  'flag.noControlArm': 'سىناقتا سېلىشتۇرما گۇرۇپپا يوق، سېلىشتۇرغىلى بولمايدۇ',
+  'flag.noTreatmentArm': 'سىناقتا بىر تەرەپ قىلىش گۇرۇپپىسى يوق، سېلىشتۇرغىلى بولمايدۇ',
+  'flag.severalControlArms': 'سىناقتا بىر قانچە سېلىشتۇرما گۇرۇپپا بار، پەقەت بىرىنچىسى بىلەن سېلىشتۇرۇلىدۇ',
+  'flag.noTreatmentValues': 'بۇ نۇقتىدا بىر تەرەپ قىلىش گۇرۇپپىسىنىڭ سانلىق مەلۇماتى يوق',
+  'flag.noControlValues': 'بۇ نۇقتىدا سېلىشتۇرما گۇرۇپپىنىڭ سانلىق مەلۇماتى يوق',
+  'flag.unpairedDropped': 'ئوخشاش بۆلەكتە جۈپى يوق ئۇچاستكىلار جۈپ سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
   'flag.noBlocks': 'بۇ نۇقتىدىكى ئۇچاستكىلارنىڭ بۆلىكى يوق، شۇڭا جۈپلەنمەي (Welch) سېلىشتۇرۇلدى',
+  'flag.noPairs': 'ھېچقانداق بۆلەكتە ئىككى گۇرۇپپا تەڭ يوق، جۈپ سېلىشتۇرغىلى بولمايدۇ',
+  'flag.severalPlotsPerBlock': 'بىر بۆلەكتە ئوخشاش گۇرۇپپىنىڭ بىر قانچە ئۇچاستكىسى بار، ئوتتۇرىچە قىممىتى ئېلىندى',
+  'flag.unlistedSite': 'سىناقنىڭ نۇقتا تىزىملىكىدە يوق نۇقتىنىڭ سانلىق مەلۇماتى سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
+  'flag.unlistedArm': 'سىناقنىڭ گۇرۇپپا تىزىملىكىدە يوق گۇرۇپپىنىڭ سانلىق مەلۇماتى سېلىشتۇرۇشقا كىرگۈزۈلمىدى',
+  'flag.noTarget': 'تۈرگە تەربىيەلەش ئادەم-قېتىم نىشانى بەلگىلەنمىگەن، تاماملىنىش نىسبىتىنى ھېسابلىغىلى بولمايدۇ',
+  'flag.noDemoHouseholdTarget': 'تۈرگە ئۈلگە ئائىلە نىشانى بەلگىلەنمىگەن، تاماملىنىش نىسبىتىنى ھېسابلىغىلى بولمايدۇ',
+  'flag.unknownFarmer': 'ئىمزا تىزىملىكىدە تىزىملىتىلمىغان دېھقان نومۇرى بار',
+  'flag.rosterLargerThanAttendance': 'بەزى تەربىيەلەشنىڭ ئىمزا تىزىملىكىدىكى ئادەم سانى خاتىرىلەنگەن قاتناشقۇچى سانىدىن كۆپ',
+  'flag.missingWomenCount': 'بەزى تەربىيەلەشتە ئاياللار سانى خاتىرىلەنمىگەن، ئاياللار ئادەم-قېتىمى خاتىرىلەنگەن قېتىملارنىڭ يىغىندىسى',
   'flag.tooFewArms': 'سانلىق مەلۇماتى بار بىر تەرەپ قىلىش گۇرۇپپىسى 2 دىن ئاز، دىسپېرسىيە ئانالىزى قىلغىلى بولمايدۇ',
   'flag.noResidualDf': 'سانلىق مەلۇمات بەك ئاز، قالدۇق ئەركىنلىك دەرىجىسى يوق، دىسپېرسىيە ئانالىزى قىلغىلى بولمايدۇ',
+  'flag.invalidDate': 'بەزى تەربىيەلەش چېسلاسىنى تونۇغىلى بولمىدى، ئاي بويىچە ستاتىستىكىغا كىرگۈزۈلمىدى',
+
+  // Headlines (analysis/headline.ts statement codes); {name} is the variable's name
   'headline.earlier': '{name} {days} كۈن بالدۇر',
   'headline.earlierOne': '{name} 1 كۈن بالدۇر',
   'headline.later': '{name} {days} كۈن كېچىك',
@@ -1086,7 +1168,10 @@ export const ug = {
   'headline.textsOne': '{name}: 1 تېكىست خاتىرە',
   'qualifier.noCi': 'ئىشەنچ ئارىلىقى يوق، پەرقنىڭ روشەن ياكى ئەمەسلىكىگە ھۆكۈم قىلغىلى بولمايدۇ',
   'qualifier.notSignificant': 'پەرق روشەن ئەمەس (95% ئىشەنچ ئارىلىقى 0 نى ئۆز ئىچىگە ئالىدۇ)',
+  /** A headline quoted on its own line (home, project, exports) when it is not significant. */
   'headline.withQualifier': '{text} ({qualifier})',
+
+  // Analysis of variance of multi-arm trials (spec §7)
   'anova.title': 'كۆپ بىر تەرەپ قىلىش سېلىشتۇرمىسى: دىسپېرسىيە ئانالىزى ۋە كۆپ قاتلاملىق سېلىشتۇرۇش',
   'anova.explain': 'ھەر بىر تەرەپ قىلىش گۇرۇپپىسىنىڭ ئوتتۇرىچە قىممىتى؛ بىر ستوندا ئوخشاش ھەرپلىك گۇرۇپپىلار ئارىسىدىكى پەرق روشەن ئەمەس (Tukey تەكشۈرۈشى، 5% دەرىجە). F تەكشۈرۈشى گۇرۇپپىلار ئارىسىدا پەرق بار-يوقلۇقىنى ھۆكۈم قىلىدۇ.',
   'anova.caption': 'بىر تەرەپ قىلىش ئوتتۇرىچىسى ۋە ھەرپ بەلگىسى',
@@ -1102,14 +1187,18 @@ export const ug = {
   'anova.model.sites': 'مودېل: ئۈلگە نۇقتىسى + بىر تەرەپ قىلىش (ھەر نۇقتىنىڭ ئوتتۇرىچىسى)',
   'anova.chartCaption': '{label}: ھەر گۇرۇپپىنىڭ ئوتتۇرىچە قىممىتى ۋە Tukey سېلىشتۇرۇش ئارىلىقى (ئىككى ئارىلىق بىر-بىرىنى قاپلىمىسا پەرق روشەن)، ھەرپ بەلگىسى ئوڭ تەرەپتە',
   'anova.axis': 'ئوتتۇرىچە قىممەت ({unit})',
+
   'report.droppedPlots': '{count} ئۇچاستكا جۈپلەنمىگەچكە كىرگۈزۈلمىدى',
   'report.droppedPlotsOne': '1 ئۇچاستكا جۈپلەنمىگەچكە كىرگۈزۈلمىدى',
+
+  // Training: distinct counts when some sessions have a head count only (spec §6)
   'training.atLeast': '≥ {value} ({count} قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
   'training.atLeastOne': '≥ {value} (1 قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
-  'entry.rowHistory': 'تارىخ ۋە يەنە بىر قېتىملىق ئۆلچەش',
-  'entry.rowHistoryLabel': '{plot} نىڭ تارىخى ۋە يەنە بىر قېتىملىق ئۆلچەش',
-  'entry.today': 'بۈگۈن',
-  'entry.todayLabel': '{plot} {cell}: بۈگۈنكى چېسلانى تولدۇرۇش ({date})',
-  'entry.plotNotFound': 'بۇ سىناقتا «{label}» بەلگىلىك ئۇچاستكا يوق.',
-  'v.int32': '{value} دائىرىدىن ئېشىپ كەتتى: -2147483648 دىن 2147483647 گىچە بولغان پۈتۈن سان بولۇشى كېرەك',
+
+  // Differences in days, as words (server/web/format.ts daysWords)
+  'days.noDifference': 'پەرق يوق',
+  'days.earlier': '{days} كۈن بالدۇر',
+  'days.earlierOne': '1 كۈن بالدۇر',
+  'days.later': '{days} كۈن كېچىك',
+  'days.laterOne': '1 كۈن كېچىك',
 } satisfies Record<MessageKey, string>;

@@ -1,6 +1,6 @@
 import type { Headline, HeadlineQualifier, HeadlineStatement } from '../../analysis/headline.js';
 import { isMessageKey, LANGS, translate, type Lang } from '../i18n/i18n.js';
-import type { MessageKey } from '../i18n/messages.js';
+import type { MessageKey } from '../i18n/i18n.js';
 
 const MINUS = '\u2212';
 const EN_DASH = '\u2013';

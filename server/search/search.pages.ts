@@ -5,7 +5,7 @@ import { hasPermission } from '../accounts/access.js';
 import { search, SEARCH_KINDS, SEARCH_LIMIT, type SearchKind } from './search.service.js';
 import { enumLabel, langOf, nameIn, tr } from '../web/labels.js';
 import { sendPage, type Renderer } from '../web/render.js';
-import type { MessageKey } from '../i18n/messages.js';
+import type { MessageKey } from '../i18n/i18n.js';
 
 const HEADINGS: Record<SearchKind, MessageKey> = {
   projects: 'search.kind.projects',

@@ -18,7 +18,7 @@ import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type
 import { enumLabel, enumOptions, langOf, nameIn, tr } from '../web/labels.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { matches, pageOf, param, withQuery } from '../web/list-page.js';
-import type { MessageKey } from '../i18n/messages.js';
+import type { MessageKey } from '../i18n/i18n.js';
 import { trainingGlance } from '../web/summaries.js';
 import { crumbs } from '../web/crumbs.js';
 

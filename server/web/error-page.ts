@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppError } from '../errors.js';
 import { translate } from '../i18n/i18n.js';
-import type { MessageKey } from '../i18n/messages.js';
+import type { MessageKey } from '../i18n/i18n.js';
 import { langOf, tr } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 

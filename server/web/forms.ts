@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { AppError, ValidationError } from '../errors.js';
 import { translate, type Lang } from '../i18n/i18n.js';
-import type { MessageKey } from '../i18n/messages.js';
+import type { MessageKey } from '../i18n/i18n.js';
 import { sendPage, type Renderer } from './render.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { isLang, keyUnder, languageOf, translate, DEFAULT_LANG, type KeysUnder, type Lang, type Params } from '../i18n/i18n.js';
-import type { MessageKey } from '../i18n/messages.js';
+import type { MessageKey } from '../i18n/i18n.js';
 import type { Option } from './forms.js';
 
 /** The page's language (set by the middleware in app.ts). */

@@ -1,21 +1,18 @@
-import type { Lang } from '../i18n/i18n.js';
-import { offlineMessages } from '../i18n/offline-messages.js';
+import { catalogueText, MESSAGE_KEYS, type Lang } from '../i18n/i18n.js';
 import { tr } from './labels.js';
-
-type OfflineKey = Extract<keyof typeof offlineMessages, `offline.${string}`>;
 
 /**
  * What the trial page's offline script needs from the server, rendered into the page as
  * JSON: the trial, where to sign in again, and every text it shows, in the page's language.
  */
 export function offlineConfig(lang: Lang, trialId: number, pageUrl: string) {
-  const keys = Object.keys(offlineMessages).filter((k): k is OfflineKey => k.startsWith('offline.'));
+  const keys = MESSAGE_KEYS.filter((k) => k.startsWith('offline.'));
   return {
     trialId,
     lang,
     loginHref: `/login?next=${encodeURIComponent(pageUrl.split('#')[0])}`,
     // Templates with their {placeholders}, filled in by the script.
-    t: Object.fromEntries(keys.map((k) => [k, (offlineMessages[k] as Record<string, string>)[lang] ?? offlineMessages[k].zh])),
+    t: Object.fromEntries(keys.map((k) => [k, catalogueText(lang, k)])),
   };
 }
 

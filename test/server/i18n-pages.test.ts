@@ -1,7 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
-import { LANGS, LANGUAGES, MESSAGE_KEYS, type Lang } from '../../server/i18n/i18n.js';
+import { LANGS, LANGUAGES, MESSAGE_KEYS, catalogueText, type Lang } from '../../server/i18n/i18n.js';
 import { startTestApp, type TestApp } from '../support/context.js';
 import { listRoutes } from '../support/routes.js';
 import { upload } from '../support/imports.js';
@@ -115,6 +115,17 @@ describe('every page in every language', () => {
       }
     }, 120_000);
   }
+
+  it("gives the trial page's offline script its texts in the page's language", async () => {
+    const keys = MESSAGE_KEYS.filter((k) => k.startsWith('offline.'));
+    expect(keys.length).toBeGreaterThan(0);
+    for (const lang of LANGS) {
+      const res = await fetch(`${app.baseUrl}/trials/1`, { headers: { accept: 'text/html', cookie: `lang=${lang}`, authorization: `Bearer ${app.admin.token}` } });
+      const { document } = parseHTML(await res.text());
+      const config = JSON.parse(document.getElementById('offline-config')?.textContent ?? '{}') as { t?: Record<string, string> };
+      expect(config.t, lang).toEqual(Object.fromEntries(keys.map((k) => [k, catalogueText(lang, k)])));
+    }
+  });
 
   it('shows Uyghur pages in Uyghur, mirrored, with the figures left to right', async () => {
     const home = await page('/', 'ug');
