@@ -927,6 +927,7 @@ export const ug = {
   'error.IdempotencyKeyReused': 'بۇ Idempotency-Key مەزمۇنى ئوخشىمايدىغان باشقا بىر تەلەپكە ئىشلىتىلگەن؛ ھەر بىر يېڭى تەلەپكە يېڭى ئاچقۇچ ئىشلىتىڭ',
   'error.IdempotencyKeyInProgress': 'ئوخشاش Idempotency-Key ئىشلىتىلگەن تەلەپ تېخى بىر تەرەپ قىلىنىۋاتىدۇ، سەل تۇرۇپ قايتا سىناڭ',
   'v.observationExists': '{plot} ئۇچاستكىسىنىڭ {variable} كۆرسەتكۈچى ({date}، {reading}-قېتىملىق ئۆلچەش) {existing} دەپ خاتىرىلەنگەن (#{id} خاتىرە)، يوللانغان {value} بىلەن ئوخشىمايدۇ',
+  'v.duplicateObservation': '{first}-قۇردىكى بىلەن ئوخشاش كۆزىتىش (ئۇچاستكا {plot}، {variable}، {date}، {reading}-قېتىملىق ئۆلچەش)؛ قايتا ئۆلچىگەن بولسا باشقا ئۆلچەش نومۇرىنى يېزىڭ',
   'v.reading': 'ئۆلچەش نومۇرى 1 ياكى ئۇنىڭدىن چوڭ پۈتۈن سان بولۇشى كېرەك',
   'v.futureDate': 'كۆزىتىلگەن چېسلا {value} بۈگۈندىن ({today}، {timezone}) كېيىن',
   'v.beforePlanting': '{value} چېسلاسى {plot} ئۇچاستكىسىنىڭ تىكىلگەن چېسلاسى {plantedOn} دىن بۇرۇن',

@@ -110,7 +110,7 @@ export async function createObservations(db: Kysely<Database>, trialId: number, 
       const key = identityKey(candidate);
       const first = seen.get(key);
       if (first !== undefined) {
-        issues.push({ ...row, path: 'reading', key: 'v.duplicateInBatch', params: { first: first + 1, plot: plot.label, variable: variable.code, date: observedOn ?? '-', reading } });
+        issues.push({ ...row, path: 'reading', key: 'v.duplicateObservation', params: { first: first + 1, plot: plot.label, variable: variable.code, date: observedOn ?? '-', reading } });
         continue;
       }
       seen.set(key, i);

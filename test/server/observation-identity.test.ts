@@ -111,6 +111,24 @@ describe('one observation identity: (plot, variable, observed-on, reading)', () 
     expect(JSON.stringify(report)).toContain('620');
   });
 
+  it('refuses the same observation twice in one batch, naming the first row and what repeats', async () => {
+    const trialId = await makeTrial();
+    const item = { plot: 'T1', variable: YIELD.code, value: 5, observedOn: '2017-07-01' };
+    const batch = [item, { plot: 'C1', variable: YIELD.code, value: 4, observedOn: '2017-07-01' }, { ...item, value: 6 }];
+    const en = await agronomist.post(`/api/trials/${trialId}/observations`, batch, { 'accept-language': 'en' });
+    expect(en.status).toBe(400);
+    expect(en.body.error.issues).toEqual([
+      expect.objectContaining({
+        row: 3,
+        path: 'reading',
+        message: `is the same observation as row 1 (plot T1, ${YIELD.code}, 2017-07-01, reading 1); for a repeated measurement give another reading number`,
+      }),
+    ]);
+    const zh = await agronomist.post(`/api/trials/${trialId}/observations`, batch);
+    expect(zh.body.error.issues[0].message).toBe(`与第 1 行是同一观测（小区 T1、${YIELD.code}、2017-07-01、第 1 次读数）；若是再次测量，请填写不同的读数序号`);
+    expect(await count(trialId)).toBe(0);
+  });
+
   it('refuses a reading that is not a whole number of at least 1', async () => {
     const trialId = await makeTrial();
     for (const reading of [0, 1.5, '2']) {
