@@ -14,6 +14,7 @@ import * as photos from './migrations/2026-12-01T05-photos.js';
 import * as importMappings from './migrations/2026-12-01T07-import-mappings.js';
 import * as siteArmValues from './migrations/2026-12-01T07-site-arm-values.js';
 import * as plotsSiteArmIndex from './migrations/2026-12-02T01-plots-site-arm-index.js';
+import * as importStagingChecks from './migrations/2026-12-02T02-import-staging-checks.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T07-import-mappings': importMappings,
   '2026-12-01T07-site-arm-values': siteArmValues,
   '2026-12-02T01-plots-site-arm-index': plotsSiteArmIndex,
+  '2026-12-02T02-import-staging-checks': importStagingChecks,
 };
 
 class StaticProvider implements MigrationProvider {
