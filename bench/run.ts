@@ -14,6 +14,8 @@ import { runSuite, type SuiteResult } from './suite.js';
  *   BENCH_DATABASE_URL a PostgreSQL server where databases may be created and dropped
  *                     (default postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_SECONDS     seconds of each HTTP load (default 10), BENCH_CONNECTIONS (default 32)
+ *   BENCH_ONLY        import: only the import figures (the COPY baselines, the CSV and XLSX
+ *                     imports and their memory); no report timings, HTTP loads or start
  * With PGlite it also measures the production server's first start, restart and idle
  * memory on the demonstration data (bench/start.ts), which does not depend on the scale.
  */
@@ -24,6 +26,8 @@ const kinds = (process.env.BENCH_DATABASES ?? 'postgresql,pglite').split(',').ma
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const only = process.env.BENCH_ONLY === 'import' ? 'import' : undefined;
+if (process.env.BENCH_ONLY && !only) throw new Error('BENCH_ONLY must be import');
 const started = Date.now();
 const log = (msg: string) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
 
@@ -66,11 +70,11 @@ const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
 for (const kind of kinds) {
   log(`${kind}: start`);
   const before = load();
-  const result = await runSuite({ kind, scale, adminUrl, seconds, connections, log: (m) => log(`${kind}: ${m}`) });
+  const result = await runSuite({ kind, scale, adminUrl, seconds, connections, only, log: (m) => log(`${kind}: ${m}`) });
   printTable(result);
   console.log(`- load average (1 / 5 / 15 min) before: ${before}; after: ${load()}`);
 }
-if (kinds.includes('pglite')) {
+if (kinds.includes('pglite') && !only) {
   log('pglite: start and restart of the production server');
   const before = load();
   const { figures, notes } = await measureStart((m) => log(`pglite start: ${m}`));

@@ -22,6 +22,8 @@ export interface SuiteOptions {
   /** Seconds of each HTTP load. */
   seconds: number;
   connections: number;
+  /** 'import': only the import figures (COPY baselines, CSV and XLSX imports, their memory). */
+  only?: 'import';
   log: (msg: string) => void;
 }
 
@@ -203,8 +205,8 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     const loadSeconds = (performance.now() - t0 - copyMs - plainCopyMs) / 1000;
 
     // 2. The report in-process: the service against one query over the raw observations.
-    o.log('report timings');
-    {
+    if (o.only !== 'import') {
+      o.log('report timings');
       const h = await database.open();
       const raw = await timeRuns(
         () =>
@@ -290,70 +292,72 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
         target: `< 250 MB above idle: ${csvPeak - idle < 250 ? 'met' : 'missed'}`,
       });
 
-      o.log('HTTP load, one process');
-      // Every request says what a browser says: JSON or HTML, gzip accepted.
-      const load = (path: string, accept = 'application/json') =>
-        loadUrl(`${server.base}${path}`, { ...server.headers, accept, 'accept-encoding': 'gzip' }, o.connections, o.seconds);
-      const health = await load('/api/health');
-      const report = await load(`/api/trials/${programme.trialId}/report`);
-      const label = `${o.connections} connections, ${o.seconds} s`;
-      const http = (name: string, r: LoadResult, target?: string): Figure => ({
-        measure: `${name} (${label}): rps, p50 / p99`,
-        value: `${Math.round(r.rps)} rps, ${r.p50} / ${r.p99} ms`,
-        baseline: 'GET /api/health, same app',
-        baselineValue: `${Math.round(health.rps)} rps, ${health.p50} / ${health.p99} ms`,
-        ratio: times(r.rps, health.rps),
-        target,
-      });
-      for (const [n, r] of [['/api/health', health], ['report API', report]] as const) {
-        if (r.failures) notes.push(`${n}: ${r.failures} requests failed, timed out or were not 2xx (${r.requests} completed)`);
-      }
-      // Issue 13: the cached report under load within 1.5× the p99 of the trivial route.
-      figures.push(http('GET /api/trials/:id/report', report, `p99 ≤ 1.5× /api/health p99: ${report.p99 <= 1.5 * health.p99 ? 'met' : 'missed'}`));
-      // The trial page: measured under load only if one request answers within 20 s; if not,
-      // the page for one site (?site=) is measured instead, and the note says so.
-      const probe = async (at: ServerProcess, path: string) => {
-        const t = performance.now();
-        try {
-          const res = await fetch(`${at.base}${path}`, { headers: { ...at.headers, accept: 'text/html' }, redirect: 'manual', signal: AbortSignal.timeout(20_000) });
-          await res.arrayBuffer();
-          return { status: res.status, ms: performance.now() - t };
-        } catch {
-          return { status: 0, ms: performance.now() - t };
+      if (o.only !== 'import') {
+        o.log('HTTP load, one process');
+        // Every request says what a browser says: JSON or HTML, gzip accepted.
+        const load = (path: string, accept = 'application/json') =>
+          loadUrl(`${server.base}${path}`, { ...server.headers, accept, 'accept-encoding': 'gzip' }, o.connections, o.seconds);
+        const health = await load('/api/health');
+        const report = await load(`/api/trials/${programme.trialId}/report`);
+        const label = `${o.connections} connections, ${o.seconds} s`;
+        const http = (name: string, r: LoadResult, target?: string): Figure => ({
+          measure: `${name} (${label}): rps, p50 / p99`,
+          value: `${Math.round(r.rps)} rps, ${r.p50} / ${r.p99} ms`,
+          baseline: 'GET /api/health, same app',
+          baselineValue: `${Math.round(health.rps)} rps, ${health.p50} / ${health.p99} ms`,
+          ratio: times(r.rps, health.rps),
+          target,
+        });
+        for (const [n, r] of [['/api/health', health], ['report API', report]] as const) {
+          if (r.failures) notes.push(`${n}: ${r.failures} requests failed, timed out or were not 2xx (${r.requests} completed)`);
         }
-      };
-      const pagePath = `/trials/${programme.trialId}`;
-      const whole = await probe(server, pagePath);
-      if (whole.status === 200) {
-        const page = await load(pagePath, 'text/html');
-        if (page.failures) notes.push(`trial page: ${page.failures} requests failed, timed out or were not 2xx (${page.requests} completed)`);
-        figures.push(http('GET /trials/:id (page)', page, `p99 ≤ 300 ms: ${page.p99 <= 300 ? 'met' : 'missed'}`));
-      } else {
-        notes.push(
-          whole.status === 0
-            ? `trial page: one GET /trials/:id of the ${programme.plots.toLocaleString('en')}-plot trial did not answer within 20 s; not measured under load`
-            : `trial page: GET /trials/:id answered ${whole.status}; not measured under load`,
-        );
-      }
-      if (whole.status !== 200) {
-        // The server may still be busy with the abandoned page: a fresh one measures one site's page.
-        await server.stop();
-        const again = await startServer(database.env);
-        try {
-          const sitePath = `/trials/${programme.trialId}?site=${programme.siteIds[0]}`;
-          const one = await probe(again, sitePath);
-          if (one.status === 200) {
-            const page = await loadUrl(`${again.base}${sitePath}`, { ...again.headers, accept: 'text/html', 'accept-encoding': 'gzip' }, o.connections, o.seconds);
-            if (page.failures) notes.push(`trial page, one site: ${page.failures} requests failed, timed out or were not 2xx (${page.requests} completed)`);
-            figures.push(http('GET /trials/:id?site= (page, one site)', page));
-          } else {
-            notes.push(`trial page for one site: ${one.status === 0 ? 'no answer within 20 s' : `answered ${one.status}`}; not measured`);
+        // Issue 13: the cached report under load within 1.5× the p99 of the trivial route.
+        figures.push(http('GET /api/trials/:id/report', report, `p99 ≤ 1.5× /api/health p99: ${report.p99 <= 1.5 * health.p99 ? 'met' : 'missed'}`));
+        // The trial page: measured under load only if one request answers within 20 s; if not,
+        // the page for one site (?site=) is measured instead, and the note says so.
+        const probe = async (at: ServerProcess, path: string) => {
+          const t = performance.now();
+          try {
+            const res = await fetch(`${at.base}${path}`, { headers: { ...at.headers, accept: 'text/html' }, redirect: 'manual', signal: AbortSignal.timeout(20_000) });
+            await res.arrayBuffer();
+            return { status: res.status, ms: performance.now() - t };
+          } catch {
+            return { status: 0, ms: performance.now() - t };
           }
-        } finally {
-          await again.stop();
+        };
+        const pagePath = `/trials/${programme.trialId}`;
+        const whole = await probe(server, pagePath);
+        if (whole.status === 200) {
+          const page = await load(pagePath, 'text/html');
+          if (page.failures) notes.push(`trial page: ${page.failures} requests failed, timed out or were not 2xx (${page.requests} completed)`);
+          figures.push(http('GET /trials/:id (page)', page, `p99 ≤ 300 ms: ${page.p99 <= 300 ? 'met' : 'missed'}`));
+        } else {
+          notes.push(
+            whole.status === 0
+              ? `trial page: one GET /trials/:id of the ${programme.plots.toLocaleString('en')}-plot trial did not answer within 20 s; not measured under load`
+              : `trial page: GET /trials/:id answered ${whole.status}; not measured under load`,
+          );
         }
+        if (whole.status !== 200) {
+          // The server may still be busy with the abandoned page: a fresh one measures one site's page.
+          await server.stop();
+          const again = await startServer(database.env);
+          try {
+            const sitePath = `/trials/${programme.trialId}?site=${programme.siteIds[0]}`;
+            const one = await probe(again, sitePath);
+            if (one.status === 200) {
+              const page = await loadUrl(`${again.base}${sitePath}`, { ...again.headers, accept: 'text/html', 'accept-encoding': 'gzip' }, o.connections, o.seconds);
+              if (page.failures) notes.push(`trial page, one site: ${page.failures} requests failed, timed out or were not 2xx (${page.requests} completed)`);
+              figures.push(http('GET /trials/:id?site= (page, one site)', page));
+            } else {
+              notes.push(`trial page for one site: ${one.status === 0 ? 'no answer within 20 s' : `answered ${one.status}`}; not measured`);
+            }
+          } finally {
+            await again.stop();
+          }
+        }
+        oneProcessReport = report;
       }
-      oneProcessReport = report;
     } finally {
       await server.stop();
     }
@@ -396,7 +400,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     }
 
     // 5. Scale out: the report API from two worker processes on one database.
-    if (o.kind === 'postgresql') {
+    if (o.kind === 'postgresql' && o.only !== 'import') {
       o.log('HTTP load, two processes');
       const two = await startServer({ ...database.env, WEB_CONCURRENCY: '2' });
       try {
@@ -413,7 +417,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       } finally {
         await two.stop();
       }
-    } else {
+    } else if (o.kind === 'pglite') {
       notes.push('scale-out not measured: PGlite is a single-process database (WEB_CONCURRENCY is ignored)');
     }
     return { kind: o.kind, scale: o.scale, plots: programme.plots, observations: programme.observations, loadSeconds, figures, notes };

@@ -13,6 +13,9 @@ import * as idempotencyKeys from './migrations/2026-12-01T01-b-idempotency-keys.
 import * as photos from './migrations/2026-12-01T05-photos.js';
 import * as importMappings from './migrations/2026-12-01T07-import-mappings.js';
 import * as siteArmValues from './migrations/2026-12-01T07-site-arm-values.js';
+import * as plotsSiteArmIndex from './migrations/2026-12-02T01-plots-site-arm-index.js';
+import * as importStagingChecks from './migrations/2026-12-02T02-import-staging-checks.js';
+import * as auditActorCheck from './migrations/2026-12-02T03-audit-actor-check.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -33,6 +36,9 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T05-photos': photos,
   '2026-12-01T07-import-mappings': importMappings,
   '2026-12-01T07-site-arm-values': siteArmValues,
+  '2026-12-02T01-plots-site-arm-index': plotsSiteArmIndex,
+  '2026-12-02T02-import-staging-checks': importStagingChecks,
+  '2026-12-02T03-audit-actor-check': auditActorCheck,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -47,7 +47,9 @@ async function targets(db: Kysely<Database>, trialId: number) {
     }
     return folded.get(halfWidth(text).toLowerCase()) ?? undefined;
   };
-  return { trial, resolvePlot, resolveVariable, sites };
+  // Today in the trial's zone, read once: a date after it is implausible (per row, the
+  // formatting was a sixth of the check's time).
+  return { trial, resolvePlot, resolveVariable, sites, today: todayInZone() };
 }
 type Targets = Awaited<ReturnType<typeof targets>>;
 
@@ -136,7 +138,10 @@ export async function checkObservations(
     if (shape !== 'fieldbook') for (const i of unmatched) await stager.issue(header.row, header.label(i), 'imp.unknownColumn');
     if (!fields.has('plot') || !fields.has('variable') || !fields.has('value')) return drain(rows, stager, base);
     const check = { header, fields, t, fieldBook: shape === 'fieldbook', extras };
-    for (let r = await rows.next(); !r.done; r = await rows.next()) await longRow(r.value, check, stager);
+    for (let r = await rows.next(); !r.done; r = await rows.next()) {
+      const staging = longRow(r.value, check, stager);
+      if (staging) await staging;
+    }
     return base;
   }
 
@@ -232,15 +237,17 @@ function withExtras(notes: string | null, row: TableRow, extras: Extra[]): strin
   return parts.length ? parts.join('; ').slice(0, 2000) : null;
 }
 
-async function longRow(
-  row: TableRow,
-  c: { header: Header; fields: Map<ObservationField, number>; t: Targets; fieldBook: boolean; extras: Extra[] },
-  stager: Stager,
-) {
-  const { header, fields, t } = c;
+type LongCheck = { header: Header; fields: Map<ObservationField, number>; t: Targets; fieldBook: boolean; extras: Extra[] };
+
+/** Checks and stages one row of a long sheet; a promise only when the caller has to wait. */
+function longRow(row: TableRow, c: LongCheck, stager: Stager): Promise<void> | undefined {
   stager.dataRows++;
-  const headerless = checkHeaderless(header, row, stager);
-  if (headerless) await headerless;
+  const headerless = checkHeaderless(c.header, row, stager);
+  return headerless ? headerless.then(() => longRowValue(row, c, stager)) : longRowValue(row, c, stager);
+}
+
+function longRowValue(row: TableRow, c: LongCheck, stager: Stager): Promise<void> | undefined {
+  const { header, fields, t } = c;
   const problems = new RowProblems();
   const { plot, text: plotText } = checkPlot(row, header, fields, t, problems);
   const varCol = fields.get('variable')!;
@@ -256,7 +263,7 @@ async function longRow(
   let cell = cellAt(row, valueCol);
   if (c.fieldBook) cell = unwrapFieldBook(cell);
   // NA, N/A, #N/A or nothing: no observation in this row, never a value.
-  if (isMissing(cell) && !problems.any && plot && variable) return;
+  if (isMissing(cell) && !problems.any && plot && variable) return undefined;
   const on = observedOn(row, header, fields.get('observedOn'), problems);
   const reading = readingOf(row, header, fields.get('reading'), problems);
   const notes = withExtras(optionalText(row, header, fields.get('notes'), 2000, problems), row, c.extras);
@@ -277,13 +284,13 @@ async function longRow(
     observedOn: on ?? (on === null ? null : cellText(cellAt(row, fields.get('observedOn')))),
     reading: reading ?? cellText(cellAt(row, fields.get('reading'))),
   };
-  const staging = stage(stager, row.row, header.label(valueCol), problems, plot, variable, stored, on, reading, notes, recordedBy, shown);
-  if (staging) await staging;
+  return stage(stager, t.today, row.row, header.label(valueCol), problems, plot, variable, stored, on, reading, notes, recordedBy, shown);
 }
 
 /** Stages one value with its problems; a promise only when the caller has to wait. */
 function stage(
   stager: Stager,
+  today: string,
   rowNumber: number,
   column: string,
   problems: RowProblems,
@@ -298,7 +305,7 @@ function stage(
   inherited: RowProblems['list'] = [],
 ): Promise<void> | undefined {
   if (plot && stored && on !== undefined) {
-    for (const w of implausible({ observedOn: on, valueDate: stored.valueDate }, plot, todayInZone())) problems.add(column, w.key, w.params);
+    for (const w of implausible({ observedOn: on, valueDate: stored.valueDate }, plot, today)) problems.add(column, w.key, w.params);
   }
   const error = problems.any || inherited.length > 0 || !plot || !variable || !stored || on === undefined || reading === undefined;
   if (error) shown.problems = [...inherited, ...problems.list].map((p) => ({ column: p.column, key: p.key, params: p.params }));
@@ -407,7 +414,7 @@ async function wideRow(row: TableRow, header: Header, fields: Map<ObservationFie
       observedOn: own ?? (own === null ? null : cellText(cellAt(row, col.dateIndex ?? fields.get('observedOn')))),
       reading,
     };
-    const staging = stage(stager, row.row, header.label(col.index), problems, plot, col.variable, v.ok ? v.value : undefined, own, reading, notes, recordedBy, shown, inherited);
+    const staging = stage(stager, t.today, row.row, header.label(col.index), problems, plot, col.variable, v.ok ? v.value : undefined, own, reading, notes, recordedBy, shown, inherited);
     if (staging) await staging;
   }
 }
