@@ -13,6 +13,7 @@ import * as idempotencyKeys from './migrations/2026-12-01T01-b-idempotency-keys.
 import * as photos from './migrations/2026-12-01T05-photos.js';
 import * as importMappings from './migrations/2026-12-01T07-import-mappings.js';
 import * as siteArmValues from './migrations/2026-12-01T07-site-arm-values.js';
+import * as plotGridOrder from './migrations/2026-12-01T08-plot-grid-order.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T05-photos': photos,
   '2026-12-01T07-import-mappings': importMappings,
   '2026-12-01T07-site-arm-values': siteArmValues,
+  '2026-12-01T08-plot-grid-order': plotGridOrder,
 };
 
 class StaticProvider implements MigrationProvider {

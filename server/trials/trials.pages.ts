@@ -85,7 +85,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     // `?plot=<label>`: the site and page that hold the plot, whatever page the link names.
     const target = filter.plot ? await grid.gridPlotPosition(db, trialId, filter.plot) : null;
     const project = await getProject(db, detail.trial.projectId);
-    const [counts, siteRows] = await Promise.all([grid.plotCountsBySiteAndArm(db, trialId), listSites(db, project.id)]);
+    const [counts, siteRows] = await Promise.all([grid.plotCountsBySiteAndArm(db, trialId, res.locals.target?.dataVersion), listSites(db, project.id)]);
     const siteName = new Map(siteRows.map((s) => [s.id, nameIn(lang, s)]));
     const usedSiteIds = new Set(counts.map((c) => c.siteId));
     const usedSites = siteRows.filter((s) => usedSiteIds.has(s.id));
@@ -103,14 +103,15 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     const variables = detail.variables.filter((v) => !filter.var || v.code === filter.var);
     const values = form.values ?? { observedOn: filter.observedOn ?? today(), recordedBy: filter.recordedBy ?? '', notes: filter.notes ?? '' };
 
-    const shownPlots = counts.filter((c) => !siteFilter || c.siteId === siteFilter).reduce((n, c) => n + c.plots, 0);
+    const shownCounts = counts.filter((c) => !siteFilter || c.siteId === siteFilter);
+    const shownPlots = shownCounts.reduce((n, c) => n + c.plots, 0);
     const pages = large ? Math.max(1, Math.ceil(shownPlots / GRID_PAGE_SIZE)) : 1;
     const asked = Number(filter.page);
     const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1;
-    // A small trial lists every plot in its overview, so all are read; a large one only the page.
-    const plotRows = large
-      ? await grid.listGridPlots(db, trialId, { siteId: siteFilter, offset: (page - 1) * GRID_PAGE_SIZE, limit: GRID_PAGE_SIZE })
-      : await grid.listGridPlots(db, trialId);
+    // A small trial lists every plot in its overview, so all are read; a large one only the
+    // page, found from the counts per site and arm.
+    const everyPlot = large ? null : await grid.listGridPlots(db, trialId);
+    const plotRows = everyPlot ?? (await grid.listGridPage(db, trialId, shownCounts, (page - 1) * GRID_PAGE_SIZE, GRID_PAGE_SIZE));
     const gridPlots = plotRows.filter((p) => !siteFilter || p.siteId === siteFilter);
     // Each cell shows its count and latest observation; the rest are on the cell's own page.
     const cells = await grid.cellHistories(
@@ -142,12 +143,12 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
             links: pageNumbers(page, pages).map((n) => (n === null ? { gap: true } : { n, href: pageHref(n), current: n === page })),
           }
         : null;
-    const plotSites = large
+    const plotSites = !everyPlot
       ? []
       : usedSites.map((s) => ({
           id: s.id,
           name: siteName.get(s.id),
-          plots: plotRows
+          plots: everyPlot
             .filter((p) => p.siteId === s.id)
             .map((p) => ({
               id: p.id,
