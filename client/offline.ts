@@ -53,6 +53,40 @@ interface Config {
   t: Record<string, string>;
 }
 
+/**
+ * The grid's inputs are sent with their name and id only (`v.<plot id>.<variable id>`, and
+ * `n.…` for another reading of the day); their plot and variable (data-plot, data-plot-id,
+ * data-variable, data-reading), which the queue reads, are set here once from the name, the
+ * row's plot label and the column header.
+ */
+function describeGrid() {
+  const codes = new Map<string, string>();
+  document.querySelectorAll<HTMLElement>('.entry-grid thead th[data-variable-id]').forEach((th) => codes.set(th.dataset.variableId!, th.dataset.variable ?? ''));
+  document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.entry-grid td.cell input[name], .entry-grid td.cell select[name]').forEach((el) => {
+    const m = /^([vn])\.(\d+)\.(\d+)$/.exec(el.name);
+    if (!m) return;
+    el.dataset.plot = el.closest('tr')?.querySelector('.plot-label')?.textContent ?? '';
+    el.dataset.plotId = m[2];
+    el.dataset.variable = codes.get(m[3]) ?? '';
+    if (m[1] === 'n') el.dataset.reading = 'next';
+  });
+}
+
+/** The camera control of each plot row, made from the page's one template (#photo-take). */
+function addPhotoControls() {
+  const template = document.getElementById('photo-take') as HTMLTemplateElement | null;
+  const control = template?.content.firstElementChild;
+  if (!control) return;
+  document.querySelectorAll<HTMLElement>('.entry-grid tr.plot-row').forEach((row) => {
+    const head = row.querySelector('th');
+    if (!head || head.querySelector('[data-photo]')) return;
+    const copy = control.cloneNode(true) as HTMLElement;
+    copy.querySelector<HTMLInputElement>('input[data-photo-plot]')!.dataset.photoPlot = row.id.slice('plot-'.length);
+    head.append(copy);
+  });
+}
+
+describeGrid();
 const configEl = document.getElementById('offline-config');
 if (configEl) void start(JSON.parse(configEl.textContent ?? '{}') as Config);
 
@@ -479,7 +513,7 @@ async function start(config: Config) {
     delay = 3000;
     void sync();
   });
-  document.querySelectorAll<HTMLElement>('[data-photo]').forEach((el) => (el.hidden = false));
+  addPhotoControls();
   await render();
   void probe();
   void sync();

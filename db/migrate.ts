@@ -16,6 +16,7 @@ import * as siteArmValues from './migrations/2026-12-01T07-site-arm-values.js';
 import * as plotsSiteArmIndex from './migrations/2026-12-02T01-plots-site-arm-index.js';
 import * as importStagingChecks from './migrations/2026-12-02T02-import-staging-checks.js';
 import * as auditActorCheck from './migrations/2026-12-02T03-audit-actor-check.js';
+import * as plotGridOrder from './migrations/2026-12-02T04-plot-grid-order.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T01-plots-site-arm-index': plotsSiteArmIndex,
   '2026-12-02T02-import-staging-checks': importStagingChecks,
   '2026-12-02T03-audit-actor-check': auditActorCheck,
+  '2026-12-02T04-plot-grid-order': plotGridOrder,
 };
 
 class StaticProvider implements MigrationProvider {

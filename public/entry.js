@@ -5,10 +5,25 @@
   'use strict';
   // One Tab stop per cell: the cells' history and "another reading" summaries are out of the Tab
   // order; one button per row opens (or closes) them all, and their links then follow in order.
-  Array.prototype.forEach.call(document.querySelectorAll('[data-row-history]'), function (toggle) {
-    var row = toggle.closest('tr');
-    var all = row ? row.querySelectorAll('details.history, details.another') : [];
-    toggle.hidden = false;
+  // The buttons are made here (the page sends their words once, on the grid's box).
+  var wrap = document.querySelector('.grid-wrap[data-row-history-text]');
+  if (!wrap) return;
+  var text = wrap.getAttribute('data-row-history-text');
+  var labelTemplate = wrap.getAttribute('data-row-history-label') || '';
+  Array.prototype.forEach.call(wrap.querySelectorAll('tr.plot-row'), function (row) {
+    var all = row.querySelectorAll('details.history, details.another');
+    var head = row.querySelector('th.plot-col');
+    if (!all.length || !head) return;
+    var plot = row.querySelector('.plot-label');
+    var toggle = document.createElement('button');
+    toggle.type = 'button';
+    toggle.className = 'row-history no-print';
+    toggle.setAttribute('data-row-history', '');
+    toggle.setAttribute('aria-label', labelTemplate.replace('{plot}', function () {
+      return plot ? plot.textContent : '';
+    }));
+    toggle.textContent = text;
+    head.insertBefore(toggle, head.querySelector('[data-photo]'));
     function sync() {
       var open = Array.prototype.some.call(all, function (d) {
         return d.open;
@@ -126,17 +141,36 @@
   });
 
   // "Today" beside each date cell (today in the server's time zone); in the cell, T does the same.
+  // The buttons are made here from the form's words: without this script they would do nothing.
   var today = form.getAttribute('data-today');
+  var todayText = form.getAttribute('data-today-text') || '';
+  var todayLabel = form.getAttribute('data-today-label') || '';
   function fillToday(input) {
     if (!today || !input) return;
     input.value = today;
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
   }
-  Array.prototype.forEach.call(form.querySelectorAll('[data-today-for]'), function (b) {
-    var input = document.getElementById(b.getAttribute('data-today-for'));
-    if (!today || !input) return;
-    b.hidden = false;
+  function words(el) {
+    return el && el.firstChild ? String(el.firstChild.textContent).trim() : '';
+  }
+  Array.prototype.forEach.call(form.querySelectorAll('td.cell input[type="date"][name^="v."]'), function (input) {
+    if (!today) return;
+    var row = input.closest('tr');
+    var plot = row ? words(row.querySelector('.plot-label')) : '';
+    var cell = words(form.querySelector('label[for="' + input.id + '"]'));
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'btn-today no-print';
+    b.setAttribute('data-today-for', input.id);
+    b.tabIndex = -1;
+    b.setAttribute('aria-label', todayLabel.replace('{plot}', function () {
+      return plot;
+    }).replace('{cell}', function () {
+      return cell;
+    }));
+    b.textContent = todayText;
+    input.insertAdjacentElement('afterend', b);
     b.addEventListener('click', function () {
       fillToday(input);
       input.focus();

@@ -19,7 +19,7 @@ export async function plotCountsBySiteAndArm(db: Kysely<Database>, trialId: numb
     .where('p.trialId', '=', trialId)
     .where('p.deletedAt', 'is', null)
     .groupBy(['p.siteId', 'a.id', 'a.name', 'a.role', 'a.position'])
-    .select(['p.siteId', 'a.name as arm', 'a.role as armRole'])
+    .select(['p.siteId', 'a.id as armId', 'a.name as arm', 'a.role as armRole'])
     .select((eb) => eb.fn.countAll<string>().as('plots'))
     .orderBy('p.siteId')
     .orderBy('a.position')
@@ -27,19 +27,51 @@ export async function plotCountsBySiteAndArm(db: Kysely<Database>, trialId: numb
   return rows.map((r) => ({ ...r, plots: Number(r.plots) }));
 }
 
-/** Plots of a trial (of one site if given) in the grid's order, a page of them when `limit` is given. */
-export function listGridPlots(db: Kysely<Database>, trialId: number, f: { siteId?: number; offset?: number; limit?: number } = {}) {
-  let q = db
+/** Every plot of a trial in the grid's order (site, arm position, label, id), each with its
+ * observation count: the overview of a small trial lists them all. */
+export function listGridPlots(db: Kysely<Database>, trialId: number) {
+  return db
     .selectFrom('plots as p')
     .innerJoin('trialArms as a', 'a.id', 'p.armId')
     .select(['p.id', 'p.label', 'p.siteId', 'p.block', 'p.plantedOn', 'p.areaM2', 'p.row', 'p.column', 'a.name as arm', 'a.role as armRole'])
     .select(observationCount.as('observations'))
     .where('p.trialId', '=', trialId)
-    .where('p.deletedAt', 'is', null);
-  if (f.siteId !== undefined) q = q.where('p.siteId', '=', f.siteId);
-  q = q.orderBy('p.siteId').orderBy('a.position').orderBy('p.label').orderBy('p.id');
-  if (f.limit !== undefined) q = q.limit(f.limit).offset(f.offset ?? 0);
-  return q.execute();
+    .where('p.deletedAt', 'is', null)
+    .orderBy('p.siteId')
+    .orderBy('a.position')
+    .orderBy('p.label')
+    .orderBy('p.id')
+    .execute();
+}
+
+/** A run of consecutive plots of one site and arm in the grid's order: `limit` of them after
+ * the first `offset` (by label, then id). */
+export interface GridSegment {
+  siteId: number;
+  armId: number;
+  offset: number;
+  limit: number;
+}
+
+/**
+ * The plots of the given runs, in the order given (each run by label, then id): one page of a
+ * large trial's grid in one query, each run read from the plots_grid_order index.
+ */
+export async function listGridPlotSegments(db: Kysely<Database>, trialId: number, segments: readonly GridSegment[]) {
+  if (segments.length === 0) return [];
+  const runs = sql.join(segments.map((g, i) => sql`(${i}::integer, ${g.siteId}::integer, ${g.armId}::integer, ${g.offset}::integer, ${g.limit}::integer)`));
+  const { rows } = await sql<{ id: number; label: string; siteId: number; block: string | null; plantedOn: string | null; row: number | null; column: number | null; arm: string; armRole: 'treatment' | 'control' }>`
+    select p.id, p.label, p.site_id, p.block, p.planted_on, p."row", p."column", a.name as arm, a.role as arm_role
+    from (values ${runs}) as s (ord, site_id, arm_id, skip, take)
+    cross join lateral (
+      select q.* from plots q
+      where q.trial_id = ${trialId} and q.site_id = s.site_id and q.arm_id = s.arm_id and q.deleted_at is null
+      order by q.label, q.id
+      offset s.skip limit s.take
+    ) p
+    join trial_arms a on a.id = p.arm_id
+    order by s.ord, p.label, p.id`.execute(db);
+  return rows;
 }
 
 /** Where a plot (by its label) stands in the grid: its id, its site, and how many plots of

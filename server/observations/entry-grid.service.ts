@@ -8,11 +8,70 @@ import * as repo from './observations.repository.js';
  * checked): the reads are bounded by what the page shows (see entry-grid.repository.ts).
  */
 
-/** Plots per site and arm, in the grid's order. */
-export const plotCountsBySiteAndArm = (db: Kysely<Database>, trialId: number) => grid.plotCountsBySiteAndArm(db, trialId);
+export type SiteArmCount = Awaited<ReturnType<typeof grid.plotCountsBySiteAndArm>>[number];
 
-/** Plots of a trial (of one site if given) in the grid's order, a page of them when `limit` is given. */
-export const listGridPlots = (db: Kysely<Database>, trialId: number, f?: { siteId?: number; offset?: number; limit?: number }) => grid.listGridPlots(db, trialId, f);
+/** Plot counts of recently shown trials, each with the trial's data version it was read at. */
+const counted = new Map<number, { version: number; pending: Promise<readonly SiteArmCount[]> }>();
+/** Trials whose counts are kept; the least recently shown is dropped first. */
+const COUNTED_TRIALS = 100;
+
+/**
+ * Plots per site and arm, in the grid's order. Counting means reading every plot of the
+ * trial, so with the trial's data version (`knownVersion`, read by the page's permission
+ * check) the counts are read once per version and shared until a write moves it: plots,
+ * arms and sites all move the version (trial_data_versions). Counts read after the version
+ * was are at least that new, so they are kept under it.
+ */
+export function plotCountsBySiteAndArm(db: Kysely<Database>, trialId: number, knownVersion?: number | null): Promise<readonly SiteArmCount[]> {
+  if (knownVersion == null || db.isTransaction) return grid.plotCountsBySiteAndArm(db, trialId);
+  const version = Number(knownVersion);
+  const hit = counted.get(trialId);
+  if (hit && hit.version >= version) {
+    counted.delete(trialId);
+    counted.set(trialId, hit);
+    return hit.pending;
+  }
+  const entry = { version, pending: grid.plotCountsBySiteAndArm(db, trialId) };
+  counted.delete(trialId);
+  counted.set(trialId, entry);
+  if (counted.size > COUNTED_TRIALS) counted.delete(counted.keys().next().value!);
+  entry.pending.catch(() => {
+    if (counted.get(trialId) === entry) counted.delete(trialId);
+  });
+  return entry.pending;
+}
+
+/** Every plot of a trial in the grid's order, with its observation count (a small trial's overview). */
+export const listGridPlots = (db: Kysely<Database>, trialId: number) => grid.listGridPlots(db, trialId);
+
+/**
+ * One page of plots in the grid's order: `limit` plots after the first `offset` of the plots
+ * counted in `counts` (the trial's, or one site's), read run by run (site and arm) from the
+ * index, so a late page costs what the first does.
+ */
+export function listGridPage(db: Kysely<Database>, trialId: number, counts: readonly SiteArmCount[], offset: number, limit: number) {
+  return grid.listGridPlotSegments(db, trialId, gridSegments(counts, offset, limit));
+}
+
+/** The site-and-arm runs that hold plots `offset` to `offset + limit - 1` of the grid, given
+ * the plots per site and arm in the grid's order. */
+export function gridSegments(counts: readonly { siteId: number; armId: number; plots: number }[], offset: number, limit: number): grid.GridSegment[] {
+  const out: grid.GridSegment[] = [];
+  let skip = Math.max(0, offset);
+  let left = limit;
+  for (const c of counts) {
+    if (left <= 0) break;
+    if (skip >= c.plots) {
+      skip -= c.plots;
+      continue;
+    }
+    const take = Math.min(c.plots - skip, left);
+    out.push({ siteId: c.siteId, armId: c.armId, offset: skip, limit: take });
+    left -= take;
+    skip = 0;
+  }
+  return out;
+}
 
 /** Where a plot (by its label) stands in the grid, or undefined. */
 export const gridPlotPosition = (db: Kysely<Database>, trialId: number, label: string) => grid.gridPlotPosition(db, trialId, label);

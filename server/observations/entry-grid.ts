@@ -171,15 +171,18 @@ export interface HistoryItem {
 export interface CellView {
   name: string;
   id: string;
-  column: ColumnView;
+  /** The column's name and unit, for the cell's own label (shown on a phone, where the header row is not). */
+  column: Pick<ColumnView, 'name' | 'unit'>;
   value: string;
   error?: string;
   input: 'date' | 'decimal' | 'integer' | 'select' | 'text';
+  /** The phone keyboard of a number cell. */
+  inputmode?: 'decimal' | 'numeric';
   options?: { value: string; label: string; selected: boolean }[];
-  /** Every observation of the cell. */
-  historyCount: number;
-  /** The latest of them; all of them are on the cell's own page, `/trials/:id/cells`. */
-  latest: HistoryItem | null;
+  /** The latest observation (all of them are on the cell's own page, `/trials/:id/cells`),
+   * with the cell's count in words: the summary "12 recorded · latest 80.8 kg/亩" and the
+   * link "All 12 records"; null while the cell has none. */
+  latest: (HistoryItem & { summary: string; meta: string; allRecords: string; allHref: string }) | null;
   /** The cell's "another reading" input, once it has an observation (or one was typed). */
   another: { name: string; id: string; value: string; error?: string; open: boolean } | null;
 }
@@ -208,13 +211,13 @@ export function historyItem(lang: Lang, v: GridVariable, o: GridObservation, pla
  * latest), keyed by `${plotId}.${variableId}`. */
 export function gridRow(
   lang: Lang,
+  trialId: number,
   plot: GridPlot,
   variables: readonly GridVariable[],
   cells: ReadonlyMap<string, CellObservations>,
   values: FormBody,
   errors: FormErrors | undefined,
 ) {
-  const cellViews = cellViewsOf(lang, plot, variables, cells, values, errors);
   return {
     id: plot.id,
     label: plot.label,
@@ -224,14 +227,28 @@ export function gridRow(
     block: plot.block,
     plantedOn: plot.plantedOn,
     place: plot.row != null && plot.column != null ? translate(lang, 'plot.place', { row: plot.row, column: plot.column }) : null,
-    cells: cellViews,
-    /** Whether a cell of the row has a history or an "another reading" input to open. */
-    hasHistory: cellViews.some((c) => c.latest !== null || c.another !== null),
+    cells: cellViewsOf(lang, trialId, plot, variables, cells, values, errors),
   };
+}
+
+const INPUTMODE = { decimal: 'decimal', integer: 'numeric' } as const;
+
+/** Cell texts with one number in them ("12 recorded", "reading 2"), made once per language,
+ * key and number: a page repeats the same few hundred times. */
+const countTexts = new Map<string, string>();
+function countText(lang: Lang, key: 'entry.historySummary' | 'entry.allRecords' | 'entry.readingN', n: number): string {
+  const k = `${lang}|${key}|${n}`;
+  let text = countTexts.get(k);
+  if (text === undefined) {
+    if (countTexts.size > 10_000) countTexts.clear();
+    countTexts.set(k, (text = translate(lang, key, key === 'entry.readingN' ? { reading: n } : { count: n })));
+  }
+  return text;
 }
 
 function cellViewsOf(
   lang: Lang,
+  trialId: number,
   plot: GridPlot,
   variables: readonly GridVariable[],
   cells: ReadonlyMap<string, CellObservations>,
@@ -244,19 +261,27 @@ function cellViewsOf(
     const cell = cells.get(`${plot.id}.${v.id}`);
     const last = cell?.observations.at(-1);
     const input = KINDS[v.kind].input;
+    const count = Math.max(cell?.count ?? 0, cell?.observations.length ?? 0);
+    const latest = last ? historyItem(lang, v, last, plot.plantedOn) : null;
     return {
       name,
       id: `c-${plot.id}-${v.id}`,
-      column: columnView(lang, v),
+      column: { name: nameIn(lang, v), unit: v.unit },
       value,
       error: errors?.fields[name],
       input,
+      inputmode: input === 'decimal' || input === 'integer' ? INPUTMODE[input] : undefined,
       options:
         KINDS[v.kind].hasCategories
           ? [{ value: '', label: '—', selected: value === '' }, ...(v.categories ?? []).map((c) => ({ value: c, label: c, selected: c === value }))]
           : undefined,
-      historyCount: Math.max(cell?.count ?? 0, cell?.observations.length ?? 0),
-      latest: last ? historyItem(lang, v, last, plot.plantedOn) : null,
+      latest: latest && {
+        ...latest,
+        summary: `${countText(lang, 'entry.historySummary', count)} · ${translate(lang, 'entry.latest')} ${latest.value}`,
+        meta: `${latest.observedOn ?? translate(lang, 'entry.undated')} · ${countText(lang, 'entry.readingN', latest.reading)}`,
+        allRecords: countText(lang, 'entry.allRecords', count),
+        allHref: `/trials/${trialId}/cells?plot=${plot.id}&variable=${encodeURIComponent(v.code)}`,
+      },
       another: (() => {
         const n = anotherName(plot.id, v.id);
         const typed = values[n] ?? '';

@@ -81,11 +81,17 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number; flashAtPlot?: boolean } = {},
   ) {
     const lang = langOf(res);
-    const detail = await trials.getTrial(db, trialId);
-    // `?plot=<label>`: the site and page that hold the plot, whatever page the link names.
-    const target = filter.plot ? await grid.gridPlotPosition(db, trialId, filter.plot) : null;
-    const project = await getProject(db, detail.trial.projectId);
-    const [counts, siteRows] = await Promise.all([grid.plotCountsBySiteAndArm(db, trialId), listSites(db, project.id)]);
+    // The permission check has read the trial's project and data version: the reads that need
+    // no more than those go out together.
+    const projectId: number = res.locals.target?.projectId ?? (await trials.getTrial(db, trialId)).trial.projectId;
+    const [detail, project, counts, siteRows, target] = await Promise.all([
+      trials.getTrial(db, trialId),
+      getProject(db, projectId),
+      grid.plotCountsBySiteAndArm(db, trialId, res.locals.target?.dataVersion),
+      listSites(db, projectId),
+      // `?plot=<label>`: the site and page that hold the plot, whatever page the link names.
+      filter.plot ? grid.gridPlotPosition(db, trialId, filter.plot) : null,
+    ]);
     const siteName = new Map(siteRows.map((s) => [s.id, nameIn(lang, s)]));
     const usedSiteIds = new Set(counts.map((c) => c.siteId));
     const usedSites = siteRows.filter((s) => usedSiteIds.has(s.id));
@@ -103,24 +109,26 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     const variables = detail.variables.filter((v) => !filter.var || v.code === filter.var);
     const values = form.values ?? { observedOn: filter.observedOn ?? today(), recordedBy: filter.recordedBy ?? '', notes: filter.notes ?? '' };
 
-    const shownPlots = counts.filter((c) => !siteFilter || c.siteId === siteFilter).reduce((n, c) => n + c.plots, 0);
+    const shownCounts = counts.filter((c) => !siteFilter || c.siteId === siteFilter);
+    const shownPlots = shownCounts.reduce((n, c) => n + c.plots, 0);
     const pages = large ? Math.max(1, Math.ceil(shownPlots / GRID_PAGE_SIZE)) : 1;
     const asked = Number(filter.page);
     const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1;
-    // A small trial lists every plot in its overview, so all are read; a large one only the page.
-    const plotRows = large
-      ? await grid.listGridPlots(db, trialId, { siteId: siteFilter, offset: (page - 1) * GRID_PAGE_SIZE, limit: GRID_PAGE_SIZE })
-      : await grid.listGridPlots(db, trialId);
+    // A small trial lists every plot in its overview, so all are read; a large one only the
+    // page, found from the counts per site and arm.
+    const everyPlot = large ? null : await grid.listGridPlots(db, trialId);
+    const plotRows = everyPlot ?? (await grid.listGridPage(db, trialId, shownCounts, (page - 1) * GRID_PAGE_SIZE, GRID_PAGE_SIZE));
     const gridPlots = plotRows.filter((p) => !siteFilter || p.siteId === siteFilter);
     // Each cell shows its count and latest observation; the rest are on the cell's own page.
-    const cells = await grid.cellHistories(
-      db,
-      gridPlots.map((p) => p.id),
-      variables.map((v) => v.id),
-      1,
-    );
-
-    const photos = await listPhotosOfPlots(db, gridPlots.map((p) => p.id));
+    const [cells, photos] = await Promise.all([
+      grid.cellHistories(
+        db,
+        gridPlots.map((p) => p.id),
+        variables.map((v) => v.id),
+        1,
+      ),
+      listPhotosOfPlots(db, gridPlots.map((p) => p.id)),
+    ]);
     const gridSites = usedSites
       .filter((s) => gridPlots.some((p) => p.siteId === s.id))
       .map((s) => ({
@@ -128,7 +136,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         name: siteName.get(s.id),
         rows: gridPlots
           .filter((p) => p.siteId === s.id)
-          .map((p) => ({ ...gridRow(lang, p, variables, cells, values, form.errors), photos: photos.filter((ph) => ph.plotId === p.id).map((ph) => photoView(lang, p.label, ph)) })),
+          .map((p) => ({ ...gridRow(lang, trialId, p, variables, cells, values, form.errors), photos: photos.filter((ph) => ph.plotId === p.id).map((ph) => photoView(lang, p.label, ph)) })),
       }));
     const pageFilter = { site: filter.site ?? (large && siteFilter ? String(siteFilter) : undefined), var: filter.var };
     const pageHref = (n: number) => `${trialHref(trialId, { ...pageFilter, page: String(n) })}#entry`;
@@ -142,12 +150,12 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
             links: pageNumbers(page, pages).map((n) => (n === null ? { gap: true } : { n, href: pageHref(n), current: n === page })),
           }
         : null;
-    const plotSites = large
+    const plotSites = !everyPlot
       ? []
       : usedSites.map((s) => ({
           id: s.id,
           name: siteName.get(s.id),
-          plots: plotRows
+          plots: everyPlot
             .filter((p) => p.siteId === s.id)
             .map((p) => ({
               id: p.id,
@@ -162,14 +170,15 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
             })),
         }));
     // A large trial's overview: plots per site and arm, each site linking to its grid.
+    const countsOf = new Map<number, (typeof counts)[number][]>();
+    for (const c of counts) countsOf.set(c.siteId, [...(countsOf.get(c.siteId) ?? []), c]);
+    const roles = { treatment: enumLabel(lang, 'role', 'treatment'), control: enumLabel(lang, 'role', 'control') };
     const plotSummary = large
       ? usedSites.map((s) => ({
           name: siteName.get(s.id),
           href: `${trialHref(trialId, { site: String(s.id), var: filter.var })}#entry`,
           current: s.id === siteFilter,
-          arms: counts
-            .filter((c) => c.siteId === s.id)
-            .map((c) => ({ arm: c.arm, role: enumLabel(lang, 'role', c.armRole), isControl: c.armRole === 'control', plots: c.plots })),
+          arms: (countsOf.get(s.id) ?? []).map((c) => ({ arm: c.arm, role: roles[c.armRole], isControl: c.armRole === 'control', plots: c.plots })),
         }))
       : null;
   const common: FieldSpec[] = [
@@ -218,10 +227,20 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         large: large ? { note: tr(lang, 'entry.largeTrial', { count: totalPlots, size: GRID_PAGE_SIZE }) } : null,
         pager,
         columns: variables.map((v) => columnView(lang, v)),
+        // The grid's words that are the same in every cell, translated once per page.
+        gridText: {
+          block: tr(lang, 'plot.block'),
+          planted: tr(lang, 'plot.plantedShort'),
+          another: tr(lang, 'entry.anotherReading'),
+          anotherLabel: tr(lang, 'entry.anotherReadingLabel'),
+          corrected: tr(lang, 'entry.correctedMark'),
+          correct: tr(lang, 'entry.correct'),
+        },
         gridColspan: variables.length + 1,
         gridSites,
         plotSites,
         plotSummary,
+        summaryText: { arm: tr(lang, 'plot.arm'), plots: tr(lang, 'plot.plotCount') },
         hasPlots: totalPlots > 0,
         hasVariables: detail.variables.length > 0,
         commonFields: common.map((f) => fieldView(lang, values, form.errors, f)),

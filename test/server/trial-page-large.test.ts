@@ -184,6 +184,24 @@ describe('the trial page of a large trial', () => {
     expect(rows[2].querySelector('a')!.getAttribute('href')).toBe(`/trials/${trialId}?site=${siteIds[1]}#entry`);
   });
 
+  it('follows a plot added and removed: the counts per site and arm and the pages move with it', async () => {
+    const added = await app.post(`/api/trials/${trialId}/plots`, { siteId: siteIds[0], label: label(0, 'T', 501), arm: 'T' });
+    expect(added.status).toBe(201);
+    const withNew = await page(`/trials/${trialId}`);
+    expect(withNew.doc.querySelector('table.plot-counts tbody tr td.num')!.textContent).toBe(String(PLOTS_PER_SITE / 2 + 1));
+    expect(withNew.text).toContain('共 1001 个');
+    // The new plot is the site's last treatment plot: the first of page 6, before the control plots.
+    const sixth = await page(`/trials/${trialId}?page=6`);
+    expect(rowLabels(sixth.doc).slice(0, 2)).toEqual([label(0, 'T', 501), label(0, 'C', 1)]);
+    expect(rowLabels(sixth.doc)).toHaveLength(GRID_PAGE_SIZE);
+    const last = await page(`/trials/${trialId}?page=11`);
+    expect(rowLabels(last.doc)).toEqual([label(0, 'C', 500)]);
+    expect((await app.del(`/api/plots/${added.body.id}`)).status).toBe(204);
+    const after = await page(`/trials/${trialId}?page=6`);
+    expect(after.doc.querySelector('table.plot-counts tbody tr td.num')!.textContent).toBe(String(PLOTS_PER_SITE / 2));
+    expect(rowLabels(after.doc)[0]).toBe(label(0, 'C', 1));
+  });
+
   it('saves from a later page all or nothing and comes back to that page', async () => {
     const p2 = await page(`/trials/${trialId}?page=2`);
     const [a, b] = [...p2.doc.querySelectorAll('tr.plot-row')].slice(0, 2).map((r) => Number(r.id.slice('plot-'.length)));
