@@ -15,12 +15,13 @@ export { compareUnpaired } from './welch.js';
 export { comparePaired, type BlockValue, type PairedComparison } from './paired.js';
 export { compareAcrossSites, type AcrossSites, type SiteEffect } from './across-sites.js';
 export { writeHeadline, type Headline, type HeadlineInput, type HeadlineQualifier, type HeadlineStatement } from './headline.js';
-export { tallyCategories, type ArmCategories, type CategoryCount, type CategoryTable } from './categories.js';
+export { tallyCategories, tallyCategoryCells, type ArmCategories, type CategoryCount, type CategoryTable } from './categories.js';
 export {
   buildComparisons,
   type Comparison,
   type Design,
   type ReportArm,
+  type ReportCellInput,
   type ReportInput,
   type ReportPlotValue,
   type ReportSite,
@@ -28,6 +29,7 @@ export {
   type SiteComparison,
   type TextEntry,
 } from './report.js';
+export { reportCells, type CellPlotValue, type ReportCell } from './report-cells.js';
 export { FLAGS, type Flag } from './flags.js';
 export { analyseVariance, comparisonIntervals, type AnovaArm, type AnovaModel, type AnovaTable, type AnovaValue, type TukeyPair } from './anova.js';
 export { buildAnova, type OverallAnova, type SiteAnova, type VariableAnova } from './multi-arm.js';

@@ -1,7 +1,8 @@
 import { analyseVariance, type AnovaTable, type AnovaValue } from './anova.js';
 import { mean } from 'simple-statistics';
 import type { Flag } from './flags.js';
-import type { ReportInput, ReportPlotValue, ReportVariable } from './report.js';
+import { cellsOf, type ReportCellInput, type ReportInput, type ReportVariable } from './report.js';
+import { indexCells, isUsableAt } from './report-cells.js';
 
 /** One site's analysis of variance of a variable. */
 export type SiteAnova = { siteId: number; siteName: string } & AnovaTable;
@@ -17,8 +18,12 @@ export interface VariableAnova {
   flags: Flag[];
 }
 
-function isUsable(row: ReportPlotValue): row is ReportPlotValue & { value: number } {
-  return row.flag === undefined && typeof row.value === 'number' && Number.isFinite(row.value);
+/** One usable plot value of a site: its arm, block and value. */
+interface SitePlot {
+  plotId: number;
+  arm: string;
+  block: string | null;
+  value: number;
 }
 
 /**
@@ -30,21 +35,26 @@ function isUsable(row: ReportPlotValue): row is ReportPlotValue & { value: numbe
  * @example buildAnova({ design: 'crd', arms: [{ name: 'a', role: 'control' }, { name: 'b', role: 'treatment' }],
  *   sites: [], variables: [], plotValues: [] }) // => []
  */
-export function buildAnova(input: ReportInput): VariableAnova[] {
+export function buildAnova(input: ReportInput | ReportCellInput): VariableAnova[] {
   if (input.arms.length < 3) return [];
   const armOrder = input.arms.map((a) => a.name);
-  const listedArms = new Set(armOrder);
+  const index = indexCells(cellsOf(input));
   const out: VariableAnova[] = [];
   for (const variable of input.variables) {
     if (variable.kind !== 'date' && variable.kind !== 'number' && variable.kind !== 'count') continue;
-    const rows = input.plotValues.filter((r) => r.variable === variable.code && listedArms.has(r.arm) && isUsable(r)) as (ReportPlotValue & {
-      value: number;
-    })[];
     const sites: SiteAnova[] = [];
     const siteMeans: AnovaValue[] = [];
     let nSites = 0;
     for (const site of input.sites) {
-      const here = rows.filter((r) => r.siteId === site.id).sort((a, b) => a.plotId - b.plotId);
+      // The site's usable plots of the listed arms, in plot order across arms.
+      const here: SitePlot[] = [];
+      for (const [arm, cell] of index.get(variable.code)?.get(site.id) ?? []) {
+        if (!armOrder.includes(arm) || cell.values === null) continue;
+        for (let i = 0; i < cell.plotIds.length; i++) {
+          if (isUsableAt(cell, i)) here.push({ plotId: cell.plotIds[i], arm, block: cell.blocks === null ? null : cell.blocks[i], value: cell.values[i] as number });
+        }
+      }
+      here.sort((a, b) => a.plotId - b.plotId);
       const blocked = input.design !== 'crd' && here.length > 0 && here.every((r) => r.block !== null && r.block !== '');
       const table = analyseVariance(
         here.map((r) => ({ arm: r.arm, block: r.block, value: r.value })),

@@ -1,10 +1,11 @@
 import { compareAcrossSites, type AcrossSites } from './across-sites.js';
 import type { ArmComparison } from './arm-comparison.js';
-import { tallyCategories, type CategoryTable } from './categories.js';
+import { tallyCategoryCells, type CategoryTable } from './categories.js';
 import type { Flag } from './flags.js';
 import { writeHeadline, type Headline } from './headline.js';
 import { comparePaired, type PairedComparison } from './paired.js';
 import type { PlotValueFlag, VariableKind } from './plot-values.js';
+import { cellAt, indexCells, isUsableAt, reportCells, usableValues, type CellIndex, type ReportCell } from './report-cells.js';
 import { compareUnpaired } from './welch.js';
 
 export type Design = 'crd' | 'paired' | 'rcbd';
@@ -51,6 +52,9 @@ export interface ReportInput {
   plotValues: ReportPlotValue[];
 }
 
+/** The same input with the plot values gathered per site × arm × variable (`ReportCell`). */
+export type ReportCellInput = Omit<ReportInput, 'plotValues'> & { cells: readonly ReportCell[] };
+
 /** One site's row of a comparison. Paired designs add nPairs, dropped and the pair means. */
 export type SiteComparison = { siteId: number; siteName: string } & (ArmComparison | PairedComparison) & {
     /** The site's Welch or paired test gives p < 0.05 (spec §8). */
@@ -82,48 +86,6 @@ export interface Comparison {
   texts?: TextEntry[];
 }
 
-/** The rows by key, each group in input order: one pass instead of a filter per group. */
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const group = groups.get(k);
-    if (group) group.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
-
-/**
- * The rows by site, then arm, each group in input order: nested maps, so no key is built per
- * row (a report groups 100,000 rows this way). `rowsAt(groups, site, arm)` reads one group.
- */
-function groupBySiteArm<T extends { siteId: number; arm: string }>(rows: readonly T[]): Map<number, Map<string, T[]>> {
-  const groups = new Map<number, Map<string, T[]>>();
-  let lastSite: number | undefined;
-  let lastArm: string | undefined;
-  let last: T[] | undefined;
-  for (const row of rows) {
-    // Rows of one site and arm usually arrive together: reuse the group just found.
-    if (last && row.siteId === lastSite && row.arm === lastArm) {
-      last.push(row);
-      continue;
-    }
-    let arms = groups.get(row.siteId);
-    if (!arms) groups.set(row.siteId, (arms = new Map()));
-    last = arms.get(row.arm);
-    if (last) last.push(row);
-    else arms.set(row.arm, (last = [row]));
-    lastSite = row.siteId;
-    lastArm = row.arm;
-  }
-  return groups;
-}
-
-function rowsAt<T>(groups: Map<number, Map<string, T[]>>, siteId: number, arm: string): T[] | undefined {
-  return groups.get(siteId)?.get(arm);
-}
-
 function notComparable(reason: 'noControlArm' | 'noTreatmentArm'): Headline {
   return { statement: { code: reason }, significant: false, qualifier: null };
 }
@@ -132,41 +94,47 @@ function variableOf(v: ReportVariable): Comparison['variable'] {
   return { code: v.code, name: v.name, nameEn: v.nameEn, kind: v.kind, unit: v.unit };
 }
 
-function isUsable(row: ReportPlotValue): row is ReportPlotValue & { value: number } {
-  return row.flag === undefined && typeof row.value === 'number' && Number.isFinite(row.value);
-}
-
 /** The one verdict of a comparison (spec §8): its own test's p below 0.05. */
 export function isSignificant(pValue: number | null): boolean {
   return pValue !== null && pValue < 0.05;
 }
 
-function compareSite(
-  design: Design,
-  site: ReportSite,
-  treatmentRows: ReportPlotValue[],
-  controlRows: ReportPlotValue[],
-): SiteComparison {
-  const byPlot = (a: ReportPlotValue, b: ReportPlotValue) => a.plotId - b.plotId;
-  const t = treatmentRows.filter(isUsable).sort(byPlot);
-  const c = controlRows.filter(isUsable).sort(byPlot);
+/** Plots of a cell left out for a missing planting date, and for a value that could not be read. */
+function leftOut(cell: ReportCell | undefined): { missingPlantingDate: number; invalidValues: number } {
+  let missingPlantingDate = 0;
+  let invalidValues = 0;
+  if (!cell) return { missingPlantingDate, invalidValues };
+  for (let i = 0; i < cell.plotIds.length; i++) {
+    const flag = cell.flags === null ? null : cell.flags[i];
+    const value = cell.values === null ? null : cell.values[i];
+    if (flag === 'missingPlantingDate') missingPlantingDate++;
+    else if (flag === 'invalidValue' || (flag === null && value !== null && !isUsableAt(cell, i))) invalidValues++;
+  }
+  return { missingPlantingDate, invalidValues };
+}
+
+function hasBlock(blocks: readonly (string | null)[] | null): boolean {
+  return blocks !== null && blocks.some((b) => b !== null && b !== '');
+}
+
+function compareSite(design: Design, site: ReportSite, treatment: ReportCell | undefined, control: ReportCell | undefined): SiteComparison {
+  const t = usableValues(treatment);
+  const c = usableValues(control);
   // Paired designs whose plots carry no block at all are compared as unpaired (spec §2).
-  const unblocked = design !== 'crd' && [...t, ...c].length > 0 && [...t, ...c].every((r) => r.block === null || r.block === '');
+  const unblocked = design !== 'crd' && t.values.length + c.values.length > 0 && !hasBlock(t.blocks) && !hasBlock(c.blocks);
   const result =
     design === 'crd' || unblocked
-      ? compareUnpaired(
-          t.map((r) => r.value),
-          c.map((r) => r.value),
-        )
+      ? compareUnpaired(t.values, c.values)
       : comparePaired(
-          t.map((r) => ({ block: r.block, value: r.value })),
-          c.map((r) => ({ block: r.block, value: r.value })),
+          t.values.map((value, i) => ({ block: t.blocks === null ? null : t.blocks[i], value })),
+          c.values.map((value, i) => ({ block: c.blocks === null ? null : c.blocks[i], value })),
         );
   const row: SiteComparison = { siteId: site.id, siteName: site.name, ...result, significant: isSignificant(result.pValue) };
   if (unblocked) row.flags = [...row.flags, 'noBlocks'];
-  const all = [...treatmentRows, ...controlRows];
-  const missingPlantingDate = all.filter((r) => r.flag === 'missingPlantingDate').length;
-  const invalidValues = all.filter((r) => r.flag === 'invalidValue' || (r.flag === undefined && r.value !== null && !isUsable(r))).length;
+  const a = leftOut(treatment);
+  const b = leftOut(control);
+  const missingPlantingDate = a.missingPlantingDate + b.missingPlantingDate;
+  const invalidValues = a.invalidValues + b.invalidValues;
   if (missingPlantingDate > 0) {
     row.missingPlantingDate = missingPlantingDate;
     row.flags = [...row.flags, 'missingPlantingDate'];
@@ -179,16 +147,15 @@ function compareSite(
 }
 
 function compareNumeric(
-  input: ReportInput,
+  input: ReportCellInput,
   variable: ReportVariable,
-  rows: ReportPlotValue[],
+  index: CellIndex,
   treatmentArm: string,
   controlArm: string,
   flags: Flag[],
 ): Comparison {
-  const bySite = groupBySiteArm(rows);
   const sites = input.sites.map((site) =>
-    compareSite(input.design, site, rowsAt(bySite, site.id, treatmentArm) ?? [], rowsAt(bySite, site.id, controlArm) ?? []),
+    compareSite(input.design, site, cellAt(index, variable.code, site.id, treatmentArm), cellAt(index, variable.code, site.id, controlArm)),
   );
   const entered = sites.filter((s): s is SiteComparison & { delta: number } => s.delta !== null);
   const overall = compareAcrossSites(entered.map((s) => ({ delta: s.delta, logRatio: s.logRatio })));
@@ -205,7 +172,7 @@ function compareNumeric(
   return { variable: variableOf(variable), treatmentArm, controlArm, sites, overall, headline, flags };
 }
 
-function describeCategories(input: ReportInput, variable: ReportVariable, rows: ReportPlotValue[], controlArm: string | null, flags: Flag[]): Comparison {
+function describeCategories(input: ReportCellInput, variable: ReportVariable, cells: readonly ReportCell[], controlArm: string | null, flags: Flag[]): Comparison {
   return {
     variable: variableOf(variable),
     treatmentArm: null,
@@ -214,19 +181,20 @@ function describeCategories(input: ReportInput, variable: ReportVariable, rows: 
     overall: null,
     headline: { statement: { code: 'categories' }, significant: false, qualifier: null },
     flags,
-    categories: tallyCategories(input.arms, input.sites, rows),
+    categories: tallyCategoryCells(input.arms, input.sites, cells),
   };
 }
 
-function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlotValue[], controlArm: string | null, flags: Flag[]): Comparison {
+function listTexts(input: ReportCellInput, variable: ReportVariable, index: CellIndex, controlArm: string | null, flags: Flag[]): Comparison {
   const texts: TextEntry[] = [];
-  const bySite = groupBySiteArm(rows);
   for (const site of input.sites) {
     for (const arm of input.arms) {
-      (rowsAt(bySite, site.id, arm.name) ?? [])
-        .filter((r) => typeof r.text === 'string' && r.text !== '')
-        .sort((a, b) => a.plotId - b.plotId)
-        .forEach((r) => texts.push({ siteId: site.id, arm: arm.name, plotId: r.plotId, text: r.text as string }));
+      const cell = cellAt(index, variable.code, site.id, arm.name);
+      if (!cell || cell.texts === null) continue;
+      for (let i = 0; i < cell.plotIds.length; i++) {
+        const text = cell.texts[i];
+        if (typeof text === 'string' && text !== '') texts.push({ siteId: site.id, arm: arm.name, plotId: cell.plotIds[i], text });
+      }
     }
   }
   return {
@@ -241,9 +209,15 @@ function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlo
   };
 }
 
+/** The input as cells, however it was given. */
+export function cellsOf(input: ReportInput | ReportCellInput): readonly ReportCell[] {
+  return 'cells' in input ? input.cells : reportCells(input.plotValues);
+}
+
 /**
- * Builds every treatment-versus-control comparison of a trial from its plot values: one
- * entry per date/number/count variable × treatment arm (variables, then arms, in input
+ * Builds every treatment-versus-control comparison of a trial from its plot values, given
+ * one per plot (`plotValues`) or gathered per site × arm × variable (`cells`, as the database
+ * keeps them; the same figures, bit for bit, without an object per plot): one entry per date/number/count variable × treatment arm (variables, then arms, in input
  * order), each with one row per listed site, the across-site summary and a headline;
  * plus one entry per category variable (`categories`) and per text variable (`texts`).
  *
@@ -268,7 +242,8 @@ function listTexts(input: ReportInput, variable: ReportVariable, rows: ReportPlo
  *   ],
  * })[0].headline.statement // => { code: 'percent', percent: 10 }
  */
-export function buildComparisons(input: ReportInput): Comparison[] {
+export function buildComparisons(given: ReportInput | ReportCellInput): Comparison[] {
+  const input: ReportCellInput = { ...given, cells: cellsOf(given) };
   const treatmentArms = input.arms.filter((a) => a.role === 'treatment').map((a) => a.name);
   const controlArms = input.arms.filter((a) => a.role === 'control').map((a) => a.name);
   const controlArm = controlArms[0] ?? null;
@@ -276,19 +251,26 @@ export function buildComparisons(input: ReportInput): Comparison[] {
   const armNames = new Set(input.arms.map((a) => a.name));
   const out: Comparison[] = [];
 
-  const byVariable = groupBy(input.plotValues, (r) => r.variable);
+  const index = indexCells(input.cells);
+  const byVariable = new Map<string, ReportCell[]>();
+  for (const cell of input.cells) {
+    if (cell.plotIds.length === 0) continue;
+    const list = byVariable.get(cell.variable);
+    if (list) list.push(cell);
+    else byVariable.set(cell.variable, [cell]);
+  }
   for (const variable of input.variables) {
-    const rows = byVariable.get(variable.code) ?? [];
+    const cells = byVariable.get(variable.code) ?? [];
     const flags: Flag[] = [];
-    if (rows.some((r) => !siteIds.has(r.siteId))) flags.push('unlistedSite');
-    if (rows.some((r) => !armNames.has(r.arm))) flags.push('unlistedArm');
+    if (cells.some((c) => !siteIds.has(c.siteId))) flags.push('unlistedSite');
+    if (cells.some((c) => !armNames.has(c.arm))) flags.push('unlistedArm');
 
     if (variable.kind === 'category') {
-      out.push(describeCategories(input, variable, rows, controlArm, flags));
+      out.push(describeCategories(input, variable, cells, controlArm, flags));
       continue;
     }
     if (variable.kind === 'text') {
-      out.push(listTexts(input, variable, rows, controlArm, flags));
+      out.push(listTexts(input, variable, index, controlArm, flags));
       continue;
     }
     if (controlArms.length > 1) flags.push('severalControlArms');
@@ -317,7 +299,7 @@ export function buildComparisons(input: ReportInput): Comparison[] {
           flags: [...flags, 'noControlArm'],
         });
       } else {
-        out.push(compareNumeric(input, variable, rows, treatmentArm, controlArm, [...flags]));
+        out.push(compareNumeric(input, variable, index, treatmentArm, controlArm, [...flags]));
       }
     }
   }

@@ -17,8 +17,9 @@ import { tQuantile, twoSidedP } from './t-dist.js';
 export function compareUnpaired(treatment: readonly number[], control: readonly number[]): ArmComparison {
   const nTreatment = treatment.length;
   const nControl = control.length;
-  const meanTreatment = nTreatment > 0 ? mean([...treatment]) : null;
-  const meanControl = nControl > 0 ? mean([...control]) : null;
+  // simple-statistics only reads its arguments: no copy of a report's 100,000 values.
+  const meanTreatment = nTreatment > 0 ? mean(treatment as number[]) : null;
+  const meanControl = nControl > 0 ? mean(control as number[]) : null;
   const result: ArmComparison = emptyComparison(nTreatment, nControl, meanTreatment, meanControl);
   const flags = result.flags;
   if (meanTreatment === null) flags.push('noTreatmentValues');
@@ -37,8 +38,8 @@ export function compareUnpaired(treatment: readonly number[], control: readonly 
     flags.push('nTooSmall');
     return result;
   }
-  const varianceTreatment = sampleVariance([...treatment]);
-  const varianceControl = sampleVariance([...control]);
+  const varianceTreatment = sampleVariance(treatment as number[]);
+  const varianceControl = sampleVariance(control as number[]);
   const sqT = varianceTreatment / nTreatment;
   const sqC = varianceControl / nControl;
   const standardError = Math.sqrt(sqT + sqC);

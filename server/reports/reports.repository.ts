@@ -37,17 +37,12 @@ export async function listReportValueCells(db: Kysely<Database>, trialId: number
     join trial_variables tv on tv.trial_id = c.trial_id and tv.variable_id = c.variable_id
     where c.trial_id = ${trialId}
   `.execute(db);
-  const cells = JSON.parse(`[${rows.map((r) => r.reportJson).join(',')}]`) as Cell[];
-  return cells.map(([siteId, armId, variableId, plotIds, blocks, values, texts, missingPlanting]) => ({
-    siteId,
-    armId,
-    variableId,
-    plotIds,
-    blocks,
-    values,
-    texts,
-    missingPlanting,
-  }));
+  // Each row parsed on its own: joined, one row of text (a category) would make the whole
+  // text two-byte, which JSON.parse reads about three times slower.
+  return rows.map((r) => {
+    const [siteId, armId, variableId, plotIds, blocks, values, texts, missingPlanting] = JSON.parse(r.reportJson) as Cell;
+    return { siteId, armId, variableId, plotIds, blocks, values, texts, missingPlanting };
+  });
 }
 
 /** The trial's data version: it goes up with every write its report depends on. */

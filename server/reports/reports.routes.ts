@@ -18,7 +18,8 @@ export function reportsApi(db: Kysely<Database>, reads: Kysely<Database> = db): 
     // already holds this version (304). Each encoding has a tag of its own.
     res.vary('Accept-Encoding').type('json');
     if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
-      res.set({ 'Content-Encoding': 'gzip', ETag: body.etag.replace(/"$/, '-gzip"') }).send(service.gzipped(body));
+      const gzipped = await service.gzipped(body);
+      res.set({ 'Content-Encoding': 'gzip', ETag: body.etag.replace(/"$/, '-gzip"') }).send(gzipped);
     } else {
       res.set('ETag', body.etag).send(body.json);
     }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { buildAnova, buildComparisons, type ReportPlotValue, type VariableKind } from '../../analysis/index.js';
+import { buildAnova, buildComparisons, type ReportCell, type VariableKind } from '../../analysis/index.js';
 import { headlineDto } from './report-text.js';
 import { summarizeTraining } from '../../analysis/training.js';
 import { getProject } from '../projects/projects.service.js';
@@ -15,39 +16,31 @@ import * as repo from './reports.repository.js';
  * site's comparison and the across-site summary with its headline worded in zh and en;
  * for trials with three or more arms the analysis of variance per variable (`anova`).
  * analysis/ does the statistics; this reads the per-plot values in one query, gathered per
- * site × arm × variable (site_arm_values).
+ * site × arm × variable (site_arm_values), and hands them on as such cells, never as one
+ * object per plot.
  */
 async function buildTrialReport(db: Kysely<Database>, trialId: number) {
   const detail = await getTrial(db, trialId);
   const [sites, cells] = await Promise.all([repo.listTrialSites(db, trialId), repo.listReportValueCells(db, trialId)]);
   const armNames = new Map(detail.arms.map((a) => [a.id, a.name]));
   const variableCodes = new Map(detail.variables.map((v) => [v.id, v.code]));
-  const plotValues: ReportPlotValue[] = [];
-  for (const c of cells) {
+  const reportCells: ReportCell[] = cells.map((c) => ({
+    siteId: c.siteId,
     // A plot on another trial's arm is reported (and flagged) as an unlisted arm.
-    const arm = armNames.get(c.armId) ?? `#${c.armId}`;
-    const variable = variableCodes.get(c.variableId) ?? `#${c.variableId}`;
-    for (let i = 0; i < c.plotIds.length; i++) {
-      const missing = c.missingPlanting !== null && c.missingPlanting[i];
-      const value = c.values === null ? null : c.values[i];
-      plotValues.push({
-        plotId: c.plotIds[i],
-        siteId: c.siteId,
-        arm,
-        block: c.blocks === null ? null : c.blocks[i],
-        variable,
-        value: missing || value === null ? null : value,
-        text: c.texts === null ? null : c.texts[i],
-        flag: missing ? 'missingPlantingDate' : undefined,
-      });
-    }
-  }
+    arm: armNames.get(c.armId) ?? `#${c.armId}`,
+    variable: variableCodes.get(c.variableId) ?? `#${c.variableId}`,
+    plotIds: c.plotIds,
+    blocks: c.blocks,
+    values: c.missingPlanting === null || c.values === null ? c.values : c.values.map((v, i) => (c.missingPlanting![i] ? null : v)),
+    texts: c.texts,
+    flags: c.missingPlanting === null ? null : c.missingPlanting.map((m) => (m ? 'missingPlantingDate' : null)),
+  }));
   const input = {
     design: detail.trial.design,
     arms: detail.arms.map((a) => ({ name: a.name, role: a.role })),
     sites: sites.map((s) => ({ id: s.id, name: s.name })),
     variables: detail.variables.map((v) => ({ code: v.code, name: v.name, nameEn: v.nameEn, kind: v.kind as VariableKind, unit: v.unit })),
-    plotValues,
+    cells: reportCells,
   };
   const comparisons = buildComparisons(input).map((c) => ({ ...c, headline: headlineDto(c.variable, c.headline) }));
   return {
@@ -68,9 +61,11 @@ interface CachedReport {
 
 export interface ReportBody {
   json: Buffer;
-  gzip?: Buffer;
+  gzip?: Promise<Buffer>;
   etag: string;
 }
+
+const gzipAsync = promisify(gzip);
 
 /** Reports of recently read trials, each with the data version it was computed at. */
 const cache = new Map<number, { version: number; pending: Promise<CachedReport> }>();
@@ -150,9 +145,16 @@ export async function trialReportJson(db: Kysely<Database>, trialId: number, kno
   return c.body;
 }
 
-/** The report's JSON gzipped (about a quarter of the bytes), compressed once per data version. */
-export function gzipped(body: ReportBody): Buffer {
-  return (body.gzip ??= gzipSync(body.json));
+/**
+ * The report's JSON gzipped (about a quarter of the bytes), compressed once per data version
+ * on the thread pool: the 400 KB of a large trial take 10-20 ms to compress, which would
+ * otherwise hold up every other request of the process.
+ */
+export function gzipped(body: ReportBody): Promise<Buffer> {
+  return (body.gzip ??= gzipAsync(body.json).catch((error: unknown) => {
+    body.gzip = undefined;
+    throw error;
+  }));
 }
 
 /** Forgets every cached report (the benchmarks time the computation itself). */
