@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, TrialArmRow, TrialRow, VariableRow } from '../../db/database.js';
-import { AppError, ValidationError, type PendingIssue } from '../errors.js';
+import { ValidationError, type PendingIssue, mustFind } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import { listVariablesByCode } from '../variables/variables.repository.js';
@@ -52,8 +52,7 @@ async function detail(db: Kysely<Database>, trials: TrialRow[]): Promise<TrialDe
 }
 
 export async function getTrial(db: Kysely<Database>, id: number): Promise<TrialDetail> {
-  const t = await repo.findTrial(db, id);
-  if (!t) throw AppError.notFound('TrialNotFound', id);
+  const t = mustFind(await repo.findTrial(db, id), 'TrialNotFound', id);
   return (await detail(db, [t]))[0];
 }
 
