@@ -126,20 +126,11 @@ export function createApp(config: Readonly<Config>, database: DatabaseHandle, op
   // Server-rendered pages.
   app.use(loginPages(db, renderer, config.production));
   app.use(auditPages(db));
-  app.use(homePages(db, renderer));
-  app.use(projectPages(db, renderer));
-  app.use(layoutPages(db, renderer));
-  app.use(programmePages(db, renderer));
-  app.use(trialPages(db, renderer));
   app.use(photoFiles(db));
   app.use(offlinePages(db, assets));
-  app.use(observationPages(db, renderer));
-  app.use(variablePages(db, renderer));
-  app.use(reportPages(db, renderer));
-  app.use(trainingPages(db, renderer));
-  app.use(farmerPages(db, renderer));
-  app.use(importPages(db, renderer));
-  app.use(searchPages(db, renderer));
+  // Each feature's page module renders its templates with the one renderer (no two declare the same address).
+  const pageModules = [homePages, projectPages, layoutPages, programmePages, trialPages, observationPages, variablePages, reportPages, trainingPages, farmerPages, importPages, searchPages];
+  for (const pages of pageModules) app.use(pages(db, renderer));
 
   app.use(notFoundHandler);
   app.use(makeErrorHandler(htmlErrorPage(renderer)));
