@@ -6,8 +6,8 @@ import type { MessageKey } from '../i18n/messages.js';
 import { getProject } from '../projects/projects.service.js';
 import * as training from '../training/training.service.js';
 import { parseOrThrow } from '../validation.js';
-import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from '../web/labels.js';
+import { asText, mountForm, read, recordForm, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, tr } from '../web/labels.js';
 import { matches, pageOf, param, withQuery } from '../web/list-page.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { FarmerInput, FarmerPatch } from './farmers.schemas.js';
@@ -131,14 +131,10 @@ function farmerForm(form: FormState, { project, farmer }: { project: ProjectRow;
   return {
     view: 'farmers/form',
     context: {
-      title: tr(lang, farmer ? 'farmer.edit' : 'farmer.new'),
-      heading: farmer ? titled(lang, tr(lang, 'farmer.edit'), farmer.name) : tr(lang, 'farmer.new'),
+      ...recordForm(form, 'farmer', farmer, specs, values),
       crumbs: crumbs(lang, { project }, { href: `/projects/${project.id}/farmers`, label: tr(lang, 'farmer.list') }),
       action: farmer ? `/farmers/${farmer.id}/edit` : `/projects/${project.id}/farmers/new`,
-      hidden: farmer ? [{ name: 'version', value: form.values.version ?? String(farmer.version) }] : [],
-      fields: specs.map((s) => fieldView(lang, values, form.errors, s)),
       isNew: !farmer,
-      submitLabel: tr(lang, farmer ? 'form.save' : 'form.create'),
       cancelHref: `/projects/${project.id}/farmers`,
     },
   };

@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { AppError, ValidationError } from '../errors.js';
 import { translate, type Lang } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
+import { titled } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 
 /**
@@ -140,6 +141,26 @@ export function fieldView(lang: Lang, values: FormBody, errors: FormErrors | und
     error: errors?.fields[spec.name],
     wide: spec.wide ?? type === 'textarea',
     maxlength: spec.maxlength,
+  };
+}
+
+/** The kinds of record whose form reads `<kind>.new` when it creates one and `<kind>.edit` when it changes one. */
+export type RecordKind = 'project' | 'site' | 'farmer';
+
+/**
+ * What every create-or-edit form of a record shows: the page title and heading (`<kind>.new`,
+ * or `<kind>.edit` followed by the record's name), the version it was read at as a hidden
+ * field (the one the form sent, after an error), its fields and the submit button's label.
+ */
+export function recordForm(form: FormState, kind: RecordKind, editing: { version: number; name: string } | null, specs: FieldSpec[], values = form.values) {
+  const { lang } = form;
+  const label = translate(lang, editing ? `${kind}.edit` : `${kind}.new`);
+  return {
+    title: label,
+    heading: editing ? titled(lang, label, editing.name) : label,
+    hidden: editing ? [{ name: 'version', value: form.values.version ?? String(editing.version) }] : [],
+    fields: specs.map((s) => fieldView(lang, values, form.errors, s)),
+    submitLabel: translate(lang, editing ? 'form.save' : 'form.create'),
   };
 }
 
