@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n/messages.js';
 import { getProject } from '../projects/projects.service.js';
 import * as training from '../training/training.service.js';
 import { parseOrThrow } from '../validation.js';
-import { asText, mountForm, read, recordForm, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
+import { asText, mountForm, readFields, recordForm, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
 import { enumLabel, enumOptions, langOf, nameIn, tr } from '../web/labels.js';
 import { matches, pageOf, param, withQuery } from '../web/list-page.js';
 import { sendPage, type Renderer } from '../web/render.js';
@@ -104,15 +104,7 @@ export function farmerPages(db: Kysely<Database>, renderer: Renderer): Router {
 }
 
 function farmerFields(b: FormBody) {
-  return {
-    name: read.text(b.name),
-    gender: read.optional(b.gender),
-    village: read.optional(b.village),
-    household: read.optional(b.household),
-    demoHousehold: read.checkbox(b.demoHousehold),
-    phone: read.optional(b.phone),
-    notes: read.optional(b.notes),
-  };
+  return readFields(b, { name: 'text', gender: 'optional', village: 'optional', household: 'optional', demoHousehold: 'checkbox', phone: 'optional', notes: 'optional' });
 }
 
 function farmerForm(form: FormState, { project, farmer }: { project: ProjectRow; farmer: FarmerRow | null }) {
@@ -131,7 +123,7 @@ function farmerForm(form: FormState, { project, farmer }: { project: ProjectRow;
   return {
     view: 'farmers/form',
     context: {
-      ...recordForm(form, 'farmer', farmer, specs, values),
+      ...recordForm(form, farmer ? 'farmer.edit' : 'farmer.new', farmer, specs, values),
       crumbs: crumbs(lang, { project }, { href: `/projects/${project.id}/farmers`, label: tr(lang, 'farmer.list') }),
       action: farmer ? `/farmers/${farmer.id}/edit` : `/projects/${project.id}/farmers/new`,
       isNew: !farmer,

@@ -10,7 +10,7 @@ import { SITE_KINDS, SiteInput, SitePatch } from '../sites/sites.schemas.js';
 import * as sites from '../sites/sites.service.js';
 import { listTrials } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
-import { asText, mountForm, read, recordForm, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
+import { asText, mountForm, read, readFields, recordForm, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
 import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, period } from '../web/labels.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { projectTraining, trialCards } from '../web/summaries.js';
@@ -183,7 +183,7 @@ function projectForm(form: FormState, p: ProjectRow | null, programmes: Programm
   return {
     view: 'forms/generic',
     context: {
-      ...recordForm(form, 'project', p && { version: p.version, name: nameIn(lang, p) }, projectFieldSpecs(lang, programmes)),
+      ...recordForm(form, p ? 'project.edit' : 'project.new', p && { version: p.version, name: nameIn(lang, p) }, projectFieldSpecs(lang, programmes)),
       crumbs: crumbs(lang, { project: p ?? undefined }),
       action: p ? `/projects/${p.id}/edit` : '/projects/new',
       cancelHref: p ? `/projects/${p.id}` : '/',
@@ -194,17 +194,7 @@ function projectForm(form: FormState, p: ProjectRow | null, programmes: Programm
 // ---- Sites ---------------------------------------------------------------------------------
 
 function siteFields(b: FormBody) {
-  return {
-    name: read.text(b.name),
-    nameEn: read.optional(b.nameEn),
-    kind: read.text(b.kind),
-    county: read.optional(b.county),
-    township: read.optional(b.township),
-    village: read.optional(b.village),
-    latitude: read.number(b.latitude),
-    longitude: read.number(b.longitude),
-    notes: read.optional(b.notes),
-  };
+  return readFields(b, { name: 'text', nameEn: 'optional', kind: 'text', county: 'optional', township: 'optional', village: 'optional', latitude: 'number', longitude: 'number', notes: 'optional' });
 }
 
 function siteValues(s: SiteRow): FormBody {
@@ -238,7 +228,7 @@ function siteForm(form: FormState, p: ProjectRow, s: SiteRow | null) {
   return {
     view: 'forms/generic',
     context: {
-      ...recordForm(form, 'site', s && { version: s.version, name: nameIn(lang, s) }, specs),
+      ...recordForm(form, s ? 'site.edit' : 'site.new', s && { version: s.version, name: nameIn(lang, s) }, specs),
       crumbs: crumbs(lang, { project: p }),
       action: s ? `/sites/${s.id}/edit` : `/projects/${p.id}/sites/new`,
       cancelHref: `/projects/${p.id}#sites`,

@@ -52,6 +52,12 @@ export const read = {
   checkbox: (v: string | undefined) => v !== undefined && v !== '',
 };
 
+/** Reads a form's fields, each by the `read` rule named for it.
+ * @example readFields({ name: ' 王 ', phone: '' }, { name: 'text', phone: 'optional' }) // => { name: '王', phone: null } */
+export function readFields<R extends Record<string, keyof typeof read>>(b: FormBody, rules: R): { [K in keyof R]: ReturnType<(typeof read)[R[K]]> } {
+  return Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, read[rule](b[name])])) as { [K in keyof R]: ReturnType<(typeof read)[R[K]]> };
+}
+
 /** What a form page renders from: the values shown, their errors, the language, the request. */
 export interface FormState {
   values: FormBody;
@@ -144,17 +150,15 @@ export function fieldView(lang: Lang, values: FormBody, errors: FormErrors | und
   };
 }
 
-/** The kinds of record whose form reads `<kind>.new` when it creates one and `<kind>.edit` when it changes one. */
-export type RecordKind = 'project' | 'site' | 'farmer';
-
 /**
- * What every create-or-edit form of a record shows: the page title and heading (`<kind>.new`,
- * or `<kind>.edit` followed by the record's name), the version it was read at as a hidden
- * field (the one the form sent, after an error), its fields and the submit button's label.
+ * What every create-or-edit form of a record shows: the page title and heading (`title`, followed
+ * by the record's name when it edits one), the version it was read at as a hidden field (the one
+ * the form sent, after an error), its fields and the submit button's label (create or save).
+ * @example recordForm(form, site ? 'site.edit' : 'site.new', site && { version: site.version, name: site.name }, specs)
  */
-export function recordForm(form: FormState, kind: RecordKind, editing: { version: number; name: string } | null, specs: FieldSpec[], values = form.values) {
+export function recordForm(form: FormState, title: MessageKey, editing: { version: number; name: string } | null, specs: FieldSpec[], values = form.values) {
   const { lang } = form;
-  const label = translate(lang, editing ? `${kind}.edit` : `${kind}.new`);
+  const label = translate(lang, title);
   return {
     title: label,
     heading: editing ? titled(lang, label, editing.name) : label,
