@@ -67,6 +67,12 @@ export async function getProject(db: Kysely<Database>, id: number): Promise<Proj
   return mustFind(await repo.findProject(db, id), 'ProjectNotFound', id);
 }
 
+/** Whether the database holds any project yet (the demonstration data loads only into one without). */
+export const hasProjects = async (db: Kysely<Database>) => !!(await repo.findAnyProject(db));
+
+/** The ids of the projects the demonstration data made. */
+export const listDemoProjectIds = (db: Kysely<Database>) => repo.listDemoProjectIds(db);
+
 /** The projects the current account may see (all of them outside a request). */
 export async function listProjects(db: Kysely<Database>): Promise<ProjectRow[]> {
   const all = await repo.listProjects(db);
