@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import pg from 'pg';
+import { scratchPostgres } from './database.js';
 import { processMemory, watchMemory } from './measure.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
@@ -75,17 +75,12 @@ async function writeFile(path: string, labels: string[]) {
 }
 
 async function main() {
-  let databaseName: string | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
   const env: Record<string, string> = {};
   if (DATABASE_URL) {
-    databaseName = `demoplot_import_bench_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database ${databaseName}`);
-    await admin.end();
-    const url = new URL(DATABASE_URL);
-    url.pathname = `/${databaseName}`;
-    env.DATABASE_URL = url.toString();
+    const scratch = await scratchPostgres(DATABASE_URL, 'demoplot_import_bench');
+    env.DATABASE_URL = scratch.databaseUrl;
+    dropDatabase = scratch.drop;
   } else {
     env.DEMOPLOT_DATA_DIR = 'memory://';
   }
@@ -156,12 +151,7 @@ async function main() {
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
-    if (databaseName) {
-      const admin = new pg.Client({ connectionString: DATABASE_URL });
-      await admin.connect();
-      await admin.query(`drop database if exists ${databaseName} with (force)`);
-      await admin.end();
-    }
+    await dropDatabase?.();
   }
 }
 

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { sql } from 'kysely';
-import { openDatabase, type DatabaseKind } from '../db/connect.js';
+import type { DatabaseKind } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import * as reports from '../server/reports/reports.service.js';
-import { pgliteTarget, postgresTarget, type BulkTarget } from './bulk.js';
+import type { BulkTarget } from './bulk.js';
+import { benchDatabase } from './database.js';
 import { loadUrl, type LoadResult } from './http-load.js';
 import { importRecords, loadProgramme, OBSERVATION_COLUMNS, observationLines, type LoadedProgramme } from './load.js';
 import { processMemory, resetPeak, timeRuns, watchMemory, type Timing } from './measure.js';
@@ -51,38 +52,15 @@ const perSecond = (x: number) => `${Math.round(x).toLocaleString('en')}/s`;
 const mb = (x: number) => `${x.toFixed(0)} MB`;
 const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 
-/** A fresh database of its own: a new PostgreSQL database, or PGlite in a temporary folder. */
-interface BenchDatabase {
-  /** What a server process needs to open it. */
-  env: Record<string, string>;
-  open(): ReturnType<typeof openDatabase>;
-  bulk(): Promise<BulkTarget>;
-  drop(): Promise<void>;
-}
-
-async function createDatabase(o: SuiteOptions): Promise<BenchDatabase> {
-  if (o.kind === 'pglite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'demoplot-bench-'));
-    return { env: { DEMOPLOT_DATA_DIR: dataDir }, open: () => openDatabase({ dataDir }), bulk: () => pgliteTarget(dataDir), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const name = `demoplot_bench_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: o.adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(o.adminUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+/** The server's peak memory while it imports a file, against its idle RSS (target: under 250 MB more). */
+function importPeakFigure(rows: number, format: 'CSV' | 'XLSX', peak: number, idle: number): Figure {
   return {
-    env: { DATABASE_URL: databaseUrl },
-    open: () => openDatabase({ databaseUrl }),
-    bulk: () => postgresTarget(databaseUrl),
-    drop: async () => {
-      const a = new pg.Client({ connectionString: o.adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
+    measure: `server peak RSS while importing ${rows.toLocaleString('en')} rows (${format})`,
+    value: mb(peak),
+    baseline: 'idle RSS of the same process',
+    baselineValue: mb(idle),
+    ratio: `+${mb(peak - idle)}`,
+    target: `< 250 MB above idle: ${peak - idle < 250 ? 'met' : 'missed'}`,
   };
 }
 
@@ -164,7 +142,7 @@ async function countObservations(t: BulkTarget, trialId: number): Promise<number
 export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   const figures: Figure[] = [];
   const notes: string[] = [];
-  const database = await createDatabase(o);
+  const database = await benchDatabase(o.kind, o.adminUrl, 'demoplot_bench');
   try {
     {
       const h = await database.open();
@@ -283,14 +261,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
         target: o.kind === 'postgresql' ? `≥ 0.3× plain COPY: ${importRate >= plainRate * 0.3 ? 'met' : 'missed'}` : undefined,
       });
       const csvPeak = Math.max(memory.peak, memory.highestRss);
-      figures.push({
-        measure: `server peak RSS while importing ${records.length.toLocaleString('en')} rows (CSV)`,
-        value: mb(csvPeak),
-        baseline: 'idle RSS of the same process',
-        baselineValue: mb(idle),
-        ratio: `+${mb(csvPeak - idle)}`,
-        target: `< 250 MB above idle: ${csvPeak - idle < 250 ? 'met' : 'missed'}`,
-      });
+      figures.push(importPeakFigure(records.length, 'CSV', csvPeak, idle));
 
       if (o.only !== 'import') {
         o.log('HTTP load, one process');
@@ -386,14 +357,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
           baselineValue: perSecond(csvRate),
           ratio: times(records.length / (importMs / 1000), csvRate),
         });
-        figures.push({
-          measure: `server peak RSS while importing ${records.length.toLocaleString('en')} rows (XLSX)`,
-          value: mb(peak),
-          baseline: 'idle RSS of the same process',
-          baselineValue: mb(idle),
-          ratio: `+${mb(peak - idle)}`,
-          target: `< 250 MB above idle: ${peak - idle < 250 ? 'met' : 'missed'}`,
-        });
+        figures.push(importPeakFigure(records.length, 'XLSX', peak, idle));
       } finally {
         await xlsx.stop();
       }

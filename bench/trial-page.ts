@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { openDatabase, type DatabaseKind } from '../db/connect.js';
+import type { DatabaseKind } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { pgliteTarget, postgresTarget } from './bulk.js';
+import { benchDatabase } from './database.js';
 import { loadUrl } from './http-load.js';
 import { loadProgramme } from './load.js';
 import { timeRuns } from './measure.js';
@@ -26,32 +22,6 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const log = (m: string) => console.error(m);
 
-async function fresh(kind: DatabaseKind): Promise<{ env: Record<string, string>; open: () => ReturnType<typeof openDatabase>; bulk: () => ReturnType<typeof postgresTarget>; drop: () => Promise<void> }> {
-  if (kind === 'pglite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'demoplot-bench-'));
-    return { env: { DEMOPLOT_DATA_DIR: dataDir }, open: () => openDatabase({ dataDir }), bulk: () => pgliteTarget(dataDir), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const name = `demoplot_bench_page_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  return {
-    env: { DATABASE_URL: databaseUrl },
-    open: () => openDatabase({ databaseUrl }),
-    bulk: () => postgresTarget(databaseUrl),
-    drop: async () => {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
-
 async function one(server: ServerProcess, path: string) {
   let bytes = 0;
   const t = await timeRuns(async () => {
@@ -63,7 +33,7 @@ async function one(server: ServerProcess, path: string) {
 }
 
 for (const kind of kinds) {
-  const database = await fresh(kind);
+  const database = await benchDatabase(kind, adminUrl, 'demoplot_bench_page');
   try {
     {
       const h = await database.open();

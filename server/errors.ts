@@ -40,6 +40,13 @@ export class AppError extends Error {
   }
 }
 
+/** The row a lookup found, or the record's 404 when it found none.
+ * @example const site = mustFind(await repo.findSite(db, id), 'SiteNotFound', id); */
+export function mustFind<T>(row: T | undefined, code: ErrorCode, id: unknown): T {
+  if (!row) throw AppError.notFound(code, id);
+  return row;
+}
+
 /** Field issues whose messages are still keys; turned into text in the client's language. */
 export interface PendingIssue {
   row?: number;

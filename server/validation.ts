@@ -132,6 +132,17 @@ export const int32 = z
 /** A row id: a positive integer that fits PostgreSQL's `integer` (ids, `?siteId=`). */
 export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive().max(INT32_MAX, { error: 'v.int32' });
 
+/** In a zod refinement: a `v.duplicateInBatch` issue at each value that repeats an earlier one
+ * (at `[i, field]` when the values are a field of the list's items).
+ * @example z.array(id).superRefine((list, ctx) => flagDuplicates(ctx, list)) */
+export function flagDuplicates(ctx: z.RefinementCtx, values: readonly unknown[], field?: string): void {
+  const seen = new Set<unknown>();
+  values.forEach((v, i) => {
+    if (seen.has(v)) ctx.addIssue({ code: 'custom', path: field === undefined ? [i] : [i, field], message: 'v.duplicateInBatch', input: v });
+    seen.add(v);
+  });
+}
+
 /**
  * A body that is one object or a list of them: parsed with `one` or `list`, rows numbered
  * from 1 in a list. `batch` says which was sent (the answer mirrors it).

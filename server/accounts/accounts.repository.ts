@@ -14,6 +14,12 @@ export function findUserByEmail(db: Kysely<Database>, email: string): Promise<Us
     .executeTakeFirst();
 }
 
+/** Some active account that is an admin (`{ role: 'admin' }`) or a demonstration account (`{ isDemo: true }`). */
+export function findActiveUser(db: Kysely<Database>, which: { role: 'admin' } | { isDemo: true }): Promise<{ id: number } | undefined> {
+  const q = db.selectFrom('users').select('id').where('active', '=', true);
+  return ('role' in which ? q.where('role', '=', which.role) : q.where('isDemo', '=', true)).limit(1).executeTakeFirst();
+}
+
 export function listUsers(db: Kysely<Database>): Promise<UserRow[]> {
   return db.selectFrom('users').selectAll().orderBy('id').execute();
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, int32, text } from '../validation.js';
+import { flagDuplicates, id, int32, text } from '../validation.js';
 import { passwordProblem } from './password-policy.js';
 
 export const ROLES = ['admin', 'agronomist', 'lead', 'viewer'] as const;
@@ -20,13 +20,7 @@ const password = z
 const projects = z
   .array(id)
   .max(1000)
-  .superRefine((list, ctx) => {
-    const seen = new Set<number>();
-    list.forEach((p, i) => {
-      if (seen.has(p)) ctx.addIssue({ code: 'custom', path: [i], message: 'v.duplicateInBatch', input: p });
-      seen.add(p);
-    });
-  });
+  .superRefine((list, ctx) => flagDuplicates(ctx, list));
 
 export const UserInput = z
   .object({ email, name: text(200), password, role: z.enum(ROLES), projects: projects.default([]) })

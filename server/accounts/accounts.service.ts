@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../../db/database.js';
-import { AppError, ValidationError, type PendingIssue } from '../errors.js';
+import { AppError, ValidationError, type PendingIssue, mustFind } from '../errors.js';
 import * as repo from './accounts.repository.js';
 import type { SignedIn } from './access.js';
 import type { UserInput, UserPatch } from './accounts.schemas.js';
@@ -27,8 +27,7 @@ export function userDto(u: UserRow, projectIds: number[]) {
 export type UserDto = ReturnType<typeof userDto>;
 
 export async function getUser(db: Kysely<Database>, id: number) {
-  const user = await repo.findUser(db, id);
-  if (!user) throw AppError.notFound('UserNotFound', id);
+  const user = mustFind(await repo.findUser(db, id), 'UserNotFound', id);
   return userDto(user, (await repo.listMemberships(db, [id])).get(id) ?? []);
 }
 
@@ -78,16 +77,14 @@ export async function createUser(db: Kysely<Database>, input: UserInput, opts: {
  */
 export async function patchUser(db: Kysely<Database>, id: number, patch: UserPatch) {
   if (patch.password !== undefined) {
-    const before = await repo.findUser(db, id);
-    if (!before) throw AppError.notFound('UserNotFound', id);
+    const before = mustFind(await repo.findUser(db, id), 'UserNotFound', id);
     checkPassword(patch.password, { email: patch.email ?? before.email, name: patch.name ?? before.name });
   }
   const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
   let revokedTokens = 0;
   await db.transaction().execute(async (tx) => {
     await lockWhenUnversioned(tx, 'users', id, patch.version);
-    const current = await repo.findUser(tx, id);
-    if (!current) throw AppError.notFound('UserNotFound', id);
+    const current = mustFind(await repo.findUser(tx, id), 'UserNotFound', id);
     const currentDto = async () => userDto(current, (await repo.listMemberships(tx, [id])).get(id) ?? []);
     if (patch.version !== undefined && patch.version !== current.version) {
       throw new AppError(409, 'VersionConflict', 'error.VersionConflict', {}, [], { current: await currentDto() });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { createUser } from './accounts.service.js';
-import { findUserByEmail } from './accounts.repository.js';
+import { findActiveUser, findUserByEmail } from './accounts.repository.js';
 
 /**
  * The first admin, from DEMOPLOT_ADMIN_EMAIL and DEMOPLOT_ADMIN_PASSWORD: created when no
@@ -22,11 +22,11 @@ export async function ensureFirstAdmin(db: Kysely<Database>, admin: { email: str
 }
 
 export async function hasActiveAdmin(db: Kysely<Database>): Promise<boolean> {
-  return !!(await db.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', true).limit(1).executeTakeFirst());
+  return !!(await findActiveUser(db, { role: 'admin' }));
 }
 
 export async function hasActiveDemoAccount(db: Kysely<Database>): Promise<boolean> {
-  return !!(await db.selectFrom('users').select('id').where('isDemo', '=', true).where('active', '=', true).limit(1).executeTakeFirst());
+  return !!(await findActiveUser(db, { isDemo: true }));
 }
 
 /** One demonstration account per role, members of the given (demonstration) projects. The

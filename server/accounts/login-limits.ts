@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import * as repo from './login-limits.repository.js';
 
 /**
  * Sign-in throttling, counted in the database so every app process sees the same counts.
@@ -36,22 +37,6 @@ export function delayMs(previousAttempts: number): number {
   return Math.min(LOGIN_LIMITS.firstDelayMs * 2 ** (previousAttempts - LOGIN_LIMITS.freeAttempts), LOGIN_LIMITS.maxDelayMs);
 }
 
-/** Counts one attempt on `key` atomically; answers the count including it and the seconds
- * left in its window. A window that has ended starts again at one. */
-async function reserve(db: Kysely<Database>, key: string): Promise<{ count: number; remaining: number }> {
-  const w = LOGIN_LIMITS.windowSeconds;
-  const { rows } = await sql<{ failures: number; remaining: number }>`
-    insert into login_failures as f (key, failures, window_started_at)
-    values (${key}, 1, now())
-    on conflict (key) do update set
-      failures = case when f.window_started_at + make_interval(secs => ${w}) <= now() then 1 else f.failures + 1 end,
-      window_started_at = case when f.window_started_at + make_interval(secs => ${w}) <= now() then now() else f.window_started_at end
-    returning failures,
-      greatest(1, ceil(extract(epoch from (window_started_at + make_interval(secs => ${w}) - now()))))::int as remaining
-  `.execute(db);
-  return { count: rows[0].failures, remaining: rows[0].remaining };
-}
-
 export type Admission = { allowed: true; delayMs: number } | { allowed: false; retryAfter: number };
 
 /**
@@ -60,22 +45,23 @@ export type Admission = { allowed: true; delayMs: number } | { allowed: false; r
  */
 export async function admitAttempt(db: Kysely<Database>, email: string, address: string): Promise<Admission> {
   const k = keys(email, address);
-  const byAddress = await reserve(db, k.address);
+  const reserve = (key: string) => repo.reserveAttempt(db, key, LOGIN_LIMITS.windowSeconds);
+  const byAddress = await reserve(k.address);
   if (byAddress.count > LOGIN_LIMITS.perAddress) return { allowed: false, retryAfter: byAddress.remaining };
-  const byPair = await reserve(db, k.pair);
+  const byPair = await reserve(k.pair);
   if (byPair.count > LOGIN_LIMITS.perEmail) return { allowed: false, retryAfter: byPair.remaining };
-  const byAccount = await reserve(db, k.email);
+  const byAccount = await reserve(k.email);
   return { allowed: true, delayMs: delayMs(byAccount.count - 1) };
 }
 
 /** A successful sign-in clears the account's counts and takes its attempt off the address. */
 export async function recordSuccess(db: Kysely<Database>, email: string, address: string): Promise<void> {
   const k = keys(email, address);
-  await db.deleteFrom('loginFailures').where('key', 'in', [k.email, k.pair]).execute();
-  await sql`update login_failures set failures = greatest(failures - 1, 0) where key = ${k.address}`.execute(db);
+  await repo.deleteAttemptCounts(db, [k.email, k.pair]);
+  await repo.uncountAttempt(db, k.address);
 }
 
 /** Forgets counts whose window has ended. */
 export async function clearEndedWindows(db: Kysely<Database>): Promise<void> {
-  await sql`delete from login_failures where window_started_at + make_interval(secs => ${LOGIN_LIMITS.windowSeconds}) <= now()`.execute(db);
+  await repo.deleteEndedWindows(db, LOGIN_LIMITS.windowSeconds);
 }

@@ -1,4 +1,4 @@
-import { intervalLinks, labelWidth, plotLibrary, rowChart } from './svg.js';
+import { chartSize, type ChartSize, intervalLinks, labelWidth, plotLibrary, rowChart } from './svg.js';
 
 export interface ArmMean {
   label: string;
@@ -9,12 +9,10 @@ export interface ArmMean {
   letters: string | null;
 }
 
-export interface ArmMeansInput {
+export interface ArmMeansInput extends ChartSize {
   arms: readonly ArmMean[];
   /** The x axis title with its unit. */
   axisLabel: string;
-  width?: number;
-  fontSize?: number;
 }
 
 /**
@@ -26,8 +24,7 @@ export interface ArmMeansInput {
  */
 export function armMeansPlot(input: ArmMeansInput): string {
   const Plot = plotLibrary();
-  const fontSize = input.fontSize ?? 12;
-  const width = input.width ?? 640;
+  const { width, fontSize } = chartSize(input);
   const arms = [...input.arms].sort((a, b) => b.mean - a.mean);
   const xs = arms.flatMap((a) => [a.mean, ...(a.interval ?? [])]);
   const lo = Math.min(...xs);

@@ -1,4 +1,4 @@
-import { plotLibrary, renderPlot } from './svg.js';
+import { chartSize, type ChartSize, plotLibrary, renderPlot } from './svg.js';
 
 export interface MonthFigures {
   /** "2017-05". */
@@ -10,14 +10,12 @@ export interface MonthFigures {
   uniqueFarmers?: number | null;
 }
 
-export interface BarByMonthInput {
+export interface BarByMonthInput extends ChartSize {
   months: readonly MonthFigures[];
   /** Title of the y axis, e.g. "人次". */
   yLabel: string;
   /** Month tick text, e.g. m => "5月" ; defaults to "2017-05". */
   monthLabel?: (month: string) => string;
-  width?: number;
-  fontSize?: number;
 }
 
 /**
@@ -53,14 +51,14 @@ export function fillMonths(months: readonly MonthFigures[]): MonthFigures[] {
  */
 export function barByMonth(input: BarByMonthInput): string {
   const Plot = plotLibrary();
-  const fontSize = input.fontSize ?? 12;
+  const { width, fontSize } = chartSize(input);
   const data = fillMonths(input.months);
   const label = input.monthLabel ?? ((m: string) => m);
   const farmers = data.filter((d): d is MonthFigures & { uniqueFarmers: number } => typeof d.uniqueFarmers === 'number');
   const showFarmers = input.months.some((m) => typeof m.uniqueFarmers === 'number');
   const max = Math.max(1, ...data.map((d) => d.personTimes), ...farmers.map((d) => d.uniqueFarmers));
   return renderPlot({
-    width: input.width ?? 640,
+    width,
     height: 260,
     marginTop: fontSize * 2,
     marginBottom: fontSize * 2.6,

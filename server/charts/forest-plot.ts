@@ -1,4 +1,4 @@
-import { intervalLinks, labelWidth, plotLibrary, rowChart, rowHeight } from './svg.js';
+import { chartSize, type ChartSize, intervalLinks, labelWidth, plotLibrary, rowChart, rowHeight } from './svg.js';
 
 export interface ForestSite {
   label: string;
@@ -16,15 +16,13 @@ export interface ForestPooled {
   predictionInterval: readonly [number, number] | null;
 }
 
-export interface ForestInput {
+export interface ForestInput extends ChartSize {
   sites: readonly ForestSite[];
   pooled: ForestPooled | null;
   /** The x axis title with its unit, e.g. "处理 − 对照（天）". */
   axisLabel: string;
   /** Words at the ends of the axis, e.g. ["← 提前", "推迟 →"]. */
   directions?: readonly [string, string];
-  width?: number;
-  fontSize?: number;
 }
 
 /**
@@ -37,8 +35,7 @@ export interface ForestInput {
  */
 export function forestPlot(input: ForestInput): string {
   const Plot = plotLibrary();
-  const fontSize = input.fontSize ?? 12;
-  const width = input.width ?? 640;
+  const { width, fontSize } = chartSize(input);
   const sites = input.sites.filter((s): s is ForestSite & { delta: number } => s.delta !== null && Number.isFinite(s.delta));
   const withCi = sites.filter((s) => s.ci !== null);
   const pooled = input.pooled;

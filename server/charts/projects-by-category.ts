@@ -1,4 +1,4 @@
-import { labelWidth, plotLibrary, renderPlot } from './svg.js';
+import { chartSize, type ChartSize, labelWidth, plotLibrary, renderPlot } from './svg.js';
 
 export interface CategoryStatusCount {
   /** The category's label, e.g. "地州市类". */
@@ -8,15 +8,13 @@ export interface CategoryStatusCount {
   count: number;
 }
 
-export interface ProjectsByCategoryInput {
+export interface ProjectsByCategoryInput extends ChartSize {
   counts: readonly CategoryStatusCount[];
   /** Category labels top to bottom. */
   categories: readonly string[];
   /** Status labels in their order, with a colour each. */
   statuses: readonly { label: string; colour: string }[];
   xLabel: string;
-  width?: number;
-  fontSize?: number;
 }
 
 /**
@@ -27,13 +25,13 @@ export interface ProjectsByCategoryInput {
  */
 export function projectsByCategory(input: ProjectsByCategoryInput): string {
   const Plot = plotLibrary();
-  const fontSize = input.fontSize ?? 12;
+  const { width, fontSize } = chartSize(input);
   const data = input.counts.filter((c) => c.count > 0);
   const totals = input.categories.map((category) => ({ category, total: input.counts.filter((c) => c.category === category).reduce((a, c) => a + c.count, 0) }));
   const max = Math.max(1, ...totals.map((t) => t.total));
   const left = Math.max(...input.categories.map((c) => labelWidth(c, fontSize)), 40) + fontSize;
   return renderPlot({
-    width: input.width ?? 640,
+    width,
     height: Math.max(120, input.categories.length * fontSize * 3.2 + fontSize * 4),
     marginLeft: left,
     marginRight: fontSize * 3,

@@ -46,6 +46,17 @@ export function labelWidth(text: string, fontSize: number): number {
   return Math.round(em * fontSize);
 }
 
+/** The size a chart is drawn at: its width in pixels and its font size. */
+export interface ChartSize {
+  width?: number;
+  fontSize?: number;
+}
+
+/** A chart's size, 640 pixels wide in 12-pixel type unless it says otherwise. */
+export function chartSize(input: ChartSize): Required<ChartSize> {
+  return { width: input.width ?? 640, fontSize: input.fontSize ?? 12 };
+}
+
 /** The height of one row of a row chart (arm means, forest plot). */
 export const rowHeight = (fontSize: number) => Math.max(28, fontSize * 2.4);
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { createProject } from '../projects/projects.service.js';
+import { createProject, hasProjects, listDemoProjectIds } from '../projects/projects.service.js';
 import { createSite } from '../sites/sites.service.js';
 import { createVariable } from '../variables/variables.service.js';
 import { listVariablesByCode } from '../variables/variables.repository.js';
@@ -36,15 +36,13 @@ type In<S extends z.ZodType> = z.input<S>;
  */
 /** `accounts: false` (production without DEMOPLOT_DEMO_ACCOUNTS=1) loads no demonstration accounts. */
 export async function loadDemoData(db: Kysely<Database>, opts: { accounts?: boolean } = {}): Promise<boolean> {
-  const any = await db.selectFrom('projects').select('id').limit(1).executeTakeFirst();
-  if (any) return false;
+  if (await hasProjects(db)) return false;
   await ensureVariables(db, DEMO_VARIABLES);
   const programme = await createProgramme(db, ProgrammeInput.parse(DEMO_PROGRAMME));
   const tacheng = await loadTacheng(db, programme.id);
   const aksu = await loadAksu(db, programme.id);
   await loadProgrammeRecords(db, programme.id, tacheng, aksu);
-  const demoProjects = await db.selectFrom('projects').select('id').where('isDemo', '=', true).orderBy('id').execute();
-  if (opts.accounts ?? true) await loadDemoAccounts(db, demoProjects.map((p) => p.id));
+  if (opts.accounts ?? true) await loadDemoAccounts(db, await listDemoProjectIds(db));
   return true;
 }
 

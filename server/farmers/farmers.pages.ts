@@ -6,8 +6,8 @@ import type { MessageKey } from '../i18n/i18n.js';
 import { getProject } from '../projects/projects.service.js';
 import * as training from '../training/training.service.js';
 import { parseOrThrow } from '../validation.js';
-import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, titled, tr } from '../web/labels.js';
+import { asText, mountForm, readFields, recordForm, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, nameIn, tr } from '../web/labels.js';
 import { matches, pageOf, param, withQuery } from '../web/list-page.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { FarmerInput, FarmerPatch } from './farmers.schemas.js';
@@ -104,15 +104,7 @@ export function farmerPages(db: Kysely<Database>, renderer: Renderer): Router {
 }
 
 function farmerFields(b: FormBody) {
-  return {
-    name: read.text(b.name),
-    gender: read.optional(b.gender),
-    village: read.optional(b.village),
-    household: read.optional(b.household),
-    demoHousehold: read.checkbox(b.demoHousehold),
-    phone: read.optional(b.phone),
-    notes: read.optional(b.notes),
-  };
+  return readFields(b, { name: 'text', gender: 'optional', village: 'optional', household: 'optional', demoHousehold: 'checkbox', phone: 'optional', notes: 'optional' });
 }
 
 function farmerForm(form: FormState, { project, farmer }: { project: ProjectRow; farmer: FarmerRow | null }) {
@@ -131,14 +123,10 @@ function farmerForm(form: FormState, { project, farmer }: { project: ProjectRow;
   return {
     view: 'farmers/form',
     context: {
-      title: tr(lang, farmer ? 'farmer.edit' : 'farmer.new'),
-      heading: farmer ? titled(lang, tr(lang, 'farmer.edit'), farmer.name) : tr(lang, 'farmer.new'),
+      ...recordForm(form, farmer ? 'farmer.edit' : 'farmer.new', farmer, specs, values),
       crumbs: crumbs(lang, { project }, { href: `/projects/${project.id}/farmers`, label: tr(lang, 'farmer.list') }),
       action: farmer ? `/farmers/${farmer.id}/edit` : `/projects/${project.id}/farmers/new`,
-      hidden: farmer ? [{ name: 'version', value: form.values.version ?? String(farmer.version) }] : [],
-      fields: specs.map((s) => fieldView(lang, values, form.errors, s)),
       isNew: !farmer,
-      submitLabel: tr(lang, farmer ? 'form.save' : 'form.create'),
       cancelHref: `/projects/${project.id}/farmers`,
     },
   };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, FarmerRow } from '../../db/database.js';
-import { AppError } from '../errors.js';
+import { mustFind } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { mayReadPersonalData } from '../accounts/access.js';
 import { getProject } from '../projects/projects.service.js';
@@ -41,9 +41,7 @@ export async function listFarmers(db: Kysely<Database>, projectId: number): Prom
 }
 
 async function findFarmer(db: Kysely<Database>, id: number): Promise<FarmerRow> {
-  const f = await repo.findFarmer(db, id);
-  if (!f) throw AppError.notFound('FarmerNotFound', id);
-  return f;
+  return mustFind(await repo.findFarmer(db, id), 'FarmerNotFound', id);
 }
 
 export async function getFarmer(db: Kysely<Database>, id: number): Promise<VisibleFarmer> {

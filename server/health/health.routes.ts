@@ -1,12 +1,13 @@
 import { Router } from 'express';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { DatabaseKind } from '../../db/connect.js';
+import { pingDatabase } from './health.repository.js';
 
 export function healthApi(db: Kysely<Database>, kind: DatabaseKind): Router {
   const r = Router();
   r.get('/health', async (_req, res) => {
-    await sql`select 1`.execute(db);
+    await pingDatabase(db);
     res.json({ status: 'ok', database: kind });
   });
   return r;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, InspectionRow, RectificationRow } from '../../db/database.js';
-import { AppError, ValidationError } from '../errors.js';
+import { AppError, ValidationError, mustFind } from '../errors.js';
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './inspections.repository.js';
 import type { CloseRectification, InspectionInput } from './inspections.schemas.js';
@@ -74,12 +74,10 @@ export async function createInspection(db: Kysely<Database>, projectId: number, 
 /** Closes an open rectification item with the date it was put right and a note. */
 export async function closeRectification(db: Kysely<Database>, id: number, input: CloseRectification): Promise<RectificationDto> {
   return db.transaction().execute(async (tx) => {
-    const current = await repo.findRectification(tx, id);
-    if (!current) throw AppError.notFound('RectificationNotFound', id);
+    const current = mustFind(await repo.findRectification(tx, id), 'RectificationNotFound', id);
     if (current.closedOn !== null) throw new AppError(409, 'RectificationClosed', 'error.RectificationClosed', { id, date: current.closedOn }, [], { current: rectificationDto(current) });
     if (input.version !== undefined && input.version !== current.version) throw new AppError(409, 'VersionConflict', 'error.VersionConflict', {}, [], { current: rectificationDto(current) });
-    const inspection = await repo.findInspection(tx, current.inspectionId);
-    if (!inspection) throw AppError.notFound('NotFound', current.inspectionId);
+    const inspection = mustFind(await repo.findInspection(tx, current.inspectionId), 'NotFound', current.inspectionId);
     if (input.closedOn < inspection.inspectedOn) {
       throw new ValidationError([{ path: 'closedOn', key: 'v.closedBeforeInspection', params: { value: input.closedOn, date: inspection.inspectedOn } }]);
     }
@@ -91,7 +89,6 @@ export async function closeRectification(db: Kysely<Database>, id: number, input
 
 /** One rectification item with the project it belongs to (for the closing form). */
 export async function getRectification(db: Kysely<Database>, id: number) {
-  const r = await repo.findRectification(db, id);
-  if (!r) throw AppError.notFound('RectificationNotFound', id);
+  const r = mustFind(await repo.findRectification(db, id), 'RectificationNotFound', id);
   return { ...rectificationDto(r), projectId: r.projectId };
 }

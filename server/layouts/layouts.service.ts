@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { checkLayoutSpec, generateLayout, MAX_SEED, plotCount, plotLabel, unknownPlaceholders, type LayoutSpec } from '../../analysis/layout-design.js';
 import { actors } from '../../db/actor.js';
 import type { Database, LayoutPlot, LayoutRow } from '../../db/database.js';
-import { AppError, ValidationError, type PendingIssue } from '../errors.js';
+import { AppError, ValidationError, type PendingIssue, mustFind } from '../errors.js';
 import { listSites } from '../sites/sites.repository.js';
 import { checkPlots, plotDto } from '../plots/plots.service.js';
 import { listPlots, updatePlot } from '../plots/plots.repository.js';
@@ -147,8 +147,7 @@ export async function createLayout(db: Kysely<Database>, trialId: number, input:
 }
 
 export async function getLayout(db: Kysely<Database>, id: number) {
-  const layout = await repo.findLayout(db, id);
-  if (!layout) throw AppError.notFound('LayoutNotFound', id);
+  const layout = mustFind(await repo.findLayout(db, id), 'LayoutNotFound', id);
   const trial = await getTrial(db, layout.trialId);
   return layoutDto(layout, trial, layout.committedAt ? await listPlots(db, layout.trialId) : undefined);
 }
@@ -169,8 +168,7 @@ export async function listLayouts(db: Kysely<Database>, trialId: number) {
  */
 export async function commitLayout(db: Kysely<Database>, id: number): Promise<{ created: boolean; layout: LayoutDto }> {
   return db.transaction().execute(async (tx) => {
-    const layout = await repo.findLayoutForUpdate(tx, id);
-    if (!layout) throw AppError.notFound('LayoutNotFound', id);
+    const layout = mustFind(await repo.findLayoutForUpdate(tx, id), 'LayoutNotFound', id);
     const trial = await getTrial(tx, layout.trialId);
     if (layout.committedAt) return { created: false, layout: layoutDto(layout, trial, await listPlots(tx, layout.trialId)) };
     const clash = await clashes(tx, layout.trialId, layout.siteId, layout.plots);
@@ -204,8 +202,7 @@ export async function commitLayout(db: Kysely<Database>, id: number): Promise<{ 
  */
 export async function rerandomiseLayout(db: Kysely<Database>, id: number, seed?: number) {
   return db.transaction().execute(async (tx) => {
-    const layout = await repo.findLayoutForUpdate(tx, id);
-    if (!layout) throw AppError.notFound('LayoutNotFound', id);
+    const layout = mustFind(await repo.findLayoutForUpdate(tx, id), 'LayoutNotFound', id);
     const trial = await getTrial(tx, layout.trialId);
     const ids = layout.plotIds ?? [];
     if (layout.committedAt && (await repo.countObservations(tx, ids)) > 0) throw new AppError(409, 'LayoutHasObservations', 'error.LayoutHasObservations', { id });

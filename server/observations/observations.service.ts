@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, VariableRow } from '../../db/database.js';
-import { AppError, ValidationError, type PendingIssue } from '../errors.js';
+import { ValidationError, type PendingIssue, mustFind } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { listPlots } from '../plots/plots.repository.js';
 import { getTrial } from '../trials/trials.service.js';
@@ -35,9 +35,7 @@ export function observationDto(o: NonNullable<repo.ObservationView>) {
 export type ObservationDto = ReturnType<typeof observationDto>;
 
 export async function getObservation(db: Kysely<Database>, id: number) {
-  const o = await repo.findObservation(db, id);
-  if (!o) throw AppError.notFound('ObservationNotFound', id);
-  return o;
+  return mustFind(await repo.findObservation(db, id), 'ObservationNotFound', id);
 }
 
 export async function listObservations(db: Kysely<Database>, trialId: number, filter: Parameters<typeof repo.listObservations>[2]) {
@@ -166,8 +164,7 @@ export async function patchObservation(db: Kysely<Database>, id: number, patch: 
     const { version: _v, value, ...rest } = patch;
     let stored = {};
     if (value !== undefined) {
-      const variable = await findVariable(tx, current.variableId);
-      if (!variable) throw AppError.notFound('VariableNotFound', current.variableId);
+      const variable = mustFind(await findVariable(tx, current.variableId), 'VariableNotFound', current.variableId);
       const s = toStoredValue(variable, value);
       if (!isStoredValue(s)) throw new ValidationError([{ path: 'value', ...s }]);
       stored = s;

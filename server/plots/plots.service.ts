@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { AppError, ValidationError, type PendingIssue } from '../errors.js';
+import { ValidationError, type PendingIssue, mustFind } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { listSites } from '../sites/sites.repository.js';
 import { getTrial, type TrialDetail } from '../trials/trials.service.js';
@@ -39,9 +39,7 @@ export async function listPlots(db: Kysely<Database>, trialId: number) {
 export const listTrialPlots = (db: Kysely<Database>, trialId: number) => repo.listPlots(db, trialId);
 
 export async function getPlot(db: Kysely<Database>, id: number) {
-  const p = await repo.findPlot(db, id);
-  if (!p) throw AppError.notFound('PlotNotFound', id);
-  return p;
+  return mustFind(await repo.findPlot(db, id), 'PlotNotFound', id);
 }
 
 /** Checks each plot against the trial (its arms, its project's sites, labels in use) and

@@ -1,22 +1,17 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { collectionRoutes } from '../resource-routes.js';
 import { paramId } from '../http.js';
 import { safeFileName, sheetWriter } from '../imports/sheet-writer.js';
 import { projectDto } from '../projects/projects.service.js';
 import { parseOrThrow } from '../validation.js';
-import { ProgrammeExportQuery, ProgrammeInput } from './programmes.schemas.js';
+import { ProgrammeExportQuery } from './programmes.schemas.js';
 import * as service from './programmes.service.js';
 
+/** A programme with its projects, its summary and its export; the list and create are in
+ * server/resources.ts. */
 export function programmesApi(db: Kysely<Database>): Router {
   const r = Router();
-  collectionRoutes(r, db, {
-    path: '/programmes',
-    dto: service.programmeDto,
-    list: () => service.listProgrammes(db),
-    create: { input: ProgrammeInput, apply: async (_none, [input]) => [await service.createProgramme(db, input)] },
-  });
   r.get('/programmes/:id', async (req, res) => {
     const id = paramId(req, 'ProgrammeNotFound');
     const programme = service.programmeDto(await service.getProgramme(db, id));

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, ProgrammeRow, ProjectRow } from '../../db/database.js';
 import { CATEGORIES, OUTPUT_KINDS, programmeSentences, type Category, type OutputKind, type Sentences } from '../../analysis/programme-summary.js';
 import { visibleProjectIds } from '../accounts/access.js';
-import { AppError, ValidationError } from '../errors.js';
+import { ValidationError, mustFind } from '../errors.js';
 import { listInspections, today, type InspectionDto } from '../inspections/inspections.service.js';
 import { listOutputs, type OutputDto } from '../outputs/outputs.service.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
@@ -25,9 +25,7 @@ export async function listProgrammes(db: Kysely<Database>): Promise<ProgrammeRow
 }
 
 export async function getProgramme(db: Kysely<Database>, id: number): Promise<ProgrammeRow> {
-  const p = await repo.findProgramme(db, id);
-  if (!p) throw AppError.notFound('ProgrammeNotFound', id);
-  return p;
+  return mustFind(await repo.findProgramme(db, id), 'ProgrammeNotFound', id);
 }
 
 export async function createProgramme(db: Kysely<Database>, input: ProgrammeInput): Promise<ProgrammeRow> {

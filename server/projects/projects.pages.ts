@@ -10,8 +10,8 @@ import { SITE_KINDS, SiteInput, SitePatch } from '../sites/sites.schemas.js';
 import * as sites from '../sites/sites.service.js';
 import { listTrials } from '../trials/trials.service.js';
 import { parseOrThrow } from '../validation.js';
-import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
-import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, period, titled, tr } from '../web/labels.js';
+import { asText, mountForm, read, readFields, recordForm, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
+import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, period } from '../web/labels.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { projectTraining, trialCards } from '../web/summaries.js';
 import { crumbs } from '../web/crumbs.js';
@@ -183,13 +183,9 @@ function projectForm(form: FormState, p: ProjectRow | null, programmes: Programm
   return {
     view: 'forms/generic',
     context: {
-      title: tr(lang, p ? 'project.edit' : 'project.new'),
-      heading: p ? titled(lang, tr(lang, 'project.edit'), nameIn(lang, p)) : tr(lang, 'project.new'),
+      ...recordForm(form, p ? 'project.edit' : 'project.new', p && { version: p.version, name: nameIn(lang, p) }, projectFieldSpecs(lang, programmes)),
       crumbs: crumbs(lang, { project: p ?? undefined }),
       action: p ? `/projects/${p.id}/edit` : '/projects/new',
-      hidden: p ? [{ name: 'version', value: form.values.version ?? String(p.version) }] : [],
-      fields: projectFieldSpecs(lang, programmes).map((f) => fieldView(lang, form.values, form.errors, f)),
-      submitLabel: tr(lang, p ? 'form.save' : 'form.create'),
       cancelHref: p ? `/projects/${p.id}` : '/',
     },
   };
@@ -198,17 +194,7 @@ function projectForm(form: FormState, p: ProjectRow | null, programmes: Programm
 // ---- Sites ---------------------------------------------------------------------------------
 
 function siteFields(b: FormBody) {
-  return {
-    name: read.text(b.name),
-    nameEn: read.optional(b.nameEn),
-    kind: read.text(b.kind),
-    county: read.optional(b.county),
-    township: read.optional(b.township),
-    village: read.optional(b.village),
-    latitude: read.number(b.latitude),
-    longitude: read.number(b.longitude),
-    notes: read.optional(b.notes),
-  };
+  return readFields(b, { name: 'text', nameEn: 'optional', kind: 'text', county: 'optional', township: 'optional', village: 'optional', latitude: 'number', longitude: 'number', notes: 'optional' });
 }
 
 function siteValues(s: SiteRow): FormBody {
@@ -242,13 +228,9 @@ function siteForm(form: FormState, p: ProjectRow, s: SiteRow | null) {
   return {
     view: 'forms/generic',
     context: {
-      title: tr(lang, s ? 'site.edit' : 'site.new'),
-      heading: s ? titled(lang, tr(lang, 'site.edit'), nameIn(lang, s)) : tr(lang, 'site.new'),
+      ...recordForm(form, s ? 'site.edit' : 'site.new', s && { version: s.version, name: nameIn(lang, s) }, specs),
       crumbs: crumbs(lang, { project: p }),
       action: s ? `/sites/${s.id}/edit` : `/projects/${p.id}/sites/new`,
-      hidden: s ? [{ name: 'version', value: form.values.version ?? String(s.version) }] : [],
-      fields: specs.map((f) => fieldView(lang, form.values, form.errors, f)),
-      submitLabel: tr(lang, s ? 'form.save' : 'form.create'),
       cancelHref: `/projects/${p.id}#sites`,
     },
   };

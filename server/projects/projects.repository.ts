@@ -6,6 +6,15 @@ export function listProjects(db: Kysely<Database>): Promise<ProjectRow[]> {
   return db.selectFrom('projects').selectAll().orderBy('id').execute();
 }
 
+/** Some project, any: whether the database holds one yet. */
+export function findAnyProject(db: Kysely<Database>): Promise<{ id: number } | undefined> {
+  return db.selectFrom('projects').select('id').limit(1).executeTakeFirst();
+}
+
+export async function listDemoProjectIds(db: Kysely<Database>): Promise<number[]> {
+  return (await db.selectFrom('projects').select('id').where('isDemo', '=', true).orderBy('id').execute()).map((p) => p.id);
+}
+
 export function findProject(db: Kysely<Database>, id: number): Promise<ProjectRow | undefined> {
   return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
 }

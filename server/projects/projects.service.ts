@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, ProjectCategory, ProjectRow, ProjectStatus } from '../../db/database.js';
-import { AppError, ValidationError } from '../errors.js';
+import { AppError, ValidationError, mustFind } from '../errors.js';
 import { assertVersion, versionConflict } from '../http.js';
 import { visibleProjectIds } from '../accounts/access.js';
 import * as repo from './projects.repository.js';
@@ -64,10 +64,14 @@ export function projectDto(p: ProjectRow): ProjectDto {
 }
 
 export async function getProject(db: Kysely<Database>, id: number): Promise<ProjectRow> {
-  const p = await repo.findProject(db, id);
-  if (!p) throw AppError.notFound('ProjectNotFound', id);
-  return p;
+  return mustFind(await repo.findProject(db, id), 'ProjectNotFound', id);
 }
+
+/** Whether the database holds any project yet (the demonstration data loads only into one without). */
+export const hasProjects = async (db: Kysely<Database>) => !!(await repo.findAnyProject(db));
+
+/** The ids of the projects the demonstration data made. */
+export const listDemoProjectIds = (db: Kysely<Database>) => repo.listDemoProjectIds(db);
 
 /** The projects the current account may see (all of them outside a request). */
 export async function listProjects(db: Kysely<Database>): Promise<ProjectRow[]> {

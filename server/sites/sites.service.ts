@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SiteRow } from '../../db/database.js';
-import { AppError, ValidationError } from '../errors.js';
+import { ValidationError, mustFind } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './sites.repository.js';
@@ -27,9 +27,7 @@ export function siteDto(s: SiteRow) {
 export type SiteDto = ReturnType<typeof siteDto>;
 
 export async function getSite(db: Kysely<Database>, id: number): Promise<SiteRow> {
-  const s = await repo.findSite(db, id);
-  if (!s) throw AppError.notFound('SiteNotFound', id);
-  return s;
+  return mustFind(await repo.findSite(db, id), 'SiteNotFound', id);
 }
 
 export async function listSites(db: Kysely<Database>, projectId: number): Promise<SiteRow[]> {

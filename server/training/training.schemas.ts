@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, int32, isoDate, optionalText, text } from '../validation.js';
+import { flagDuplicates, id, int32, isoDate, optionalText, text } from '../validation.js';
 
 export const TRAINING_KINDS = ['training', 'field_day', 'hands_on'] as const;
 
@@ -18,13 +18,7 @@ const fields = {
     .array(id)
     .max(5000)
     .nullable()
-    .superRefine((list, ctx) => {
-      const seen = new Set<number>();
-      list?.forEach((f, i) => {
-        if (seen.has(f)) ctx.addIssue({ code: 'custom', path: [i], message: 'v.duplicateInBatch', input: f });
-        seen.add(f);
-      });
-    }),
+    .superRefine((list, ctx) => flagDuplicates(ctx, list ?? [])),
   notes: optionalText(5000),
 };
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { AppError, ValidationError, type PendingIssue } from '../errors.js';
+import { ValidationError, type PendingIssue, mustFind } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import * as repo from './training.repository.js';
@@ -41,8 +41,7 @@ export async function listSessions(db: Kysely<Database>, projectId: number) {
 }
 
 export async function getSession(db: Kysely<Database>, id: number) {
-  const s = await repo.findSession(db, id);
-  if (!s) throw AppError.notFound('TrainingSessionNotFound', id);
+  const s = mustFind(await repo.findSession(db, id), 'TrainingSessionNotFound', id);
   return sessionDto(s, (await repo.rosters(db, [id])).get(id));
 }
 

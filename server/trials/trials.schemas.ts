@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { int32, optionalText, text } from '../validation.js';
+import { flagDuplicates, int32, optionalText, text } from '../validation.js';
 
 export const DESIGNS = ['crd', 'paired', 'rcbd'] as const;
 export const ROLES = ['treatment', 'control'] as const;
@@ -12,11 +12,7 @@ const arms = z
   .min(1)
   .max(20)
   .superRefine((list, ctx) => {
-    const seen = new Set<string>();
-    list.forEach((a, i) => {
-      if (seen.has(a.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'v.duplicateInBatch', input: a.name });
-      seen.add(a.name);
-    });
+    flagDuplicates(ctx, list.map((a) => a.name), 'name');
     const controls = list.filter((a) => a.role === 'control').length;
     if (controls > 1) ctx.addIssue({ code: 'custom', path: [], message: 'v.oneControl' });
   });
@@ -24,13 +20,7 @@ const arms = z
 const variables = z
   .array(variableCode)
   .max(100)
-  .superRefine((list, ctx) => {
-    const seen = new Set<string>();
-    list.forEach((c, i) => {
-      if (seen.has(c)) ctx.addIssue({ code: 'custom', path: [i], message: 'v.duplicateInBatch', input: c });
-      seen.add(c);
-    });
-  });
+  .superRefine((list, ctx) => flagDuplicates(ctx, list));
 
 const fields = {
   name: text(200),

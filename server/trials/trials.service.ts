@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, TrialArmRow, TrialRow, VariableRow } from '../../db/database.js';
-import { AppError, ValidationError, type PendingIssue } from '../errors.js';
+import { ValidationError, type PendingIssue, mustFind } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { getProject } from '../projects/projects.service.js';
 import { listVariablesByCode } from '../variables/variables.repository.js';
@@ -52,8 +52,7 @@ async function detail(db: Kysely<Database>, trials: TrialRow[]): Promise<TrialDe
 }
 
 export async function getTrial(db: Kysely<Database>, id: number): Promise<TrialDetail> {
-  const t = await repo.findTrial(db, id);
-  if (!t) throw AppError.notFound('TrialNotFound', id);
+  const t = mustFind(await repo.findTrial(db, id), 'TrialNotFound', id);
   return (await detail(db, [t]))[0];
 }
 
@@ -120,15 +119,18 @@ export async function patchTrial(db: Kysely<Database>, id: number, patch: TrialP
   });
 }
 
+/** Refuses a patch that would drop members of a trial (arms, variables) still in use, naming each. */
+function refuseDroppingInUse<T extends { id: number }>(current: T[], kept: (m: T) => boolean, inUse: Set<number>, issue: (m: T) => PendingIssue): void {
+  const issues = current.filter((m) => !kept(m) && inUse.has(m.id)).map(issue);
+  if (issues.length) throw new ValidationError(issues);
+}
+
 /** Arms are matched by name: kept ones may change role, new ones are added, and an arm that
  * still has plots cannot be dropped. */
 async function replaceArms(tx: Kysely<Database>, current: TrialDetail, arms: NonNullable<TrialPatch['arms']>) {
   const inUse = await repo.armsWithPlots(tx, current.trial.id);
   const wanted = new Set(arms.map((a) => a.name));
-  const issues: PendingIssue[] = current.arms
-    .filter((a) => !wanted.has(a.name) && inUse.has(a.id))
-    .map((a) => ({ path: 'arms', key: 'v.armInUse', params: { value: a.name } }));
-  if (issues.length) throw new ValidationError(issues);
+  refuseDroppingInUse(current.arms, (a) => wanted.has(a.name), inUse, (a) => ({ path: 'arms', key: 'v.armInUse', params: { value: a.name } }));
   const drop = current.arms.filter((a) => !wanted.has(a.name)).map((a) => a.id);
   await repo.deleteArms(tx, drop);
   for (const [position, a] of arms.entries()) {
@@ -142,10 +144,7 @@ async function replaceArms(tx: Kysely<Database>, current: TrialDetail, arms: Non
 async function replaceVariables(tx: Kysely<Database>, current: TrialDetail, variables: VariableRow[]) {
   const observed = await repo.variablesWithObservations(tx, current.trial.id);
   const keep = new Set(variables.map((v) => v.id));
-  const issues: PendingIssue[] = current.variables
-    .filter((v) => !keep.has(v.id) && observed.has(v.id))
-    .map((v) => ({ path: 'variables', key: 'v.variableInUse', params: { value: v.code } }));
-  if (issues.length) throw new ValidationError(issues);
+  refuseDroppingInUse(current.variables, (v) => keep.has(v.id), observed, (v) => ({ path: 'variables', key: 'v.variableInUse', params: { value: v.code } }));
   await repo.replaceTrialVariables(
     tx,
     current.trial.id,

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.js';
 import { AGGREGATIONS, VARIABLE_KINDS, VariableInput } from './variables.schemas.js';
 import { createVariable } from './variables.service.js';
 import { parseOrThrow } from '../validation.js';
-import { fieldView, localPath, mountForm, read, type FieldSpec } from '../web/forms.js';
+import { localPath, mountForm, read, recordForm, type FieldSpec } from '../web/forms.js';
 import { enumOptions, tr } from '../web/labels.js';
 import type { Renderer } from '../web/render.js';
 import { KINDS } from './kinds.js';
@@ -53,14 +53,10 @@ export function variablePages(db: Kysely<Database>, renderer: Renderer): Router 
       return {
         view: 'forms/generic',
         context: {
-          title: tr(lang, 'variable.new'),
-          heading: tr(lang, 'variable.new'),
+          ...recordForm(form, 'variable.new', null, specs),
           intro: tr(lang, 'variable.intro'),
           crumbs: crumbs(lang, {}),
           action: `/variables/new?back=${encodeURIComponent(back)}`,
-          hidden: [],
-          fields: specs.map((s) => fieldView(lang, form.values, form.errors, s)),
-          submitLabel: tr(lang, 'form.create'),
           cancelHref: back,
         },
       };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Aggregation, Database, VariableKind, VariableRow } from '../../db/database.js';
-import { AppError, ValidationError } from '../errors.js';
+import { ValidationError, mustFind } from '../errors.js';
 import { KINDS } from './kinds.js';
 import * as repo from './variables.repository.js';
 import type { VariableInput } from './variables.schemas.js';
@@ -30,9 +30,7 @@ export type VariableDto = ReturnType<typeof variableDto>;
 export const listVariables = (db: Kysely<Database>) => repo.listVariables(db);
 
 export async function getVariable(db: Kysely<Database>, id: number): Promise<VariableRow> {
-  const v = await repo.findVariable(db, id);
-  if (!v) throw AppError.notFound('VariableNotFound', id);
-  return v;
+  return mustFind(await repo.findVariable(db, id), 'VariableNotFound', id);
 }
 
 export async function createVariable(db: Kysely<Database>, input: VariableInput): Promise<VariableRow> {

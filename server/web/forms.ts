@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { AppError, ValidationError } from '../errors.js';
 import { translate, type Lang } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/i18n.js';
+import { titled } from './labels.js';
 import { sendPage, type Renderer } from './render.js';
 
 /**
@@ -50,6 +51,12 @@ export const read = {
       .filter(Boolean),
   checkbox: (v: string | undefined) => v !== undefined && v !== '',
 };
+
+/** Reads a form's fields, each by the `read` rule named for it.
+ * @example readFields({ name: ' 王 ', phone: '' }, { name: 'text', phone: 'optional' }) // => { name: '王', phone: null } */
+export function readFields<R extends Record<string, keyof typeof read>>(b: FormBody, rules: R): { [K in keyof R]: ReturnType<(typeof read)[R[K]]> } {
+  return Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, read[rule](b[name])])) as { [K in keyof R]: ReturnType<(typeof read)[R[K]]> };
+}
 
 /** What a form page renders from: the values shown, their errors, the language, the request. */
 export interface FormState {
@@ -140,6 +147,24 @@ export function fieldView(lang: Lang, values: FormBody, errors: FormErrors | und
     error: errors?.fields[spec.name],
     wide: spec.wide ?? type === 'textarea',
     maxlength: spec.maxlength,
+  };
+}
+
+/**
+ * What every create-or-edit form of a record shows: the page title and heading (`title`, followed
+ * by the record's name when it edits one), the version it was read at as a hidden field (the one
+ * the form sent, after an error), its fields and the submit button's label (create or save).
+ * @example recordForm(form, site ? 'site.edit' : 'site.new', site && { version: site.version, name: site.name }, specs)
+ */
+export function recordForm(form: FormState, title: MessageKey, editing: { version: number; name: string } | null, specs: FieldSpec[], values = form.values) {
+  const { lang } = form;
+  const label = translate(lang, title);
+  return {
+    title: label,
+    heading: editing ? titled(lang, label, editing.name) : label,
+    hidden: editing ? [{ name: 'version', value: form.values.version ?? String(editing.version) }] : [],
+    fields: specs.map((s) => fieldView(lang, values, form.errors, s)),
+    submitLabel: translate(lang, editing ? 'form.save' : 'form.create'),
   };
 }
 
