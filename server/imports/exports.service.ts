@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, VariableRow } from '../../db/database.js';
 import { keyUnder, messageKey, translate, type KeysUnder, type Lang, type MessageKey } from '../i18n/i18n.js';
 import { plotUrl } from '../layouts/plot-labels.js';
@@ -15,6 +15,8 @@ import type { OutCell } from './sheet-writer.js';
 import { TRAINING_KIND_WORDS } from './training-import.js';
 import { mayReadPersonalData } from '../accounts/access.js';
 import { KINDS } from '../variables/kinds.js';
+import { listFarmers } from '../farmers/farmers.repository.js';
+import { listObservationsOfPlots, mostReadingsPerVariable } from './exports.repository.js';
 
 /** A table to write: its header and its rows, produced as they are read. */
 export interface Table {
@@ -39,23 +41,7 @@ function variableLabels(variables: VariableRow[], catalogue: VariableRow[], lang
   );
 }
 
-/** A trial's observations for a slice of its plots, in display order. */
-function observationsOf(db: Kysely<Database>, plotIds: number[]) {
-  return db
-    .selectFrom('observations as o')
-    .innerJoin('trialVariables as tv', (j) => j.onRef('tv.variableId', '=', 'o.variableId'))
-    .innerJoin('plots as p', (j) => j.onRef('p.id', '=', 'o.plotId').onRef('p.trialId', '=', 'tv.trialId'))
-    .select(['o.id', 'o.plotId', 'o.variableId', 'o.valueNumber', 'o.valueDate', 'o.valueText', 'o.observedOn', 'o.reading', 'o.notes', 'o.recordedBy'])
-    .where('o.plotId', 'in', plotIds)
-    .where('o.deletedAt', 'is', null)
-    .orderBy('o.plotId')
-    .orderBy('tv.position')
-    .orderBy(sql`o.observed_on asc nulls first`)
-    .orderBy('o.reading')
-    .orderBy('o.id')
-    .execute();
-}
-type ObservationOut = Awaited<ReturnType<typeof observationsOf>>[number];
+type ObservationOut = Awaited<ReturnType<typeof listObservationsOfPlots>>[number];
 
 const PLOTS_PER_QUERY = 200;
 
@@ -63,7 +49,7 @@ const PLOTS_PER_QUERY = 200;
 async function* observationsByPlot(db: Kysely<Database>, plots: PlotView[]): AsyncGenerator<[PlotView, ObservationOut[]]> {
   for (let i = 0; i < plots.length; i += PLOTS_PER_QUERY) {
     const slice = plots.slice(i, i + PLOTS_PER_QUERY);
-    const rows = await observationsOf(db, slice.map((p) => p.id));
+    const rows = await listObservationsOfPlots(db, slice.map((p) => p.id));
     const byPlot = new Map<number, ObservationOut[]>();
     for (const r of rows) byPlot.set(r.plotId, [...(byPlot.get(r.plotId) ?? []), r]);
     for (const p of slice) yield [p, byPlot.get(p.id) ?? []];
@@ -112,21 +98,7 @@ export async function observationsTable(db: Kysely<Database>, trialId: number, s
     };
   }
 
-  const counts = await db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('observations as o')
-        .innerJoin('plots as p', 'p.id', 'o.plotId')
-        .select(['o.variableId', (e) => e.fn.countAll<number>().as('n')])
-        .where('p.trialId', '=', trialId)
-        .where('p.deletedAt', 'is', null)
-        .where('o.deletedAt', 'is', null)
-        .groupBy(['o.plotId', 'o.variableId'])
-        .as('c'),
-    )
-    .select(['c.variableId', (e) => e.fn.max('c.n').as('most')])
-    .groupBy('c.variableId')
-    .execute();
+  const counts = await mostReadingsPerVariable(db, trialId);
   const most = new Map(counts.map((c) => [c.variableId, Number(c.most)]));
   const columns: { variableId: number; k: number }[] = [];
   const header = (['site', 'plot', 'arm', 'block'] as const).map(h);
@@ -167,7 +139,7 @@ export async function trainingTable(db: Kysely<Database>, projectId: number, lan
   const project = await getProject(db, projectId);
   const sessions = await listSessions(db, projectId);
   const sites = new Map((await listSites(db, projectId)).map((s) => [s.id, s]));
-  const farmers = await db.selectFrom('farmers').select(['id', 'name']).where('projectId', '=', projectId).where('deletedAt', 'is', null).execute();
+  const farmers = await listFarmers(db, projectId);
   const nameCount = new Map<string, number>();
   for (const f of farmers) nameCount.set(f.name.trim(), (nameCount.get(f.name.trim()) ?? 0) + 1);
   // A name two farmers share is written with the id ("王建国#12") so it imports back exactly.

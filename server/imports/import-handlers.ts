@@ -1,9 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, ImportKind, ImportShape } from '../../db/database.js';
 import type { Permission } from '../accounts/access.js';
 import { AppError } from '../errors.js';
 import type { KeysUnder } from '../i18n/i18n.js';
+import { clearPlotPositions, insertPlots, updatePlotFields } from '../plots/plots.repository.js';
+import { insertSession, updateSession } from '../training/training.repository.js';
 import { TrainingSessionInput } from '../training/training.schemas.js';
 import { writeRoster } from '../training/training.service.js';
 import * as repo from './imports.repository.js';
@@ -145,29 +147,25 @@ const plots: ImportHandler<PlotPayload> = {
     const rows = await repo.listStagedRows(tx, imp.id);
     const staged = rows.map((r) => ({ action: r.action, targetId: r.targetId, payload: r.action === 'create' || r.action === 'update' ? PlotPayload.parse(r.payload) : null }));
     const moving = staged.filter((r) => r.action === 'update' && r.payload!.row !== undefined).map((r) => Number(r.targetId));
-    for (let i = 0; i < moving.length; i += 1000) {
-      await tx.updateTable('plots').set({ row: null, column: null }).where('id', 'in', moving.slice(i, i + 1000)).where('row', 'is not', null).execute();
-    }
-    await updatePlotsFromPayloads(tx, staged.filter((x) => x.action === 'update').map((r) => ({ id: Number(r.targetId), payload: r.payload! })));
+    await clearPlotPositions(tx, moving);
+    await updatePlotFields(tx, staged.filter((x) => x.action === 'update').map((r) => ({ id: Number(r.targetId), fields: r.payload! })));
     const creates = staged.filter((r) => r.action === 'create').map((r) => r.payload!);
     for (let i = 0; i < creates.length; i += 1000) {
-      await tx
-        .insertInto('plots')
-        .values(
-          creates.slice(i, i + 1000).map((p) => ({
-            trialId,
-            siteId: p.siteId!,
-            armId: p.armId!,
-            label: p.label,
-            block: p.block ?? null,
-            areaM2: p.areaM2 ?? null,
-            plantedOn: p.plantedOn ?? null,
-            row: p.row ?? null,
-            column: p.column ?? null,
-            notes: p.notes ?? null,
-          })),
-        )
-        .execute();
+      await insertPlots(
+        tx,
+        creates.slice(i, i + 1000).map((p) => ({
+          trialId,
+          siteId: p.siteId!,
+          armId: p.armId!,
+          label: p.label,
+          block: p.block ?? null,
+          areaM2: p.areaM2 ?? null,
+          plantedOn: p.plantedOn ?? null,
+          row: p.row ?? null,
+          column: p.column ?? null,
+          notes: p.notes ?? null,
+        })),
+      );
     }
     if (options.mapping && options.headerKeys) {
       await repo.saveImportMapping(tx, trialId, 'plots', options.headerKeys, Object.fromEntries(options.mapping.map((m) => [m.column, m.field])));
@@ -177,47 +175,6 @@ const plots: ImportHandler<PlotPayload> = {
 };
 
 /** The plot columns a payload field is written to, with its type in a JSON record set. */
-const PLOT_COLUMN: Record<Exclude<keyof PlotPayload, 'label'>, [string, string]> = {
-  siteId: ['site_id', 'integer'],
-  armId: ['arm_id', 'integer'],
-  block: ['block', 'text'],
-  areaM2: ['area_m2', 'numeric'],
-  plantedOn: ['planted_on', 'date'],
-  row: ['"row"', 'integer'],
-  column: ['"column"', 'integer'],
-  notes: ['notes', 'text'],
-};
-
-/**
- * Updates plots from their staged payloads, a thousand per UPDATE … FROM a JSON record set
- * (rows writing the same fields together); each payload's fields, and only those, are
- * written, and each plot's version moves on as a single update's would.
- */
-async function updatePlotsFromPayloads(tx: Kysely<Database>, rows: { id: number; payload: PlotPayload }[]) {
-  const groups = new Map<string, { id: number; payload: PlotPayload }[]>();
-  for (const r of rows) {
-    const key = Object.keys(r.payload).filter((k) => k !== 'label').sort().join(',');
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  for (const [key, group] of groups) {
-    const fields = (key ? key.split(',') : []) as (keyof typeof PLOT_COLUMN)[];
-    const set = fields.map((f) => `${PLOT_COLUMN[f][0]} = r.${PLOT_COLUMN[f][0]}`);
-    const types = fields.map((f) => `${PLOT_COLUMN[f][0]} ${PLOT_COLUMN[f][1]}`);
-    for (let i = 0; i < group.length; i += 1000) {
-      const records = group.slice(i, i + 1000).map((r) => {
-        const rec: Record<string, unknown> = { id: r.id };
-        for (const f of fields) rec[PLOT_COLUMN[f][0].replaceAll('"', '')] = r.payload[f] ?? null;
-        return rec;
-      });
-      await sql`
-        update plots as p set ${sql.raw([...set, 'version = p.version + 1', 'updated_at = now()'].join(', '))}
-        from json_to_recordset(${JSON.stringify(records)}::json) as r(id integer${sql.raw(types.map((t) => `, ${t}`).join(''))})
-        where p.id = r.id and p.deleted_at is null
-      `.execute(tx);
-    }
-  }
-}
-
 const training: ImportHandler<TrainingSessionInput> = {
   permission: 'manage',
   previewColumns: ['heldOn', 'kind', 'topic', 'site', 'village', 'trainer', 'attendance', 'women', 'attendees'],
@@ -239,27 +196,17 @@ const training: ImportHandler<TrainingSessionInput> = {
       const s = TrainingSessionInput.parse(r.payload);
       if (r.action === 'create') {
         const { attendees, ...fields } = s;
-        const row = await tx
-          .insertInto('trainingSessions')
-          .values({ ...fields, siteId: fields.siteId ?? null, village: fields.village ?? null, trainer: fields.trainer ?? null, women: fields.women ?? null, notes: fields.notes ?? null, projectId: imp.projectId })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+        const row = await insertSession(tx, { ...fields, siteId: fields.siteId ?? null, village: fields.village ?? null, trainer: fields.trainer ?? null, women: fields.women ?? null, notes: fields.notes ?? null, projectId: imp.projectId });
         await writeRoster(tx, row.id, attendees);
       } else {
         const sessionId = Number(r.targetId);
-        await tx
-          .updateTable('trainingSessions')
-          .set((eb) => ({
-            attendance: s.attendance,
-            ...(present.includes('kind') ? { kind: s.kind } : {}),
-            ...(present.includes('trainer') ? { trainer: s.trainer ?? null } : {}),
-            ...(present.includes('women') ? { women: s.women ?? null } : {}),
-            ...(present.includes('notes') ? { notes: s.notes ?? null } : {}),
-            version: eb('version', '+', 1),
-            updatedAt: new Date(),
-          }))
-          .where('id', '=', sessionId)
-          .execute();
+        await updateSession(tx, sessionId, undefined, {
+          attendance: s.attendance,
+          ...(present.includes('kind') ? { kind: s.kind } : {}),
+          ...(present.includes('trainer') ? { trainer: s.trainer ?? null } : {}),
+          ...(present.includes('women') ? { women: s.women ?? null } : {}),
+          ...(present.includes('notes') ? { notes: s.notes ?? null } : {}),
+        });
         if (present.includes('attendees')) await writeRoster(tx, sessionId, s.attendees ?? null);
       }
     }

@@ -266,3 +266,20 @@ export async function saveImportMapping(db: Kysely<Database>, trialId: number, k
     .onConflict((oc) => oc.columns(['trialId', 'kind']).doUpdateSet({ headerKeys: row.headerKeys, mapping: row.mapping, updatedAt: row.updatedAt }))
     .execute();
 }
+
+/** Imports whose check is under way (or was cut short): who checks them and since when. */
+export function listCheckingImports(db: Kysely<Database>) {
+  return db.selectFrom('imports').select(['id', 'checkedBy', 'createdAt']).where('status', '=', 'checking').execute();
+}
+
+/** Marks these imports, if still being checked, as failed, and drops what they staged. */
+export async function failCheckingImports(db: Kysely<Database>, ids: string[]): Promise<void> {
+  await db.deleteFrom('importRows').where('importId', 'in', ids).execute();
+  await db.deleteFrom('importIssues').where('importId', 'in', ids).execute();
+  await db.updateTable('imports').set({ status: 'failed', checkedBy: null }).where('id', 'in', ids).where('status', '=', 'checking').execute();
+}
+
+/** Retires a preview that a newer one replaces (only one still ready or invalid). */
+export async function expireImport(db: Kysely<Database>, id: string): Promise<void> {
+  await db.updateTable('imports').set({ status: 'expired', source: null }).where('id', '=', id).where('status', 'in', ['ready', 'invalid']).execute();
+}

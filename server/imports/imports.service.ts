@@ -293,6 +293,6 @@ export async function remapPreview(db: Kysely<Database>, id: string, mapping: Re
   const upload = await receiveUpload(Readable.from([Buffer.from(imp.source)]), { 'content-type': 'application/octet-stream' }, limits);
   upload.fileName = imp.fileName;
   const next = await createPreview(db, { kind: imp.kind, projectId: imp.projectId, trialId: imp.trialId }, upload, { mapping });
-  await db.updateTable('imports').set({ status: 'expired', source: null }).where('id', '=', id).where('status', 'in', ['ready', 'invalid']).execute();
+  await repo.expireImport(db, id);
   return next;
 }

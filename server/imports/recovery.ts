@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../errors.js';
 import type { TableRow } from './table-reader.js';
+import { failCheckingImports, listCheckingImports } from './imports.repository.js';
 
 /** Who checks an import: this machine and process. */
 export const CHECKER = `${hostname()}:${process.pid}`;
@@ -32,7 +33,7 @@ function alive(pid: number): boolean {
  */
 export async function recoverInterruptedImports(db: Kysely<Database>): Promise<number> {
   const host = hostname();
-  const checking = await db.selectFrom('imports').select(['id', 'checkedBy', 'createdAt']).where('status', '=', 'checking').execute();
+  const checking = await listCheckingImports(db);
   const cutShort = checking
     .filter((i) => {
       if (Date.now() - new Date(i.createdAt).getTime() > STALE_CHECK_MS) return true;
@@ -42,11 +43,7 @@ export async function recoverInterruptedImports(db: Kysely<Database>): Promise<n
       return h === host && pid !== process.pid && !alive(pid);
     })
     .map((i) => i.id);
-  if (cutShort.length) {
-    await db.deleteFrom('importRows').where('importId', 'in', cutShort).execute();
-    await db.deleteFrom('importIssues').where('importId', 'in', cutShort).execute();
-    await db.updateTable('imports').set({ status: 'failed', checkedBy: null }).where('id', 'in', cutShort).where('status', '=', 'checking').execute();
-  }
+  if (cutShort.length) await failCheckingImports(db, cutShort);
   await removeStaleSpools();
   return cutShort.length;
 }

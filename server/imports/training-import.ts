@@ -12,6 +12,7 @@ import { MAX_TABLE_ROWS, siteFinder, type TableCheck } from './plots-import.js';
 import { RowProblems, cellAt, checkHeaderless, mapColumns, readHeader } from './sheet.js';
 import type { Stager } from './stager.js';
 import type { TableRow } from './table-reader.js';
+import { listFarmers } from '../farmers/farmers.repository.js';
 
 /** The words a ledger uses for each kind of session, in both languages. */
 export const TRAINING_KIND_WORDS: Record<TrainingKind, string[]> = {
@@ -87,7 +88,7 @@ export async function checkTrainingLedger(db: Kysely<Database>, projectId: numbe
     return result;
   }
   const findSite = siteFinder(await listSites(db, projectId));
-  const farmers = await db.selectFrom('farmers').selectAll().where('projectId', '=', projectId).where('deletedAt', 'is', null).execute();
+  const farmers = await listFarmers(db, projectId);
   const findFarmer = farmerFinder(farmers);
   const col = (f: TrainingField) => (fields.has(f) ? header.label(fields.get(f)!) : '');
   const columnOf: Record<string, TrainingField> = {

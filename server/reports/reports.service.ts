@@ -10,6 +10,7 @@ import { getProject } from '../projects/projects.service.js';
 import { getTrial, trialDto } from '../trials/trials.service.js';
 import { listSessions } from '../training/training.service.js';
 import * as repo from './reports.repository.js';
+import { listFarmers } from '../farmers/farmers.repository.js';
 
 /**
  * The treatment-versus-control report of a trial: per variable and treatment arm, each
@@ -169,12 +170,7 @@ export async function trainingSummary(db: Kysely<Database>, projectId: number) {
   const project = await getProject(db, projectId);
   const [sessions, farmers] = await Promise.all([
     listSessions(db, projectId),
-    db
-      .selectFrom('farmers')
-      .select(['id', 'gender', 'demoHousehold', 'household'])
-      .where('projectId', '=', projectId)
-      .where('deletedAt', 'is', null)
-      .execute(),
+    listFarmers(db, projectId),
   ]);
   return summarizeTraining({
     sessions: sessions.map((s) => ({

@@ -65,8 +65,8 @@ export function insertSession(db: Kysely<Database>, row: Insertable<TrainingSess
   return db.insertInto('trainingSessions').values(row).returning('id').executeTakeFirstOrThrow();
 }
 
-/** Updates the session only while it still has `version`; undefined when someone else was first. */
-export const updateSession = (db: Kysely<Database>, id: number, version: number, patch: Updateable<TrainingSessionTable>) =>
+/** Updates the session, with `version` only while it still has it; undefined when someone else was first. */
+export const updateSession = (db: Kysely<Database>, id: number, version: number | undefined, patch: Updateable<TrainingSessionTable>) =>
   updateVersioned(db, 'trainingSessions', id, patch, version);
 
 /** Soft delete (deleted: true) or its undo; answers whether the session was in the other state. */
