@@ -1,4 +1,5 @@
 import type { PlotValueFlag } from './plot-values.js';
+import type { ReportPlotValue } from './report.js';
 
 /**
  * The plot values of one site × arm × variable, ordered by plot id, as parallel arrays: the
@@ -21,16 +22,7 @@ export interface ReportCell {
 }
 
 /** One plot's combined value of one variable (see `ReportCell`, which holds many). */
-export interface CellPlotValue {
-  plotId: number;
-  siteId: number;
-  arm: string;
-  block: string | null;
-  variable: string;
-  value: number | null;
-  text?: string | null;
-  flag?: PlotValueFlag;
-}
+export type CellPlotValue = ReportPlotValue;
 
 /**
  * Plot values gathered into cells: one per variable × site × arm, in order of first
@@ -117,7 +109,8 @@ export function indexCells(cells: readonly ReportCell[]): CellIndex {
     let arms = sites.get(cell.siteId);
     if (!arms) sites.set(cell.siteId, (arms = new Map()));
     const there = arms.get(cell.arm);
-    arms.set(cell.arm, there ? mergeCells(there, cell) : cell);
+    // Cells of one key are merged; a cell is put in plot order if it came otherwise.
+    arms.set(cell.arm, there ? regather(there, cell) : inPlotOrder(cell.plotIds) ? cell : regather(cell));
   }
   return index;
 }
@@ -126,9 +119,15 @@ export function cellAt(index: CellIndex, variable: string, siteId: number, arm: 
   return index.get(variable)?.get(siteId)?.get(arm);
 }
 
-function mergeCells(a: ReportCell, b: ReportCell): ReportCell {
+function inPlotOrder(plotIds: readonly number[]): boolean {
+  for (let i = 1; i < plotIds.length; i++) if (plotIds[i] < plotIds[i - 1]) return false;
+  return true;
+}
+
+/** The cells (all of one key) as one cell in plot order. */
+function regather(...cells: ReportCell[]): ReportCell {
   const rows: CellPlotValue[] = [];
-  for (const c of [a, b]) {
+  for (const c of cells) {
     for (let i = 0; i < c.plotIds.length; i++) {
       rows.push({
         plotId: c.plotIds[i],

@@ -173,16 +173,19 @@ function compareNumeric(
 }
 
 function describeCategories(input: ReportCellInput, variable: ReportVariable, cells: readonly ReportCell[], controlArm: string | null, flags: Flag[]): Comparison {
-  return {
-    variable: variableOf(variable),
-    treatmentArm: null,
-    controlArm,
-    sites: [],
-    overall: null,
-    headline: { statement: { code: 'categories' }, significant: false, qualifier: null },
-    flags,
-    categories: tallyCategoryCells(input.arms, input.sites, cells),
-  };
+  return descriptive(variable, controlArm, flags, { code: 'categories' }, { categories: tallyCategoryCells(input.arms, input.sites, cells) });
+}
+
+/** A comparison that describes rather than compares (categories, texts): no arms, sites or
+ * overall figure, and a headline that is never significant. */
+function descriptive(
+  variable: ReportVariable,
+  controlArm: string | null,
+  flags: Flag[],
+  statement: Comparison['headline']['statement'],
+  listed: Pick<Comparison, 'categories'> | Pick<Comparison, 'texts'>,
+): Comparison {
+  return { variable: variableOf(variable), treatmentArm: null, controlArm, sites: [], overall: null, headline: { statement, significant: false, qualifier: null }, flags, ...listed };
 }
 
 function listTexts(input: ReportCellInput, variable: ReportVariable, index: CellIndex, controlArm: string | null, flags: Flag[]): Comparison {
@@ -197,16 +200,7 @@ function listTexts(input: ReportCellInput, variable: ReportVariable, index: Cell
       }
     }
   }
-  return {
-    variable: variableOf(variable),
-    treatmentArm: null,
-    controlArm,
-    sites: [],
-    overall: null,
-    headline: { statement: { code: 'texts', count: texts.length }, significant: false, qualifier: null },
-    flags,
-    texts,
-  };
+  return descriptive(variable, controlArm, flags, { code: 'texts', count: texts.length }, { texts });
 }
 
 /** The input as cells, however it was given. */

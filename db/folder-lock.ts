@@ -8,7 +8,8 @@ process.once('exit', () => {
   for (const path of held) rmSync(path, { force: true });
 });
 
-function alive(pid: number): boolean {
+/** Whether a process with this id runs on this machine (a signal 0 reaches it, or is refused). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -6,6 +6,7 @@ import type { Database } from '../../db/database.js';
 import { AppError } from '../errors.js';
 import type { TableRow } from './table-reader.js';
 import { failCheckingImports, listCheckingImports } from './imports.repository.js';
+import { alive } from '../../db/folder-lock.js';
 
 /** Who checks an import: this machine and process. */
 export const CHECKER = `${hostname()}:${process.pid}`;
@@ -15,15 +16,6 @@ const SPOOL_PREFIX = 'demoplot-import-';
 const STALE_SPOOL_MS = 10 * 60_000;
 /** A check that has run this long was cut short, wherever it ran. */
 const STALE_CHECK_MS = 6 * 3600_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * At start: imports left in `checking` by a process of this machine that no longer runs

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { tallyCategories, tallyCategoryCells } from '../../analysis/categories.js';
 import { buildAnova } from '../../analysis/multi-arm.js';
 import { buildComparisons, type ReportInput, type ReportPlotValue } from '../../analysis/report.js';
-import { reportCells, usableValues, type ReportCell } from '../../analysis/report-cells.js';
+import { cellAt, indexCells, reportCells, usableValues, type ReportCell } from '../../analysis/report-cells.js';
 import { anyValue } from './support.js';
 
 const arms = [
@@ -77,6 +77,13 @@ describe('report cells', () => {
     };
     expect(usableValues(mixed)).toEqual({ values: [1], blocks: ['a'] });
     expect(usableValues(undefined)).toEqual({ values: [], blocks: null });
+  });
+
+  it('puts a lone cell that came out of plot order in order, as merged cells are', () => {
+    const cell: ReportCell = { siteId: 1, arm: 'newer', variable: 'notes', plotIds: [1000, 999], blocks: null, values: null, texts: ['甲', '乙'], flags: null };
+    expect(cellAt(indexCells([cell]), 'notes', 1, 'newer')).toMatchObject({ plotIds: [999, 1000], texts: ['乙', '甲'] });
+    const ordered: ReportCell = { ...cell, plotIds: [999, 1000] };
+    expect(cellAt(indexCells([ordered]), 'notes', 1, 'newer')).toBe(ordered);
   });
 
   it('give the same report as one value per plot, however the cells are cut and ordered', () => {
