@@ -35,10 +35,7 @@ export type CellPlotValue = ReportPlotValue;
 export function reportCells(rows: readonly CellPlotValue[]): ReportCell[] {
   const groups = new Map<string, Map<number, Map<string, CellPlotValue[]>>>();
   for (const row of rows) {
-    let sites = groups.get(row.variable);
-    if (!sites) groups.set(row.variable, (sites = new Map()));
-    let arms = sites.get(row.siteId);
-    if (!arms) sites.set(row.siteId, (arms = new Map()));
+    const arms = armsAt(groups, row.variable, row.siteId);
     const list = arms.get(row.arm);
     if (list) list.push(row);
     else arms.set(row.arm, [row]);
@@ -104,10 +101,7 @@ export type CellIndex = Map<string, Map<number, Map<string, ReportCell>>>;
 export function indexCells(cells: readonly ReportCell[]): CellIndex {
   const index: CellIndex = new Map();
   for (const cell of cells) {
-    let sites = index.get(cell.variable);
-    if (!sites) index.set(cell.variable, (sites = new Map()));
-    let arms = sites.get(cell.siteId);
-    if (!arms) sites.set(cell.siteId, (arms = new Map()));
+    const arms = armsAt(index, cell.variable, cell.siteId);
     const there = arms.get(cell.arm);
     // Cells of one key are merged; a cell is put in plot order if it came otherwise.
     arms.set(cell.arm, there ? regather(there, cell) : inPlotOrder(cell.plotIds) ? cell : regather(cell));
@@ -117,6 +111,15 @@ export function indexCells(cells: readonly ReportCell[]): CellIndex {
 
 export function cellAt(index: CellIndex, variable: string, siteId: number, arm: string): ReportCell | undefined {
   return index.get(variable)?.get(siteId)?.get(arm);
+}
+
+/** The arms of one variable at one site in a variable → site → arm map, made on first use. */
+function armsAt<T>(byVariable: Map<string, Map<number, Map<string, T>>>, variable: string, siteId: number): Map<string, T> {
+  let sites = byVariable.get(variable);
+  if (!sites) byVariable.set(variable, (sites = new Map()));
+  let arms = sites.get(siteId);
+  if (!arms) sites.set(siteId, (arms = new Map()));
+  return arms;
 }
 
 function inPlotOrder(plotIds: readonly number[]): boolean {
