@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import * as grid from './entry-grid.repository.js';
 import * as repo from './observations.repository.js';
+import { versionedCache } from '../versioned-cache.js';
 
 /**
  * What the trial page's entry grid reads, for a trial the caller has already loaded (and
@@ -10,35 +11,19 @@ import * as repo from './observations.repository.js';
 
 export type SiteArmCount = Awaited<ReturnType<typeof grid.plotCountsBySiteAndArm>>[number];
 
-/** Plot counts of recently shown trials, each with the trial's data version it was read at. */
-const counted = new Map<number, { version: number; pending: Promise<readonly SiteArmCount[]> }>();
-/** Trials whose counts are kept; the least recently shown is dropped first. */
-const COUNTED_TRIALS = 100;
+/** Plot counts of recently shown trials (the least recently shown dropped first), each under
+ * the trial's data version it was read at. */
+const counted = versionedCache<number, readonly SiteArmCount[]>({ capacity: 100 });
 
 /**
  * Plots per site and arm, in the grid's order. Counting means reading every plot of the
  * trial, so with the trial's data version (`knownVersion`, read by the page's permission
  * check) the counts are read once per version and shared until a write moves it: plots,
- * arms and sites all move the version (trial_data_versions). Counts read after the version
- * was are at least that new, so they are kept under it.
+ * arms and sites all move the version (trial_data_versions).
  */
 export function plotCountsBySiteAndArm(db: Kysely<Database>, trialId: number, knownVersion?: number | null): Promise<readonly SiteArmCount[]> {
   if (knownVersion == null || db.isTransaction) return grid.plotCountsBySiteAndArm(db, trialId);
-  const version = Number(knownVersion);
-  const hit = counted.get(trialId);
-  if (hit && hit.version >= version) {
-    counted.delete(trialId);
-    counted.set(trialId, hit);
-    return hit.pending;
-  }
-  const entry = { version, pending: grid.plotCountsBySiteAndArm(db, trialId) };
-  counted.delete(trialId);
-  counted.set(trialId, entry);
-  if (counted.size > COUNTED_TRIALS) counted.delete(counted.keys().next().value!);
-  entry.pending.catch(() => {
-    if (counted.get(trialId) === entry) counted.delete(trialId);
-  });
-  return entry.pending;
+  return counted.get(trialId, Number(knownVersion), () => grid.plotCountsBySiteAndArm(db, trialId));
 }
 
 /** Every plot of a trial in the grid's order, with its observation count (a small trial's overview). */

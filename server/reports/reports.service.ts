@@ -11,6 +11,7 @@ import { getTrial, trialDto } from '../trials/trials.service.js';
 import { listSessions } from '../training/training.service.js';
 import * as repo from './reports.repository.js';
 import { listFarmers } from '../farmers/farmers.repository.js';
+import { versionedCache } from '../versioned-cache.js';
 
 /**
  * The treatment-versus-control report of a trial: per variable and treatment arm, each
@@ -68,10 +69,9 @@ export interface ReportBody {
 
 const gzipAsync = promisify(gzip);
 
-/** Reports of recently read trials, each with the data version it was computed at. */
-const cache = new Map<number, { version: number; pending: Promise<CachedReport> }>();
-/** Trials whose report is kept; the least recently read is dropped first. */
-const CACHED_TRIALS = 100;
+/** Reports of recently read trials (the least recently read dropped first), each under the
+ * data version it was computed at. */
+const cache = versionedCache<number, CachedReport>({ capacity: 100, versionOf: (c) => c.version });
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -102,25 +102,7 @@ async function cachedReport(db: Kysely<Database>, trialId: number, knownVersion?
   if (db.isTransaction) return { version: 0, report: await buildTrialReport(db, trialId) };
   const version = knownVersion ?? (await repo.findTrialDataVersion(db, trialId));
   if (version === undefined) return { version: 0, report: await buildTrialReport(db, trialId) };
-  const hit = cache.get(trialId);
-  if (hit && hit.version >= version) {
-    cache.delete(trialId);
-    cache.set(trialId, hit);
-    return hit.pending;
-  }
-  const entry = { version, pending: computeVersioned(db, trialId) };
-  cache.delete(trialId);
-  cache.set(trialId, entry);
-  if (cache.size > CACHED_TRIALS) cache.delete(cache.keys().next().value!);
-  entry.pending.then(
-    (done) => {
-      entry.version = Math.max(entry.version, done.version);
-    },
-    () => {
-      if (cache.get(trialId) === entry) cache.delete(trialId);
-    },
-  );
-  return entry.pending;
+  return cache.get(trialId, version, () => computeVersioned(db, trialId));
 }
 
 /**
