@@ -17,6 +17,7 @@ import * as plotsSiteArmIndex from './migrations/2026-12-02T01-plots-site-arm-in
 import * as importStagingChecks from './migrations/2026-12-02T02-import-staging-checks.js';
 import * as auditActorCheck from './migrations/2026-12-02T03-audit-actor-check.js';
 import * as plotGridOrder from './migrations/2026-12-02T04-plot-grid-order.js';
+import * as trialPageDataVersion from './migrations/2026-12-02T05-trial-page-data-version.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T02-import-staging-checks': importStagingChecks,
   '2026-12-02T03-audit-actor-check': auditActorCheck,
   '2026-12-02T04-plot-grid-order': plotGridOrder,
+  '2026-12-02T05-trial-page-data-version': trialPageDataVersion,
 };
 
 class StaticProvider implements MigrationProvider {

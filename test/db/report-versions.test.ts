@@ -82,7 +82,25 @@ describe('trial data versions', () => {
     ['the site renamed', () => db.updateTable('sites').set({ name: `s-${Date.now()}` }).where('id', '=', shared.site).execute()],
     ['the variable renamed', () => db.updateTable('variables').set({ name: `总产量-${Date.now()}` }).where('id', '=', shared.variable).execute()],
     ['the variable list changed', (ids) => db.updateTable('trialVariables').set({ position: 1 }).where('trialId', '=', ids.trial).execute()],
+    // What the trial page shows besides the report's data (it keeps its grid per version).
+    ['a photo added', (ids) => db.insertInto('photos').values(photo(ids.plot)).execute()],
+    [
+      'a photo deleted',
+      async (ids) => {
+        await sql`alter table photos disable trigger photos_data_version_insert`.execute(db);
+        try {
+          const { id } = await db.insertInto('photos').values(photo(ids.plot)).returning('id').executeTakeFirstOrThrow();
+          return await db.deleteFrom('photos').where('id', '=', id).execute();
+        } finally {
+          await sql`alter table photos enable trigger photos_data_version_insert`.execute(db);
+        }
+      },
+    ],
+    ['the project renamed', () => db.updateTable('projects').set({ name: `dv-${Date.now()}` }).where('id', '=', shared.project).execute()],
   ];
+  function photo(plotId: number) {
+    return { plotId, contentType: 'image/jpeg' as const, width: 1, height: 1, byteSize: 1, bytes: Buffer.from([1]), thumbnail: Buffer.from([1]) };
+  }
   for (const [what, write] of writes) {
     it(`goes up when ${what}, and not for another trial`, async () => {
       const ids = await fixture();
@@ -92,9 +110,24 @@ describe('trial data versions', () => {
       expect(after.trial).toBeGreaterThan(before.trial!);
       // The other trial shares the variable (so its report names it) but has no plots on the site.
       if (what === 'the variable renamed' || what === 'the site renamed') expect(after.other).toBe(before.other! + (what === 'the variable renamed' ? 1 : 0));
+      // Both trials are in the project, whose name heads their pages.
+      else if (what === 'the project renamed') expect(after.other).toBe(before.other! + 1);
       else expect(after.other).toBe(before.other);
     });
   }
+
+  it('goes up when the name of who signed the trial off changes, and for nothing else of theirs', async () => {
+    const ids = await fixture();
+    const user = await db.insertInto('users').values({ email: `dv-${fixtures}@test.example`, name: '签字人', role: 'lead', passwordHash: 'x' }).returning('id').executeTakeFirstOrThrow();
+    await db.updateTable('trials').set({ lockedBy: user.id, lockedAt: new Date() }).where('id', '=', ids.trial).execute();
+    const before = await versions(ids);
+    await db.updateTable('users').set({ passwordHash: 'y', role: 'admin' }).where('id', '=', user.id).execute();
+    expect(await versions(ids)).toEqual(before);
+    await db.updateTable('users').set({ name: '签字人乙' }).where('id', '=', user.id).execute();
+    const after = await versions(ids);
+    expect(after.trial).toBe(before.trial! + 1);
+    expect(after.other).toBe(before.other);
+  });
 
   it('exists from the start for a new trial', async () => {
     const t = await db.insertInto('trials').values({ projectId: shared.project, name: 'new', crop: 'c', design: 'crd' }).returning('id').executeTakeFirstOrThrow();
