@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
-import type { Database, ProjectRow } from '../../db/database.js';
+import type { Database, ProjectRow, SiteRow } from '../../db/database.js';
 import { AppError } from '../errors.js';
 import { paramId } from '../http.js';
 import { idempotent } from '../idempotency/idempotency.js';
@@ -21,11 +21,13 @@ import { today } from '../web/format.js';
 import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from '../web/forms.js';
 import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from '../web/labels.js';
 import { signOffText } from '../audit/audit.view.js';
-import { sendPage, type Renderer } from '../web/render.js';
+import { sendPage, type RenderedPart, type Renderer } from '../web/render.js';
 import { listPhotosOfPlots } from '../photos/photos.service.js';
 import { offlineConfig, photoView } from '../web/offline-view.js';
 import { KINDS } from '../variables/kinds.js';
 import { crumbs } from '../web/crumbs.js';
+import { controlsFor } from '../web/role-controls.js';
+import { versionedCache } from '../versioned-cache.js';
 
 /** Above this many plots the grid shows one site at a time (unless all sites are asked for)
  * and pages its plots; smaller trials show every plot at once. */
@@ -46,6 +48,35 @@ interface GridFilter {
   /** A plot's label (`?plot=`, the link of its QR label): the grid opens at its site and page. */
   plot?: string;
 }
+
+/** A trial page's parts that grow with its plots and cells, rendered (see showTrial). */
+interface TrialPageParts {
+  gridRows: RenderedPart;
+  plotTables: RenderedPart;
+  /** The plots in the grid. */
+  plotIds: number[];
+}
+
+/** What a trial page shows of the trial, its project and its sites. */
+interface TrialFrame {
+  detail: trials.TrialDetail;
+  project: ProjectRow;
+  siteRows: SiteRow[];
+}
+
+/** The frames of recently shown trials, each under the trial's data version it was read at
+ * (the trial, its arms and variables, its project, the names of its sites and of who signed
+ * it off all move the version: trial_data_versions). Shared between requests: read only. */
+const trialFrames = versionedCache<number, TrialFrame>({ capacity: 200 });
+
+/** Rendered parts of recently shown trial pages, each under the trial's data version it was
+ * read at; the least recently shown go first once they hold more than about 32 MB (a page of
+ * a large trial is about half a megabyte). */
+const pageParts = versionedCache<string, TrialPageParts>({
+  capacity: 500,
+  weigh: (p) => p.gridRows.bytes.length + p.plotTables.bytes.length,
+  maxWeight: 32 * 1024 * 1024,
+});
 
 function trialHref(id: number, filter: GridFilter, extra: Record<string, string | number> = {}): string {
   const q = new URLSearchParams();
@@ -81,14 +112,17 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number; flashAtPlot?: boolean } = {},
   ) {
     const lang = langOf(res);
-    // The permission check has read the trial's project and data version: the reads that need
-    // no more than those go out together.
-    const projectId: number = res.locals.target?.projectId ?? (await trials.getTrial(db, trialId)).trial.projectId;
-    const [detail, project, counts, siteRows, target] = await Promise.all([
-      trials.getTrial(db, trialId),
-      getProject(db, projectId),
-      grid.plotCountsBySiteAndArm(db, trialId, res.locals.target?.dataVersion),
-      listSites(db, projectId),
+    // The permission check has read the trial's data version: what the page shows of the
+    // trial, its project and sites is kept under it, and read again once a write moves it.
+    const version = res.locals.target?.dataVersion;
+    const readFrame = async (): Promise<TrialFrame> => {
+      const detail = await trials.getTrial(db, trialId);
+      const [project, siteRows] = await Promise.all([getProject(db, detail.trial.projectId), listSites(db, detail.trial.projectId)]);
+      return { detail, project, siteRows };
+    };
+    const [{ detail, project, siteRows }, counts, target] = await Promise.all([
+      version != null && !db.isTransaction ? trialFrames.get(trialId, Number(version), readFrame) : readFrame(),
+      grid.plotCountsBySiteAndArm(db, trialId, version),
       // `?plot=<label>`: the site and page that hold the plot, whatever page the link names.
       filter.plot ? grid.gridPlotPosition(db, trialId, filter.plot) : null,
     ]);
@@ -114,30 +148,6 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     const pages = large ? Math.max(1, Math.ceil(shownPlots / GRID_PAGE_SIZE)) : 1;
     const asked = Number(filter.page);
     const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1;
-    // A small trial lists every plot in its overview, so all are read; a large one only the
-    // page, found from the counts per site and arm.
-    const everyPlot = large ? null : await grid.listGridPlots(db, trialId);
-    const plotRows = everyPlot ?? (await grid.listGridPage(db, trialId, shownCounts, (page - 1) * GRID_PAGE_SIZE, GRID_PAGE_SIZE));
-    const gridPlots = plotRows.filter((p) => !siteFilter || p.siteId === siteFilter);
-    // Each cell shows its count and latest observation; the rest are on the cell's own page.
-    const [cells, photos] = await Promise.all([
-      grid.cellHistories(
-        db,
-        gridPlots.map((p) => p.id),
-        variables.map((v) => v.id),
-        1,
-      ),
-      listPhotosOfPlots(db, gridPlots.map((p) => p.id)),
-    ]);
-    const gridSites = usedSites
-      .filter((s) => gridPlots.some((p) => p.siteId === s.id))
-      .map((s) => ({
-        id: s.id,
-        name: siteName.get(s.id),
-        rows: gridPlots
-          .filter((p) => p.siteId === s.id)
-          .map((p) => ({ ...gridRow(lang, trialId, p, variables, cells, values, form.errors), photos: photos.filter((ph) => ph.plotId === p.id).map((ph) => photoView(lang, p.label, ph)) })),
-      }));
     const pageFilter = { site: filter.site ?? (large && siteFilter ? String(siteFilter) : undefined), var: filter.var };
     const pageHref = (n: number) => `${trialHref(trialId, { ...pageFilter, page: String(n) })}#entry`;
     const first = (page - 1) * GRID_PAGE_SIZE;
@@ -150,37 +160,101 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
             links: pageNumbers(page, pages).map((n) => (n === null ? { gap: true } : { n, href: pageHref(n), current: n === page })),
           }
         : null;
-    const plotSites = !everyPlot
-      ? []
-      : usedSites.map((s) => ({
+    const can = controlsFor(res.locals.user?.role);
+    const rowFlash = form.flashAtPlot && target ? { plot: target.id, text: form.flash } : null;
+
+    /** The grid's rows and the plots section's tables, rendered: what the page reads in
+     * proportion to its plots and cells. */
+    const readParts = async (): Promise<TrialPageParts> => {
+      // A small trial lists every plot in its overview, so all are read; a large one only the
+      // page, found from the counts per site and arm.
+      const everyPlot = large ? null : await grid.listGridPlots(db, trialId);
+      const plotRows = everyPlot ?? (await grid.listGridPage(db, trialId, shownCounts, first, GRID_PAGE_SIZE));
+      const gridPlots = plotRows.filter((p) => !siteFilter || p.siteId === siteFilter);
+      // Each cell shows its count and latest observation; the rest are on the cell's own page.
+      const [cells, photos] = await Promise.all([
+        grid.cellHistories(
+          db,
+          gridPlots.map((p) => p.id),
+          variables.map((v) => v.id),
+          1,
+        ),
+        listPhotosOfPlots(db, gridPlots.map((p) => p.id)),
+      ]);
+      const gridSites = usedSites
+        .filter((s) => gridPlots.some((p) => p.siteId === s.id))
+        .map((s) => ({
           id: s.id,
           name: siteName.get(s.id),
-          plots: everyPlot
+          rows: gridPlots
             .filter((p) => p.siteId === s.id)
-            .map((p) => ({
-              id: p.id,
-              label: p.label,
-              arm: p.arm,
-              role: enumLabel(lang, 'role', p.armRole),
-              isControl: p.armRole === 'control',
-              block: p.block,
-              plantedOn: p.plantedOn,
-              areaM2: p.areaM2 === null ? null : Number(p.areaM2),
-              observations: Number(p.observations ?? 0),
-            })),
+            .map((p) => ({ ...gridRow(lang, trialId, p, variables, cells, values, form.errors), photos: photos.filter((ph) => ph.plotId === p.id).map((ph) => photoView(lang, p.label, ph)) })),
         }));
-    // A large trial's overview: plots per site and arm, each site linking to its grid.
-    const countsOf = new Map<number, (typeof counts)[number][]>();
-    for (const c of counts) countsOf.set(c.siteId, [...(countsOf.get(c.siteId) ?? []), c]);
-    const roles = { treatment: enumLabel(lang, 'role', 'treatment'), control: enumLabel(lang, 'role', 'control') };
-    const plotSummary = large
-      ? usedSites.map((s) => ({
-          name: siteName.get(s.id),
-          href: `${trialHref(trialId, { site: String(s.id), var: filter.var })}#entry`,
-          current: s.id === siteFilter,
-          arms: (countsOf.get(s.id) ?? []).map((c) => ({ arm: c.arm, role: roles[c.armRole], isControl: c.armRole === 'control', plots: c.plots })),
-        }))
-      : null;
+      const plotSites = !everyPlot
+        ? []
+        : usedSites.map((s) => ({
+            id: s.id,
+            name: siteName.get(s.id),
+            plots: everyPlot
+              .filter((p) => p.siteId === s.id)
+              .map((p) => ({
+                id: p.id,
+                label: p.label,
+                arm: p.arm,
+                role: enumLabel(lang, 'role', p.armRole),
+                isControl: p.armRole === 'control',
+                block: p.block,
+                plantedOn: p.plantedOn,
+                areaM2: p.areaM2 === null ? null : Number(p.areaM2),
+                observations: Number(p.observations ?? 0),
+              })),
+          }));
+      // A large trial's overview: plots per site and arm, each site linking to its grid.
+      const countsOf = new Map<number, (typeof counts)[number][]>();
+      for (const c of counts) countsOf.set(c.siteId, [...(countsOf.get(c.siteId) ?? []), c]);
+      const roles = { treatment: enumLabel(lang, 'role', 'treatment'), control: enumLabel(lang, 'role', 'control') };
+      const plotSummary = large
+        ? usedSites.map((s) => ({
+            name: siteName.get(s.id),
+            href: `${trialHref(trialId, { site: String(s.id), var: filter.var })}#entry`,
+            current: s.id === siteFilter,
+            arms: (countsOf.get(s.id) ?? []).map((c) => ({ arm: c.arm, role: roles[c.armRole], isControl: c.armRole === 'control', plots: c.plots })),
+          }))
+        : null;
+      return {
+        gridRows: renderer.part('trials/grid-rows', {
+          lang,
+          can,
+          gridSites,
+          gridColspan: variables.length + 1,
+          rowFlash,
+          // The grid's words that are the same in every cell, translated once per page.
+          gridText: {
+            block: tr(lang, 'plot.block'),
+            planted: tr(lang, 'plot.plantedShort'),
+            another: tr(lang, 'entry.anotherReading'),
+            anotherLabel: tr(lang, 'entry.anotherReadingLabel'),
+            corrected: tr(lang, 'entry.correctedMark'),
+            correct: tr(lang, 'entry.correct'),
+          },
+        }),
+        plotTables: renderer.part('trials/plot-tables', {
+          lang,
+          can,
+          plotSites,
+          plotSummary,
+          summaryText: { arm: tr(lang, 'plot.arm'), plots: tr(lang, 'plot.plotCount') },
+        }),
+        plotIds: gridPlots.map((p) => p.id),
+      };
+    };
+    // Unless the page shows what was just typed (a failed save) or a note beside one row, its
+    // parts are the same for every reader with the same language, page and right to enter
+    // data, until the trial's data version moves: kept under that version.
+    const parts =
+      version != null && !form.values && !form.errors && !rowFlash
+        ? await pageParts.get([trialId, lang, can.enterData ? 'w' : 'r', siteFilter ?? '', filter.var ?? '', page].join('|'), Number(version), readParts)
+        : await readParts();
   const common: FieldSpec[] = [
       { name: 'observedOn', label: 'entry.observedOn', type: 'date', hint: 'entry.observedOnHint' },
       { name: 'recordedBy', label: 'entry.recordedBy', maxlength: 100 },
@@ -227,26 +301,13 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         large: large ? { note: tr(lang, 'entry.largeTrial', { count: totalPlots, size: GRID_PAGE_SIZE }) } : null,
         pager,
         columns: variables.map((v) => columnView(lang, v)),
-        // The grid's words that are the same in every cell, translated once per page.
-        gridText: {
-          block: tr(lang, 'plot.block'),
-          planted: tr(lang, 'plot.plantedShort'),
-          another: tr(lang, 'entry.anotherReading'),
-          anotherLabel: tr(lang, 'entry.anotherReadingLabel'),
-          corrected: tr(lang, 'entry.correctedMark'),
-          correct: tr(lang, 'entry.correct'),
-        },
-        gridColspan: variables.length + 1,
-        gridSites,
-        plotSites,
-        plotSummary,
-        summaryText: { arm: tr(lang, 'plot.arm'), plots: tr(lang, 'plot.plotCount') },
+        gridRows: parts.gridRows,
+        plotTables: parts.plotTables,
         hasPlots: totalPlots > 0,
         hasVariables: detail.variables.length > 0,
         commonFields: common.map((f) => fieldView(lang, values, form.errors, f)),
         // A confirmation about one plot is shown beside its row (when the row is on the page).
-        flash: form.flashAtPlot && target && gridPlots.some((p) => p.id === target.id) ? undefined : form.flash,
-        rowFlash: form.flashAtPlot && target ? { plot: target.id, text: form.flash } : null,
+        flash: rowFlash && parts.plotIds.includes(rowFlash.plot) ? undefined : form.flash,
         plotNotFound: filter.plot && !target ? tr(lang, 'entry.plotNotFound', { label: filter.plot }) : null,
         today: today(),
         formErrors: form.errors?.form ?? [],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { controlsFor } from './role-controls.js';
 import Handlebars from 'handlebars';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -34,9 +35,38 @@ export function createRenderer(assets?: Assets) {
       const frame = templates.get(layout);
       return frame ? frame({ ...context, body }) : body;
     },
+    /** A template rendered alone, without a layout (a part of a page that is kept rendered);
+     * `context` is its @root, so it carries `lang` (and `can`, when the part asks). */
+    part(name: string, context: Record<string, unknown>): RenderedPart {
+      const template = templates.get(name);
+      if (!template) throw new Error(`no template views/${name}.hbs`);
+      return new RenderedPart(Buffer.from(template(context)));
+    },
   };
 }
 export type Renderer = ReturnType<typeof createRenderer>;
+
+/**
+ * Markup rendered once and kept as UTF-8 bytes (`renderer.part`), for a page that shows it
+ * many times: given to sendPage as a context value and written with `{{{name}}}`, it goes
+ * into the page's bytes as it is, neither rendered nor encoded again.
+ */
+export class RenderedPart {
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** A part's place in a rendered page: a mark no text typed into the app can hold (it carries
+ * a number drawn when the process starts). */
+const PART_NONCE = randomUUID();
+const partMark = (n: number) => `\u0001${PART_NONCE}:${n}\u0001`;
+const PART_MARK = new RegExp(`\u0001${PART_NONCE}:(\\d+)\u0001`);
+
+/** The page with each part's mark replaced by the part's bytes. */
+function spliceParts(html: string, parts: readonly Buffer[]): Buffer {
+  const pieces = html.split(PART_MARK);
+  // split() with a capture group alternates text and part numbers: text, n, text, n, text.
+  return Buffer.concat(pieces.map((piece, i) => (i % 2 === 0 ? Buffer.from(piece) : parts[Number(piece)])));
+}
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -66,7 +96,15 @@ function registerHelpers(hb: typeof Handlebars) {
 export function sendPage(res: Response, renderer: Renderer, name: string, context: Record<string, unknown>, status = 200) {
   const lang: Lang = res.locals.lang ?? DEFAULT_LANG;
   const spec = languageOf(lang);
-  const html = renderer.render(name, {
+  const parts: Buffer[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(context)) {
+    if (value instanceof RenderedPart) {
+      values[key] = partMark(parts.length);
+      parts.push(value.bytes);
+    } else values[key] = value;
+  }
+  const rendered = renderer.render(name, {
     lang,
     htmlLang: spec.htmlLang,
     dir: spec.dir,
@@ -75,8 +113,9 @@ export function sendPage(res: Response, renderer: Renderer, name: string, contex
     can: controlsFor(res.locals.user?.role),
     path: res.req.originalUrl,
     languages: languageSwitch(res.req.originalUrl, lang),
-    ...context,
+    ...values,
   });
+  const html = parts.length ? spliceParts(rendered, parts) : rendered;
   res.status(status).type('html').vary('Accept-Encoding');
   compressFor(res.req, html).then(
     ({ body, encoding }) => {

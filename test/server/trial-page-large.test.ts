@@ -21,14 +21,15 @@ let trialId: number;
 let siteIds: number[];
 let yieldId: number;
 let firstPlotId: number;
+let projectId: number;
 
-async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<string, string> } = {}) {
+async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<string, string>; token?: string } = {}) {
   const res = await fetch(app.baseUrl + path, {
     method: opts.form ? 'POST' : 'GET',
     redirect: 'manual',
     headers: {
       accept: 'text/html',
-      authorization: `Bearer ${app.admin.token}`,
+      authorization: `Bearer ${opts.token ?? app.admin.token}`,
       cookie: `lang=${opts.lang ?? 'zh'}`,
       ...(opts.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
     },
@@ -47,6 +48,7 @@ beforeAll(async () => {
   await ensureVariables(app, [YIELD]);
   const { project, sites } = await makeProject(app, ['一号点', '二号点', '三号点']);
   siteIds = sites.map((s: { id: number }) => s.id);
+  projectId = project.id;
   const trial = await app.post(`/api/projects/${project.id}/trials`, {
     name: '大试验',
     crop: '番茄',
@@ -221,5 +223,42 @@ describe('the trial page of a large trial', () => {
     expect(ok.location).toBe(`/trials/${trialId}?page=2&saved=2&observedOn=2026-07-01#entry`);
     const after = await page(`/trials/${trialId}?page=2`);
     expect(after.doc.querySelector(`#plot-${a} .history summary`)!.textContent).toContain(`已有 ${PER_PLOT + 1} 条`);
+  });
+
+  it('shows each reader the grid as the data stands: kept rendered only until a write, per language and right to enter data', async () => {
+    const path = `/trials/${trialId}?site=${siteIds[2]}&page=3`;
+    const first = await page(path);
+    const plotId = Number(first.doc.querySelector('tr.plot-row')!.id.slice('plot-'.length));
+    const summary = (p: Awaited<ReturnType<typeof page>>) => p.doc.querySelector(`#plot-${plotId} .history summary`)!.textContent;
+    expect(summary(first)).toContain(`已有 ${PER_PLOT} 条`);
+    expect((await page(path)).doc.querySelectorAll('tr.plot-row')).toHaveLength(GRID_PAGE_SIZE);
+
+    // Written straight to the database, as another process or a COPY would: the next page is read again.
+    await app.db.insertInto('observations').values({ plotId, variableId: yieldId, valueNumber: '999', observedOn: '2026-08-01' }).execute();
+    const after = await page(path);
+    expect(summary(after)).toContain(`已有 ${PER_PLOT + 1} 条`);
+    expect(summary(after)).toContain('999');
+    expect(after.doc.querySelectorAll(`#c-${plotId}-${yieldId}`)).toHaveLength(1);
+
+    // The same page in English, and for a viewer: their own words and no inputs.
+    const en = await page(path, { lang: 'en' });
+    expect(en.doc.querySelector(`#plot-${plotId} .history summary`)!.textContent).toContain(`${PER_PLOT + 1} recorded`);
+    const viewer = await app.createUser({ role: 'viewer', projects: [projectId] });
+    const read = await page(path, { token: viewer.token });
+    expect(read.status).toBe(200);
+    expect(read.doc.querySelectorAll('td.cell input')).toHaveLength(0);
+    expect(read.doc.querySelector(`#plot-${plotId} .cell-value`)!.textContent).toContain('999');
+    expect(read.doc.querySelectorAll('a.h-edit')).toHaveLength(0);
+    // ...and the admin's page still has its inputs and correction links.
+    const again = await page(path);
+    expect(again.doc.querySelectorAll('td.cell input').length).toBeGreaterThanOrEqual(GRID_PAGE_SIZE);
+    expect(again.doc.querySelectorAll('a.h-edit')).toHaveLength(GRID_PAGE_SIZE);
+
+    // A photo of the plot (it moves the data version too) appears in its row.
+    await app.db
+      .insertInto('photos')
+      .values({ plotId, contentType: 'image/jpeg', width: 1, height: 1, byteSize: 1, bytes: Buffer.from([1]), thumbnail: Buffer.from([1]) })
+      .execute();
+    expect((await page(path)).doc.querySelectorAll(`#plot-${plotId} .photo-strip img`)).toHaveLength(1);
   });
 });
