@@ -13,14 +13,14 @@ export interface Timing {
 }
 
 /** Runs `f` `warmup` times unmeasured, then `runs` times; milliseconds. */
-export async function timeRuns(f: () => Promise<unknown>, runs: number, warmup = 2, before?: () => void): Promise<Timing> {
+export async function timeRuns(f: () => Promise<unknown>, runs: number, warmup = 2, before?: () => unknown): Promise<Timing> {
   for (let i = 0; i < warmup; i++) {
-    before?.();
+    await before?.();
     await f();
   }
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
-    before?.();
+    await before?.();
     const t = performance.now();
     await f();
     ms.push(performance.now() - t);

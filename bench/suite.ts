@@ -271,14 +271,18 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
         const health = await load('/api/health');
         const report = await load(`/api/trials/${programme.trialId}/report`);
         const label = `${o.connections} connections, ${o.seconds} s`;
-        const http = (name: string, r: LoadResult, target?: string): Figure => ({
-          measure: `${name} (${label}): rps, p50 / p99`,
-          value: `${Math.round(r.rps)} rps, ${r.p50} / ${r.p99} ms`,
-          baseline: 'GET /api/health, same app',
-          baselineValue: `${Math.round(health.rps)} rps, ${health.p50} / ${health.p99} ms`,
-          ratio: times(r.rps, health.rps),
-          target,
-        });
+        const generator: string[] = [`/api/health ${Math.round(health.generatorCpu * 100)} %`];
+        const http = (name: string, r: LoadResult, target?: string): Figure => {
+          generator.push(`${name} ${Math.round(r.generatorCpu * 100)} %`);
+          return {
+            measure: `${name} (${label}): rps, p50 / p99`,
+            value: `${Math.round(r.rps)} rps, ${r.p50} / ${r.p99} ms`,
+            baseline: 'GET /api/health, same app',
+            baselineValue: `${Math.round(health.rps)} rps, ${health.p50} / ${health.p99} ms`,
+            ratio: times(r.rps, health.rps),
+            target,
+          };
+        };
         for (const [n, r] of [['/api/health', health], ['report API', report]] as const) {
           if (r.failures) notes.push(`${n}: ${r.failures} requests failed, timed out or were not 2xx (${r.requests} completed)`);
         }
@@ -302,6 +306,30 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
           const page = await load(pagePath, 'text/html');
           if (page.failures) notes.push(`trial page: ${page.failures} requests failed, timed out or were not 2xx (${page.requests} completed)`);
           figures.push(http('GET /trials/:id (page)', page, `p99 ≤ 300 ms: ${page.p99 <= 300 ? 'met' : 'missed'}`));
+          // The page is kept rendered per data version: the first reader after a write reads and
+          // renders its plots again. One request at a time, each after one observation saved
+          // through the API (not timed), against the same page with the data unchanged.
+          const pageOk = async () => {
+            const r = await probe(server, pagePath);
+            if (r.status !== 200) throw new Error(`GET ${pagePath} answered ${r.status}`);
+          };
+          let day = 0;
+          const write = async () => {
+            day += 1;
+            const saved = await server.request('POST', `/api/trials/${programme.trialId}/observations`, [
+              { plot: 'S001-P001', variable: 'plant_height_cm', value: '50.5', observedOn: `2027-01-${String(1 + (day % 28)).padStart(2, '0')}`, reading: 1 + Math.floor(day / 28) },
+            ]);
+            if (saved.status !== 201) throw new Error(`saving one observation answered ${saved.status}: ${JSON.stringify(saved.body)}`);
+          };
+          const unchanged = await timeRuns(pageOk, 15, 2);
+          const afterWrite = await timeRuns(pageOk, 15, 2, write);
+          figures.push({
+            measure: 'GET /trials/:id (page), one request after a write (the page read and rendered again): median / p95',
+            value: `${ms(afterWrite.median)} / ${ms(afterWrite.p95)}`,
+            baseline: 'the same page, data unchanged (kept rendered)',
+            baselineValue: `${ms(unchanged.median)} / ${ms(unchanged.p95)}`,
+            ratio: times(afterWrite.median, unchanged.median),
+          });
         } else {
           notes.push(
             whole.status === 0
@@ -328,6 +356,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
           }
         }
         oneProcessReport = report;
+        notes.push(`load generator (autocannon, in the bench's process) CPU, share of one core: ${generator.join(', ')}`);
       }
     } finally {
       await server.stop();
