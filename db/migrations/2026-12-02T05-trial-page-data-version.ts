@@ -10,24 +10,13 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    create function photos_bump_trial_data_versions() returns trigger
-    language plpgsql as $fn$
-    begin
-      if TG_OP in ('INSERT', 'UPDATE') then
-        perform bump_trial_data_versions(array(select distinct p.trial_id from new_rows n join plots p on p.id = n.plot_id));
-      end if;
-      if TG_OP in ('DELETE', 'UPDATE') then
-        perform bump_trial_data_versions(array(select distinct p.trial_id from old_rows o join plots p on p.id = o.plot_id));
-      end if;
-      return null;
-    end
-    $fn$;
+    -- Photos carry plot_id as observations do: the observations' function serves them.
     create trigger photos_data_version_insert after insert on photos
-      referencing new table as new_rows for each statement execute function photos_bump_trial_data_versions();
+      referencing new table as new_rows for each statement execute function observations_bump_trial_data_versions();
     create trigger photos_data_version_update after update on photos
-      referencing old table as old_rows new table as new_rows for each statement execute function photos_bump_trial_data_versions();
+      referencing old table as old_rows new table as new_rows for each statement execute function observations_bump_trial_data_versions();
     create trigger photos_data_version_delete after delete on photos
-      referencing old table as old_rows for each statement execute function photos_bump_trial_data_versions();
+      referencing old table as old_rows for each statement execute function observations_bump_trial_data_versions();
 
     create function projects_bump_trial_data_versions() returns trigger
     language plpgsql as $fn$
@@ -59,7 +48,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     drop trigger photos_data_version_insert on photos;
     drop trigger photos_data_version_update on photos;
     drop trigger photos_data_version_delete on photos;
-    drop function photos_bump_trial_data_versions();
     drop trigger projects_data_version_update on projects;
     drop function projects_bump_trial_data_versions();
     drop trigger users_data_version_update on users;
