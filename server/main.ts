@@ -1,4 +1,7 @@
 import cluster from 'node:cluster';
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { openDatabase, type DatabaseKind } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -10,6 +13,8 @@ import { ensureFirstAdmin, hasActiveAdmin, hasActiveDemoAccount } from './accoun
 import { recoverInterruptedImports } from './imports/recovery.js';
 
 const config = loadConfig();
+/** Set for the child that builds a new PGlite folder (see buildInChild). */
+const BUILD_ONLY = 'DEMOPLOT_BUILD_ONLY';
 
 /**
  * One process, or with WEB_CONCURRENCY=N on PostgreSQL a primary that migrates and seeds
@@ -21,17 +26,13 @@ async function primary() {
   const single = !config.databaseUrl || config.webConcurrency === 1;
   const server = await bind();
   if (!single) await new Promise<void>((resolve) => server.close(() => resolve()));
+  // A new PGlite folder is built (the template unpacked, every migration, the demonstration
+  // data) by a short-lived process of its own: PGlite's WebAssembly memory only grows and the
+  // allocator keeps what building freed, so a server that built its own folder idled about
+  // 100 MB above the same server restarted on that folder.
+  if (!config.databaseUrl && !config.dataDir.startsWith('memory://') && !existsSync(join(config.dataDir, 'PG_VERSION'))) await buildInChild();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
-  await withStartupLock(database, async () => {
-    const applied = await migrateToLatest(database.db);
-    if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
-    const failed = await recoverInterruptedImports(database.db);
-    if (failed) console.warn(`${failed} import check(s) cut short by a previous stop marked failed`);
-    if (config.demo && (await loadDemoData(database.db, { accounts: config.demoAccounts }))) {
-      console.log(config.demoAccounts ? 'demonstration data loaded, with one demonstration account per role (see README)' : 'demonstration data loaded, without the demonstration accounts (production; DEMOPLOT_DEMO_ACCOUNTS=1 adds them)');
-    }
-    if (await ensureFirstAdmin(database.db, config.admin)) console.log(`admin account ${config.admin!.email} created`);
-  });
+  await prepare(database);
   if (config.production && (await hasActiveDemoAccount(database.db))) {
     console.warn('demonstration accounts with published passwords are active in production: deactivate them (PATCH /api/users/:id {"active": false}) or start with DEMOPLOT_DEMO=0 on a new database');
   }
@@ -49,6 +50,31 @@ async function primary() {
   cluster.on('exit', (worker, code, signal) => {
     console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     cluster.fork();
+  });
+}
+
+/** Brings a database up to date before it serves: migrations, imports cut short by a stop,
+ * the demonstration data when asked for, the first admin. Cheap when all is done already. */
+async function prepare(database: Awaited<ReturnType<typeof openDatabase>>) {
+  await withStartupLock(database, async () => {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) console.log(`migrations applied: ${applied.join(', ')}`);
+    const failed = await recoverInterruptedImports(database.db);
+    if (failed) console.warn(`${failed} import check(s) cut short by a previous stop marked failed`);
+    if (config.demo && (await loadDemoData(database.db, { accounts: config.demoAccounts }))) {
+      console.log(config.demoAccounts ? 'demonstration data loaded, with one demonstration account per role (see README)' : 'demonstration data loaded, without the demonstration accounts (production; DEMOPLOT_DEMO_ACCOUNTS=1 adds them)');
+    }
+    if (await ensureFirstAdmin(database.db, config.admin)) console.log(`admin account ${config.admin!.email} created`);
+  });
+}
+
+/** Runs this program again as a child that only builds the database (DEMOPLOT_BUILD_ONLY=1)
+ * and exits; rejects when the child fails, with its exit code. */
+function buildInChild(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = fork(process.argv[1], process.argv.slice(2), { env: { ...process.env, [BUILD_ONLY]: '1' }, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`building the database in ${config.dataDir} failed (${signal ?? `exit ${code}`})`))));
   });
 }
 
@@ -93,7 +119,16 @@ async function serve(existing?: Awaited<ReturnType<typeof openDatabase>>, bound?
   process.on('SIGINT', stop);
 }
 
-(cluster.isPrimary ? primary() : serve()).catch((err) => {
+async function buildOnly() {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
+  try {
+    await prepare(database);
+  } finally {
+    await database.close();
+  }
+}
+
+(process.env[BUILD_ONLY] === '1' ? buildOnly().then(() => process.exit(0)) : cluster.isPrimary ? primary() : serve()).catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
