@@ -317,7 +317,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
           const write = async () => {
             day += 1;
             const saved = await server.request('POST', `/api/trials/${programme.trialId}/observations`, [
-              { plot: 'S001-P001', variable: 'plant_height_cm', value: '50.5', observedOn: `2027-01-${String(1 + (day % 28)).padStart(2, '0')}`, reading: 1 + Math.floor(day / 28) },
+              { plot: 'S001-P001', variable: 'plant_height_cm', value: '50.5', observedOn: `2026-09-${String(1 + (day % 28)).padStart(2, '0')}`, reading: 1 + Math.floor(day / 28) },
             ]);
             if (saved.status !== 201) throw new Error(`saving one observation answered ${saved.status}: ${JSON.stringify(saved.body)}`);
           };
