@@ -1056,6 +1056,8 @@ export const en = {
   // The entry grid: a row's history toggle, the "today" button of date cells, a plot not found.
   'entry.rowHistory': 'History & another reading',
   'entry.rowHistoryLabel': 'History and another reading of {plot}',
+  'entry.rowHistoryReadOnly': 'History',
+  'entry.rowHistoryReadOnlyLabel': 'History of {plot}',
   'entry.today': 'Today',
   'entry.todayLabel': '{plot} {cell}: fill in today ({date})',
   'entry.plotNotFound': 'This trial has no plot labelled “{label}”.',

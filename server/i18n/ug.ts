@@ -1060,6 +1060,8 @@ export const ug = {
   // The entry grid: a row's history toggle, the "today" button of date cells, a plot not found.
   'entry.rowHistory': 'تارىخ ۋە يەنە بىر قېتىملىق ئۆلچەش',
   'entry.rowHistoryLabel': '{plot} نىڭ تارىخى ۋە يەنە بىر قېتىملىق ئۆلچەش',
+  'entry.rowHistoryReadOnly': 'تارىخ',
+  'entry.rowHistoryReadOnlyLabel': '{plot} نىڭ تارىخى',
   'entry.today': 'بۈگۈن',
   'entry.todayLabel': '{plot} {cell}: بۈگۈنكى چېسلانى تولدۇرۇش ({date})',
   'entry.plotNotFound': 'بۇ سىناقتا «{label}» بەلگىلىك ئۇچاستكا يوق.',

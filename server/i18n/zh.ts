@@ -1059,6 +1059,8 @@ export const zh = {
   // The entry grid: a row's history toggle, the "today" button of date cells, a plot not found.
   'entry.rowHistory': '历史与再次读数',
   'entry.rowHistoryLabel': '{plot} 的历史与再次读数',
+  'entry.rowHistoryReadOnly': '历史记录',
+  'entry.rowHistoryReadOnlyLabel': '{plot} 的历史记录',
   'entry.today': '今天',
   'entry.todayLabel': '{plot} {cell}：填入今天的日期（{date}）',
   'entry.plotNotFound': '本试验没有标签为“{label}”的小区。',

@@ -53,9 +53,9 @@ describe.skipIf(skipBrowser)('the entry grid in Chromium', { timeout: 300_000 },
     await app?.close();
   });
 
-  async function open(path: string, viewport = DESKTOP, lang = 'zh'): Promise<Page> {
+  async function open(path: string, viewport = DESKTOP, lang = 'zh', who: TestUser = agronomist): Promise<Page> {
     const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-    await context.addCookies([...(await app.sessionCookies(agronomist)), { name: 'lang', value: lang, url: app.baseUrl }]);
+    await context.addCookies([...(await app.sessionCookies(who)), { name: 'lang', value: lang, url: app.baseUrl }]);
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(app.baseUrl + path);
@@ -139,6 +139,25 @@ describe.skipIf(skipBrowser)('the entry grid in Chromium', { timeout: 300_000 },
     await page.keyboard.press('Shift+Tab');
     await toggle.click();
     expect(await first.locator('details[open]').count()).toBe(0);
+  });
+
+  it("names each row's history button for what the reader may do there", async () => {
+    const viewer = await app.createUser({ role: 'viewer', projects: [1] });
+    for (const [who, text] of [
+      [agronomist, 'History & another reading'],
+      [viewer, 'History'],
+    ] as const) {
+      const page = await open('/trials/1', DESKTOP, 'en', who);
+      const row = page.locator('tr.plot-row').first();
+      const plot = await row.locator('.plot-label').textContent();
+      const button = row.locator('[data-row-history]');
+      expect(await button.textContent()).toBe(text);
+      expect(await button.getAttribute('aria-label')).toBe(`${text === 'History' ? 'History' : 'History and another reading'} of ${plot}`);
+      await button.click();
+      expect(await row.locator('details.history[open]').count()).toBeGreaterThan(0);
+      // A viewer opens histories only: no input for another reading anywhere on the page.
+      if (who === viewer) expect(await page.locator('details.another, td.cell input').count()).toBe(0);
+    }
   });
 
   for (const [viewport, min] of [
