@@ -76,24 +76,33 @@ describe.skipIf(skipBrowser || !hasPoppler)('the printed report', { timeout: 300
     }
   }
 
-  it("prints a trial's data for a reader who may not enter it with every variable's column inside the page", async () => {
-    const trial = (await app.get('/api/trials/1')).body;
-    const viewer = await app.createUser({ role: 'viewer', projects: [trial.projectId] });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addCookies([...(await app.sessionCookies(viewer)), { name: 'lang', value: 'zh', url: app.baseUrl }]);
-    const page = await context.newPage();
-    await page.goto(`${app.baseUrl}/trials/1`);
-    const columns = (await page.locator('.entry-grid thead th[data-variable]').allInnerTexts()).map((t) => squash(t.split('\n')[0]));
-    expect(columns.length).toBeGreaterThanOrEqual(4);
-    const file = join(dir, 'trial-1-viewer.pdf');
-    writeFileSync(file, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
-    await context.close();
+  for (const role of ['viewer', 'agronomist'] as const) {
+    it(`prints a trial's recorded data for a${role === 'agronomist' ? 'n' : ''} ${role}: every variable's column inside the page, each cell's latest value`, async () => {
+      const trial = (await app.get('/api/trials/1')).body;
+      const user = await app.createUser({ role, projects: [trial.projectId] });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.addCookies([...(await app.sessionCookies(user)), { name: 'lang', value: 'zh', url: app.baseUrl }]);
+      const page = await context.newPage();
+      await page.goto(`${app.baseUrl}/trials/1`);
+      const columns = (await page.locator('.entry-grid thead th[data-variable]').allInnerTexts()).map((t) => squash(t.split('\n')[0]));
+      expect(columns.length).toBeGreaterThanOrEqual(4);
+      const firstRow = page.locator('tr.plot-row').first();
+      const label = await firstRow.locator('.plot-label').innerText();
+      // The numbers among the first plot's latest values (dates may break across lines).
+      const numbers = (await firstRow.locator('details.history summary').allInnerTexts()).flatMap((t) => t.match(/\d+\.\d+/g) ?? []);
+      expect(numbers.length).toBeGreaterThan(0);
+      const file = join(dir, `trial-1-${role}.pdf`);
+      writeFileSync(file, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+      await context.close();
 
-    const text = squash(execFileSync('pdftotext', [file, '-']).toString());
-    for (const c of columns) expect(text).toContain(c);
-    // Every word inside the A4 page's right margin (12 mm): the grid's scroll box used to cut
-    // its last column off at the edge of the printed page.
-    const right = Math.max(...[...execFileSync('pdftotext', ['-bbox', file, '-']).toString().matchAll(/xMax="([\d.]+)"/g)].map((m) => Number(m[1])));
-    expect(right).toBeLessThanOrEqual(595.3 - (12 / 25.4) * 72 + 1);
-  });
+      const text = squash(execFileSync('pdftotext', [file, '-']).toString());
+      for (const c of columns) expect(text).toContain(c);
+      expect(text).toContain(squash(label));
+      for (const n of numbers) expect(text).toContain(n);
+      // Every word inside the A4 page's right margin (12 mm): the grid's scroll box used to cut
+      // its last column off at the edge of the printed page.
+      const right = Math.max(...[...execFileSync('pdftotext', ['-bbox', file, '-']).toString().matchAll(/xMax="([\d.]+)"/g)].map((m) => Number(m[1])));
+      expect(right).toBeLessThanOrEqual(595.3 - (12 / 25.4) * 72 + 1);
+    });
+  }
 });
