@@ -251,7 +251,7 @@ export const en = {
   'entry.corrected': 'Observation corrected.',
   'entry.deleted': 'Observation deleted.',
   'entry.historySummary': '{count} recorded',
-  'entry.latest': 'latest',
+  'entry.latest': 'latest {value}',
   'entry.undated': 'undated',
   'entry.correctedMark': 'corrected',
   'entry.correct': 'Correct',

@@ -255,7 +255,7 @@ export const ug = {
   'entry.corrected': 'كۆزىتىش تۈزىتىلدى.',
   'entry.deleted': 'كۆزىتىش ئۆچۈرۈلدى.',
   'entry.historySummary': '{count} خاتىرە بار',
-  'entry.latest': 'ئەڭ يېڭى',
+  'entry.latest': 'ئەڭ يېڭى {value}',
   'entry.undated': 'چېسلا يېزىلمىغان',
   'entry.correctedMark': 'تۈزىتىلگەن',
   'entry.correct': 'تۈزىتىش',

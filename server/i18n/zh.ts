@@ -254,7 +254,7 @@ export const zh = {
   'entry.corrected': '观测已更正。',
   'entry.deleted': '观测已删除。',
   'entry.historySummary': '已有 {count} 条',
-  'entry.latest': '最近',
+  'entry.latest': '最近 {value}',
   'entry.undated': '未记日期',
   'entry.correctedMark': '已更正',
   'entry.correct': '更正',

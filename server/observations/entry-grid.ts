@@ -277,7 +277,8 @@ function cellViewsOf(
           : undefined,
       latest: latest && {
         ...latest,
-        summary: `${countText(lang, 'entry.historySummary', count)} · ${translate(lang, 'entry.latest')} ${latest.value}`,
+        // The value is a parameter: in right-to-left text it is isolated, so a date keeps its order.
+        summary: `${countText(lang, 'entry.historySummary', count)} · ${translate(lang, 'entry.latest', { value: latest.value })}`,
         meta: `${latest.observedOn ?? translate(lang, 'entry.undated')} · ${countText(lang, 'entry.readingN', latest.reading)}`,
         allRecords: countText(lang, 'entry.allRecords', count),
         allHref: `/trials/${trialId}/cells?plot=${plot.id}&variable=${encodeURIComponent(v.code)}`,
