@@ -23,6 +23,18 @@ const PAGES = [
   '/projects/2/farmers',
   '/programmes/1',
   '/observations/1/edit',
+  '/search?q=%E7%A4%BA%E8%8C%83',
+  '/trials/1/map',
+  '/trials/1/labels',
+  '/programmes',
+  '/programmes/1/summary',
+  '/projects/2/training-sessions/new',
+  '/training-sessions/1/edit',
+  '/farmers/1/edit',
+  '/trials/1/edit',
+  '/plots/1/edit',
+  '/projects/1/edit',
+  '/trials/1/import',
 ];
 
 describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }, () => {
