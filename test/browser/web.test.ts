@@ -138,7 +138,11 @@ describe.skipIf(skipBrowser)('the web interface in Chromium', { timeout: 90_000 
 
     const trial = await open(DESKTOP, '/trials/1');
     await trial.emulateMedia({ media: 'print' });
-    expect(await trial.locator('form.entry-form').isVisible()).toBe(false);
+    // The entry form prints as what is recorded: its grid with each cell's count and latest
+    // value, and none of its controls (inputs, selects, buttons, the shared fields).
+    expect(await trial.locator('form.entry-form :is(input, select, button, textarea, .common-fields, .actions):visible').count()).toBe(0);
+    expect(await trial.locator('form.entry-form .entry-grid').isVisible()).toBe(true);
+    expect(await trial.locator('form.entry-form .history summary').first().isVisible()).toBe(true);
     expect(await trial.locator('nav').first().isVisible()).toBe(false);
     expect(await trial.locator('#plots table').first().isVisible()).toBe(true);
   });
