@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import * as grid from './entry-grid.repository.js';
 import * as repo from './observations.repository.js';
-import { versionedCache } from '../versioned-cache.js';
 
 /**
  * What the trial page's entry grid reads, for a trial the caller has already loaded (and
@@ -11,20 +10,12 @@ import { versionedCache } from '../versioned-cache.js';
 
 export type SiteArmCount = Awaited<ReturnType<typeof grid.plotCountsBySiteAndArm>>[number];
 
-/** Plot counts of recently shown trials (the least recently shown dropped first), each under
- * the trial's data version it was read at. */
-const counted = versionedCache<number, readonly SiteArmCount[]>({ capacity: 100 });
-
 /**
- * Plots per site and arm, in the grid's order. Counting means reading every plot of the
- * trial, so with the trial's data version (`knownVersion`, read by the page's permission
- * check) the counts are read once per version and shared until a write moves it: plots,
- * arms and sites all move the version (trial_data_versions).
+ * Plots per site and arm, in the grid's order. Counting reads every plot of the trial: the
+ * trial page keeps the counts with the rest of its frame, per trial data version (plots, arms
+ * and sites all move the version: trial_data_versions).
  */
-export function plotCountsBySiteAndArm(db: Kysely<Database>, trialId: number, knownVersion?: number | null): Promise<readonly SiteArmCount[]> {
-  if (knownVersion == null || db.isTransaction) return grid.plotCountsBySiteAndArm(db, trialId);
-  return counted.get(trialId, Number(knownVersion), () => grid.plotCountsBySiteAndArm(db, trialId));
-}
+export const plotCountsBySiteAndArm = (db: Kysely<Database>, trialId: number): Promise<readonly SiteArmCount[]> => grid.plotCountsBySiteAndArm(db, trialId);
 
 /** Every plot of a trial in the grid's order, with its observation count (a small trial's overview). */
 export const listGridPlots = (db: Kysely<Database>, trialId: number) => grid.listGridPlots(db, trialId);

@@ -57,16 +57,19 @@ interface TrialPageParts {
   plotIds: number[];
 }
 
-/** What a trial page shows of the trial, its project and its sites. */
+/** What a trial page shows of the trial, its project and its sites, and its plots per site
+ * and arm (which place the grid's pages). */
 interface TrialFrame {
   detail: trials.TrialDetail;
   project: ProjectRow;
   siteRows: SiteRow[];
+  counts: readonly grid.SiteArmCount[];
 }
 
 /** The frames of recently shown trials, each under the trial's data version it was read at
- * (the trial, its arms and variables, its project, the names of its sites and of who signed
- * it off all move the version: trial_data_versions). Shared between requests: read only. */
+ * (the trial, its arms and variables, its plots, its project, the names of its sites and of
+ * who signed it off all move the version: trial_data_versions). Shared between requests:
+ * read only. */
 const trialFrames = versionedCache<number, TrialFrame>({ capacity: 200 });
 
 /** Rendered parts of recently shown trial pages, each under the trial's data version it was
@@ -113,16 +116,16 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
   ) {
     const lang = langOf(res);
     // The permission check has read the trial's data version: what the page shows of the
-    // trial, its project and sites is kept under it, and read again once a write moves it.
+    // trial, its project, sites and plot counts is kept under it, and read again once a
+    // write moves it.
     const version = res.locals.target?.dataVersion;
     const readFrame = async (): Promise<TrialFrame> => {
-      const detail = await trials.getTrial(db, trialId);
+      const [detail, counts] = await Promise.all([trials.getTrial(db, trialId), grid.plotCountsBySiteAndArm(db, trialId)]);
       const [project, siteRows] = await Promise.all([getProject(db, detail.trial.projectId), listSites(db, detail.trial.projectId)]);
-      return { detail, project, siteRows };
+      return { detail, project, siteRows, counts };
     };
-    const [{ detail, project, siteRows }, counts, target] = await Promise.all([
+    const [{ detail, project, siteRows, counts }, target] = await Promise.all([
       version != null && !db.isTransaction ? trialFrames.get(trialId, Number(version), readFrame) : readFrame(),
-      grid.plotCountsBySiteAndArm(db, trialId, version),
       // `?plot=<label>`: the site and page that hold the plot, whatever page the link names.
       filter.plot ? grid.gridPlotPosition(db, trialId, filter.plot) : null,
     ]);
