@@ -67,6 +67,13 @@ export function makeKysely(dialectPool: pg.Pool | PGlitePool): Kysely<Database> 
 const PGLITE_SETTINGS = ['shared_buffers=32MB'];
 
 /** Opens PostgreSQL through `pg` when a URL is given, else the embedded PGlite. */
+/** Whether `options` name a PGlite folder on disk that holds no cluster yet (so opening it
+ * makes a new database); false for PostgreSQL and for `memory://`. */
+export function isNewDataFolder(options: Pick<DatabaseOptions, 'databaseUrl' | 'dataDir'>): boolean {
+  const dataDir = options.dataDir ?? './data';
+  return !options.databaseUrl && !dataDir.startsWith('memory://') && !existsSync(join(dataDir, 'PG_VERSION'));
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
@@ -87,7 +94,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     if (!inMemory) mkdirSync(dataDir, { recursive: true });
     // A new cluster is unpacked from the template rather than made by initdb: into the
     // folder before PGlite opens it, or into the in-memory file system through PGlite.
-    if (!inMemory && !existsSync(join(dataDir, 'PG_VERSION'))) unpackTemplate(dataDir);
+    if (isNewDataFolder({ dataDir })) unpackTemplate(dataDir);
     const template = inMemory ? pgliteTemplate() : undefined;
     pglite = await PGlite.create(dataDir, {
       loadDataDir: template ? new Blob([new Uint8Array(template.buffer as ArrayBuffer, template.byteOffset, template.length)]) : undefined,

@@ -1,9 +1,7 @@
 import cluster from 'node:cluster';
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { openDatabase, type DatabaseKind } from '../db/connect.js';
+import { isNewDataFolder, openDatabase, type DatabaseKind } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { withStartupLock } from '../db/startup-lock.js';
 import { createApp } from './app.js';
@@ -15,6 +13,8 @@ import { recoverInterruptedImports } from './imports/recovery.js';
 const config = loadConfig();
 /** Set for the child that builds a new PGlite folder (see buildInChild). */
 const BUILD_ONLY = 'DEMOPLOT_BUILD_ONLY';
+/** The database the configuration names. */
+const openConfigured = () => openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
 
 /**
  * One process, or with WEB_CONCURRENCY=N on PostgreSQL a primary that migrates and seeds
@@ -30,8 +30,8 @@ async function primary() {
   // data) by a short-lived process of its own: PGlite's WebAssembly memory only grows and the
   // allocator keeps what building freed, so a server that built its own folder idled about
   // 100 MB above the same server restarted on that folder.
-  if (!config.databaseUrl && !config.dataDir.startsWith('memory://') && !existsSync(join(config.dataDir, 'PG_VERSION'))) await buildInChild();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
+  if (isNewDataFolder(config)) await buildInChild();
+  const database = await openConfigured();
   await prepare(database);
   if (config.production && (await hasActiveDemoAccount(database.db))) {
     console.warn('demonstration accounts with published passwords are active in production: deactivate them (PATCH /api/users/:id {"active": false}) or start with DEMOPLOT_DEMO=0 on a new database');
@@ -104,7 +104,7 @@ function bind(): Promise<Server> {
 
 async function serve(existing?: Awaited<ReturnType<typeof openDatabase>>, bound?: Server) {
   const server = bound ?? (await bind());
-  const database = existing ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize }));
+  const database = existing ?? (await openConfigured());
   const replica = await openReplica(database.kind);
   const app = createApp(config, database, { replica });
   server.removeAllListeners('request');
@@ -120,7 +120,7 @@ async function serve(existing?: Awaited<ReturnType<typeof openDatabase>>, bound?
 }
 
 async function buildOnly() {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
+  const database = await openConfigured();
   try {
     await prepare(database);
   } finally {
