@@ -27,20 +27,21 @@ export function createRenderer(assets?: Assets) {
   registerHelpers(hb);
   /** {{asset "app.css"}}: the file's fingerprinted address (long-cached). */
   hb.registerHelper('asset', (name: string) => (assets ? assets.url(name) : `/static/${name}`));
+  const template = (name: string) => {
+    const found = templates.get(name);
+    if (!found) throw new Error(`no template views/${name}.hbs`);
+    return found;
+  };
   return {
     render(name: string, context: Record<string, unknown>, layout = 'layouts/main'): string {
-      const page = templates.get(name);
-      if (!page) throw new Error(`no template views/${name}.hbs`);
-      const body = page(context);
+      const body = template(name)(context);
       const frame = templates.get(layout);
       return frame ? frame({ ...context, body }) : body;
     },
     /** A template rendered alone, without a layout (a part of a page that is kept rendered);
      * `context` is its @root, so it carries `lang` (and `can`, when the part asks). */
     part(name: string, context: Record<string, unknown>): RenderedPart {
-      const template = templates.get(name);
-      if (!template) throw new Error(`no template views/${name}.hbs`);
-      return new RenderedPart(Buffer.from(template(context)));
+      return new RenderedPart(Buffer.from(template(name)(context)));
     },
   };
 }
