@@ -1195,8 +1195,8 @@ export const ug = {
   'report.droppedPlotsOne': '1 ئۇچاستكا جۈپلەنمىگەچكە كىرگۈزۈلمىدى',
 
   // Training: distinct counts when some sessions have a head count only (spec §6)
-  'training.atLeast': '≥ {value} ({count} قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
-  'training.atLeastOne': '≥ {value} (1 قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
+  'training.atLeast': '\u2066≥ {value}\u2069 ({count} قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
+  'training.atLeastOne': '\u2066≥ {value}\u2069 (1 قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
 
   // Differences in days, as words (server/web/format.ts daysWords)
   'days.noDifference': 'پەرق يوق',

@@ -13,7 +13,7 @@ import type { Lang } from '../i18n/i18n.js';
 import { listTrialPlots } from '../plots/plots.service.js';
 import { getProject } from '../projects/projects.service.js';
 import { trialReport, type TrialReport } from './reports.service.js';
-import { daysWords, interval, num, pValue, signed, today } from '../web/format.js';
+import { daysWords, figure, interval, num, pValue, signed, today, withUnit } from '../web/format.js';
 import { enumLabel, langOf, nameIn, otherName, tr } from '../web/labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from '../web/render.js';
@@ -98,8 +98,11 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
   // A difference of two percentages is in percentage points (个百分点), not per cent.
   const unit = isDate ? tr(lang, 'report.days') : v.unit === '%' ? tr(lang, 'report.percentagePoints') : (v.unit ?? '');
   const { notes, ref } = footnotes();
-  const deltaText = (d: number | null) => (isDate ? daysWords(d, lang) : d === null ? '—' : `${signed(d)}${unit ? ` ${unit}` : ''}`);
+  const deltaText = (d: number | null) => (isDate ? daysWords(d, lang) : d === null ? '—' : withUnit(lang, signed(d), unit));
   const siteName = (s: { siteId: number; siteName: string }) => siteNames.get(s.siteId) ?? s.siteName;
+  // Every figure is an isolate of its own in right-to-left text (a phone's card puts it after
+  // its Uyghur label), so its sign and an interval's order are drawn as written.
+  const fig = (text: string) => figure(lang, text);
 
   const sites = c.sites.map((s) => {
     const paired = 'nPairs' in s ? (s as { nPairs: number }).nPairs : null;
@@ -110,12 +113,12 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
       nControl: s.nControl,
       nPairs: paired,
       dropped: dropped > 0 ? tr(lang, dropped === 1 ? 'report.droppedPlotsOne' : 'report.droppedPlots', { count: dropped }) : null,
-      meanTreatment: num(s.meanTreatment),
-      meanControl: num(s.meanControl),
+      meanTreatment: fig(num(s.meanTreatment)),
+      meanControl: fig(num(s.meanControl)),
       delta: deltaText(s.delta),
-      deltaCi: s.deltaCi ? interval(s.deltaCi) : null,
-      percent: s.percent === null ? '—' : `${signed(s.percent)}%`,
-      percentCi: s.percentCi ? interval(s.percentCi) : null,
+      deltaCi: s.deltaCi ? fig(interval(s.deltaCi)) : null,
+      percent: s.percent === null ? '—' : fig(`${signed(s.percent)}%`),
+      percentCi: s.percentCi ? fig(interval(s.percentCi)) : null,
       significance: significance(lang, s.significant, s.pValue),
       refs: ref(s.flags),
     };
@@ -125,12 +128,12 @@ function comparisonView(lang: Lang, c: Comparison, index: number, siteNames: Map
     ? {
         nSites: o.nSites,
         delta: deltaText(o.delta),
-        deltaCi: o.deltaCi ? interval(o.deltaCi) : null,
-        percent: o.percent === null ? '—' : `${signed(o.percent)}%`,
-        percentCi: o.percentCi ? interval(o.percentCi) : null,
+        deltaCi: o.deltaCi ? fig(interval(o.deltaCi)) : null,
+        percent: o.percent === null ? '—' : fig(`${signed(o.percent)}%`),
+        percentCi: o.percentCi ? fig(interval(o.percentCi)) : null,
         significance: significance(lang, o.significant, o.pValue),
-        range: `${signed(o.range[0])} … ${signed(o.range[1])}${unit ? ` ${unit}` : ''}`,
-        predictionInterval: o.predictionInterval ? `${interval(o.predictionInterval)}${unit ? ` ${unit}` : ''}` : null,
+        range: withUnit(lang, `${signed(o.range[0])} … ${signed(o.range[1])}`, unit),
+        predictionInterval: o.predictionInterval ? withUnit(lang, interval(o.predictionInterval), unit) : null,
         direction: tr(lang, isDate ? 'report.directionDates' : 'report.directionNumbers', { lower: o.sitesLower, higher: o.sitesHigher, total: o.nSites }),
         refs: ref(o.flags),
       }
@@ -252,7 +255,7 @@ function anovaView(lang: Lang, v: VariableAnovaView, index: number, siteNames: M
     arm,
     cells: tables.map(({ table }) => {
       const a = table.arms.find((x) => x.arm === arm);
-      return a ? { mean: num(a.mean), letters: a.letters ?? '', n: a.n } : { mean: '—', letters: '', n: null };
+      return a ? { mean: figure(lang, num(a.mean)), letters: a.letters ?? '', n: a.n } : { mean: '—', letters: '', n: null };
     }),
   }));
   const charted = [...tables].reverse().find((t) => t.table.mse !== null);

@@ -1,7 +1,25 @@
 import { todayInZone } from '../observations/plausibility.js';
 import { translate, type Lang } from '../i18n/i18n.js';
+import { LANGUAGES } from '../i18n/languages.js';
 
 const MINUS = '\u2212';
+
+/**
+ * A figure as it must be drawn inside text of the page's language: in right-to-left text
+ * (Uyghur) a left-to-right isolate (LRI … PDI), so its sign stays on the left of its digits
+ * and an interval keeps its order; unchanged in left-to-right languages. Without it the
+ * bidirectional algorithm draws "−3.57" after Uyghur words as "3.57−".
+ * @example figure('ug', '−3.57') // => '\u2066−3.57\u2069'
+ */
+export function figure(lang: Lang, text: string): string {
+  return LANGUAGES[lang].dir === 'rtl' && text !== '' ? `\u2066${text}\u2069` : text;
+}
+
+/** A figure and its unit ("−3.57 g/袋", "−3.57 پىرسەنت پۇنكىت"), the figure isolated in
+ * right-to-left text as by `figure`; the figure alone when there is no unit or no figure. */
+export function withUnit(lang: Lang, text: string, unit: string | null | undefined): string {
+  return unit && text !== '—' ? `${figure(lang, text)} ${unit}` : figure(lang, text);
+}
 
 /**
  * A figure for a table cell: whole numbers from 100 up, one decimal from 10, two below,

@@ -9,6 +9,12 @@ import { startTestApp, type TestApp } from '../support/context.js';
  * A date that follows Uyghur words in the same line without an isolate is drawn
  * 22-04-2017 by the Unicode bidirectional algorithm (its digits after Arabic letters become
  * Arabic numbers, and the hyphens between them turn right to left).
+ *
+ * The same rules move a figure's sign: "−3.57" after Uyghur words is drawn "3.57−", and an
+ * interval [−5.93, −1.21] as [1.21− ,5.93−]. So every signed figure must be drawn with its
+ * sign on the left of its digits; and a figure followed by Uyghur words ("3 كۈن بالدۇر",
+ * three days earlier; "−3.57 پىرسەنت پۇنكىت") must read right to left, the figure first,
+ * i.e. drawn to the right of those words, not as a left-to-right cell would put it.
  */
 const PAGES = [
   '/',
@@ -50,45 +56,79 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
   });
 
   for (const width of [390, 1280]) {
-    it(`draws every date in its own order and fits ${width} px, page by page`, async () => {
+    it(`draws every date and signed figure in its own order, reads figures before their words, and fits ${width} px, page by page`, async () => {
       const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
       await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
       const page = await context.newPage();
       let dates = 0;
+      let signedFigures = 0;
+      let figuresBeforeWords = 0;
       for (const path of PAGES) {
         const res = await page.goto(app.baseUrl + path);
         expect(res?.status(), path).toBe(200);
         expect(await page.getAttribute('html', 'dir'), path).toBe('rtl');
         const found = await page.evaluate(() => {
           const reversed: string[] = [];
+          const signs: string[] = [];
+          const order: string[] = [];
           let seen = 0;
+          let signed = 0;
+          let followed = 0;
           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
           for (let n = walker.nextNode(); n; n = walker.nextNode()) {
             const text = n.textContent ?? '';
+            const where = () => `${n!.parentElement?.tagName}.${n!.parentElement?.className}: ${text.trim().slice(0, 60)}`;
+            const rect = (from: number, to: number) => {
+              const r = document.createRange();
+              r.setStart(n!, from);
+              r.setEnd(n!, to);
+              return r.getClientRects()[0];
+            };
+            // Not drawn (a closed disclosure, a hidden element) or broken across lines: skipped.
+            const sameLine = (a: DOMRect | undefined, b: DOMRect | undefined): a is DOMRect => !!a && !!b && Math.abs(a.top - b.top) <= 2;
+            // A sign before a figure (not a hyphen between digits, as in a date or "3-4").
+            for (const m of text.matchAll(/(?<![\d.])[−+-](?=\d)/g)) {
+              const sign = rect(m.index!, m.index! + 1);
+              const digit = rect(m.index! + 1, m.index! + 2);
+              if (!sameLine(sign, digit)) continue;
+              signed += 1;
+              if (sign.left > digit.left) signs.push(where());
+            }
+            // A figure, then Uyghur words (isolate marks and spaces between them).
+            for (const m of text.matchAll(/(\d[\d.,]*%?)([\s\u2066-\u2069]+)(?=[\u0600-\u06ff])/g)) {
+              const at = m.index!;
+              const figure = rect(at, at + m[1].length);
+              const word = rect(at + m[0].length, at + m[0].length + 1);
+              if (!sameLine(figure, word)) continue;
+              followed += 1;
+              if (figure.left < word.left) order.push(where());
+            }
             for (const m of text.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
               const at = m.index!;
-              const rect = (from: number, to: number) => {
-                const r = document.createRange();
-                r.setStart(n!, from);
-                r.setEnd(n!, to);
-                return r.getClientRects()[0];
-              };
               const year = rect(at, at + 4);
               const day = rect(at + 8, at + 10);
               // Not drawn (a closed disclosure, a hidden element) or broken across lines.
               if (!year || !day || Math.abs(year.top - day.top) > 2) continue;
               seen += 1;
-              if (year.left > day.left) reversed.push(`${n.parentElement?.tagName}.${n.parentElement?.className}: ${text.trim().slice(0, 60)}`);
+              if (year.left > day.left) reversed.push(where());
             }
           }
-          return { reversed, seen, overflow: document.documentElement.scrollWidth - window.innerWidth };
+          return { reversed, signs, order, seen, signed, followed, overflow: document.documentElement.scrollWidth - window.innerWidth };
         });
         dates += found.seen;
+        signedFigures += found.signed;
+        figuresBeforeWords += found.followed;
         expect(found.reversed, path).toEqual([]);
+        expect(found.signs, path).toEqual([]);
+        expect(found.order, path).toEqual([]);
         expect(found.overflow, path).toBeLessThanOrEqual(1);
       }
       // The pages show dates to check: planting, observation, inspection and training days.
       expect(dates).toBeGreaterThan(20);
+      // …and signed figures (the reports' differences and intervals) and figures with Uyghur
+      // words after them (days earlier, percentage points, sessions without a roster).
+      expect(signedFigures).toBeGreaterThan(100);
+      expect(figuresBeforeWords).toBeGreaterThan(20);
       await context.close();
     });
   }

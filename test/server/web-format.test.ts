@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { cellRename, collectEntries, dedupe } from '../../server/observations/entry-grid.js';
-import { daysWords, interval, num, pValue, share, signed, today } from '../../server/web/format.js';
+import { daysWords, figure, interval, num, pValue, share, signed, today, withUnit } from '../../server/web/format.js';
 import { localPath, read } from '../../server/web/forms.js';
 import { excludesZero } from '../../server/reports/reports.pages.js';
 import { switchLangHref } from '../../server/web/render.js';
 
 describe('figures for people', () => {
+  it('isolates a figure left to right in Uyghur text only, so its sign stays before its digits', () => {
+    const LRI = '\u2066';
+    const PDI = '\u2069';
+    expect(figure('ug', '−3.57')).toBe(`${LRI}−3.57${PDI}`);
+    expect(figure('zh', '−3.57')).toBe('−3.57');
+    expect(figure('en', '[−5.93, −1.21]')).toBe('[−5.93, −1.21]');
+    expect(withUnit('ug', '−3.57', 'پىرسەنت پۇنكىت')).toBe(`${LRI}−3.57${PDI} پىرسەنت پۇنكىت`);
+    expect(withUnit('en', '+5.5', 'g/袋')).toBe('+5.5 g/袋');
+    expect(withUnit('zh', '+5.5', '')).toBe('+5.5');
+    // No figure: no unit after the dash.
+    expect(withUnit('en', '—', 'kg')).toBe('—');
+  });
+
   it('rounds by size and writes a true minus sign', () => {
     expect(num(5475)).toBe('5475');
     expect(num(488.333)).toBe('488');
