@@ -84,7 +84,9 @@ export function excludesZero(ci: Interval): boolean {
 function significance(lang: Lang, significant: boolean, p: number | null) {
   if (p === null) return { text: tr(lang, 'report.sigUnknown'), cls: 'sig-unknown' };
   if (significant) {
-    const pText = p === null ? '' : pValue(p).startsWith('<') ? ` (p < ${pValue(p).slice(1)})` : ` (p = ${pValue(p)})`;
+    // No-break spaces: a narrow column (a printed page, a phone) breaks before "(p", never
+    // inside "p = 0.016".
+    const pText = p === null ? '' : pValue(p).startsWith('<') ? ` (p\u00a0<\u00a0${pValue(p).slice(1)})` : ` (p\u00a0=\u00a0${pValue(p)})`;
     return { text: `${tr(lang, 'report.sigYes')}${pText}`, cls: 'sig-yes' };
   }
   return { text: tr(lang, 'report.sigNo'), cls: 'sig-no' };
