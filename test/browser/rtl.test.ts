@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, skipBrowser } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/context.js';
@@ -43,6 +43,58 @@ const PAGES = [
   '/trials/1/import',
 ];
 
+/** Where each date, signed figure and figure-before-words of the page is drawn. */
+function drawnOrder(page: Page) {
+  return page.evaluate(() => {
+    const reversed: string[] = [];
+    const signs: string[] = [];
+    const order: string[] = [];
+    let seen = 0;
+    let signed = 0;
+    let followed = 0;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent ?? '';
+      const where = () => `${n!.parentElement?.tagName}.${n!.parentElement?.className}: ${text.trim().slice(0, 60)}`;
+      const rect = (from: number, to: number) => {
+        const r = document.createRange();
+        r.setStart(n!, from);
+        r.setEnd(n!, to);
+        return r.getClientRects()[0];
+      };
+      // Not drawn (a closed disclosure, a hidden element) or broken across lines: skipped.
+      const sameLine = (a: DOMRect | undefined, b: DOMRect | undefined): a is DOMRect => !!a && !!b && Math.abs(a.top - b.top) <= 2;
+      // A sign before a figure (not a hyphen between digits, as in a date or "3-4").
+      for (const m of text.matchAll(/(?<![\d.])[−+-](?=\d)/g)) {
+        const sign = rect(m.index!, m.index! + 1);
+        const digit = rect(m.index! + 1, m.index! + 2);
+        if (!sameLine(sign, digit)) continue;
+        signed += 1;
+        if (sign.left > digit.left) signs.push(where());
+      }
+      // A figure, then Uyghur words (isolate marks and spaces between them).
+      for (const m of text.matchAll(/(\d[\d.,]*%?)([\s\u2066-\u2069]+)(?=[\u0600-\u06ff])/g)) {
+        const at = m.index!;
+        const figure = rect(at, at + m[1].length);
+        const word = rect(at + m[0].length, at + m[0].length + 1);
+        if (!sameLine(figure, word)) continue;
+        followed += 1;
+        if (figure.left < word.left) order.push(where());
+      }
+      for (const m of text.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
+        const at = m.index!;
+        const year = rect(at, at + 4);
+        const day = rect(at + 8, at + 10);
+        // Not drawn (a closed disclosure, a hidden element) or broken across lines.
+        if (!year || !day || Math.abs(year.top - day.top) > 2) continue;
+        seen += 1;
+        if (year.left > day.left) reversed.push(where());
+      }
+    }
+    return { reversed, signs, order, seen, signed, followed, overflow: document.documentElement.scrollWidth - window.innerWidth };
+  });
+}
+
 describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }, () => {
   let app: TestApp;
   let browser: Browser;
@@ -67,54 +119,7 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
         const res = await page.goto(app.baseUrl + path);
         expect(res?.status(), path).toBe(200);
         expect(await page.getAttribute('html', 'dir'), path).toBe('rtl');
-        const found = await page.evaluate(() => {
-          const reversed: string[] = [];
-          const signs: string[] = [];
-          const order: string[] = [];
-          let seen = 0;
-          let signed = 0;
-          let followed = 0;
-          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-            const text = n.textContent ?? '';
-            const where = () => `${n!.parentElement?.tagName}.${n!.parentElement?.className}: ${text.trim().slice(0, 60)}`;
-            const rect = (from: number, to: number) => {
-              const r = document.createRange();
-              r.setStart(n!, from);
-              r.setEnd(n!, to);
-              return r.getClientRects()[0];
-            };
-            // Not drawn (a closed disclosure, a hidden element) or broken across lines: skipped.
-            const sameLine = (a: DOMRect | undefined, b: DOMRect | undefined): a is DOMRect => !!a && !!b && Math.abs(a.top - b.top) <= 2;
-            // A sign before a figure (not a hyphen between digits, as in a date or "3-4").
-            for (const m of text.matchAll(/(?<![\d.])[−+-](?=\d)/g)) {
-              const sign = rect(m.index!, m.index! + 1);
-              const digit = rect(m.index! + 1, m.index! + 2);
-              if (!sameLine(sign, digit)) continue;
-              signed += 1;
-              if (sign.left > digit.left) signs.push(where());
-            }
-            // A figure, then Uyghur words (isolate marks and spaces between them).
-            for (const m of text.matchAll(/(\d[\d.,]*%?)([\s\u2066-\u2069]+)(?=[\u0600-\u06ff])/g)) {
-              const at = m.index!;
-              const figure = rect(at, at + m[1].length);
-              const word = rect(at + m[0].length, at + m[0].length + 1);
-              if (!sameLine(figure, word)) continue;
-              followed += 1;
-              if (figure.left < word.left) order.push(where());
-            }
-            for (const m of text.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
-              const at = m.index!;
-              const year = rect(at, at + 4);
-              const day = rect(at + 8, at + 10);
-              // Not drawn (a closed disclosure, a hidden element) or broken across lines.
-              if (!year || !day || Math.abs(year.top - day.top) > 2) continue;
-              seen += 1;
-              if (year.left > day.left) reversed.push(where());
-            }
-          }
-          return { reversed, signs, order, seen, signed, followed, overflow: document.documentElement.scrollWidth - window.innerWidth };
-        });
+        const found = await drawnOrder(page);
         dates += found.seen;
         signedFigures += found.signed;
         figuresBeforeWords += found.followed;
@@ -129,6 +134,25 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
       // words after them (days earlier, percentage points, sessions without a roster).
       expect(signedFigures).toBeGreaterThan(100);
       expect(figuresBeforeWords).toBeGreaterThan(20);
+      await context.close();
+    });
+
+    it(`shows a file's own values in their own order in an import's preview at ${width} px`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
+      const page = await context.newPage();
+      await page.goto(`${app.baseUrl}/trials/1/import`);
+      // A negative reading and an impossible date, as typed: the preview shows them and says why.
+      const csv = 'plot,variable,value,observed_on\n二工-示范1,yield_kg_per_mu,5100,2017-07-20\n二工-示范1,yield_kg_per_mu,-5,2017-13-01\n';
+      await page.setInputFiles('form.import-upload input[type=file]', { name: 'readings.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await Promise.all([page.waitForURL(/\/imports\//), page.click('form.import-upload button[type=submit]')]);
+      await expect.poll(() => page.locator('table.import-preview td', { hasText: /^-5$/ }).count()).toBe(1);
+      const found = await drawnOrder(page);
+      expect(found.signed).toBeGreaterThanOrEqual(2);
+      expect(found.signs).toEqual([]);
+      expect(found.order).toEqual([]);
+      expect(found.reversed).toEqual([]);
+      expect(found.overflow).toBeLessThanOrEqual(1);
       await context.close();
     });
   }
