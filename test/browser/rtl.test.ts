@@ -137,6 +137,40 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
       await context.close();
     });
 
+    it(`draws what is typed into a field in its own order at ${width} px`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
+      const page = await context.newPage();
+      await page.goto(`${app.baseUrl}/trials/1`);
+      const value = page.locator('input[inputmode="decimal"]:visible').first();
+      await value.fill('-5.5');
+      // A field's text has no DOM range to measure: the same text is drawn in a probe with the
+      // field's own direction, bidi isolation and alignment, where it can be.
+      const drawn = async (field: typeof value) =>
+        field.evaluate((el: HTMLInputElement) => {
+          const style = getComputedStyle(el);
+          const probe = document.createElement('div');
+          probe.style.cssText = `position:absolute;top:0;left:0;width:20em;font:${style.font};direction:${style.direction};unicode-bidi:${style.unicodeBidi}`;
+          probe.textContent = el.value;
+          el.parentElement!.append(probe);
+          const at = (i: number) => {
+            const r = document.createRange();
+            r.setStart(probe.firstChild!, i);
+            r.setEnd(probe.firstChild!, i + 1);
+            return r.getClientRects()[0].left;
+          };
+          const out = { value: el.value, firstLeftOfSecond: at(0) < at(1), firstLeftOfLast: at(0) < at(el.value.length - 1) };
+          probe.remove();
+          return out;
+        });
+      expect(await drawn(value)).toEqual({ value: '-5.5', firstLeftOfSecond: true, firstLeftOfLast: true });
+      await page.goto(`${app.baseUrl}/trials/1/edit`);
+      const field = page.locator('input[type="text"]:visible, input:not([type]):visible').first();
+      await field.fill('2017-04-22');
+      expect(await drawn(field)).toEqual({ value: '2017-04-22', firstLeftOfSecond: true, firstLeftOfLast: true });
+      await context.close();
+    });
+
     it(`shows a file's own values in their own order in an import's preview at ${width} px`, async () => {
       const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
       await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
