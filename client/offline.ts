@@ -49,6 +49,9 @@ interface Schema extends DBSchema {
 interface Config {
   trialId: number;
   lang: string;
+  /** The page's direction and Intl locale (absent in a page cached before they were sent). */
+  dir?: 'ltr' | 'rtl';
+  locale?: string;
   loginHref: string;
   t: Record<string, string>;
 }
@@ -91,8 +94,12 @@ const configEl = document.getElementById('offline-config');
 if (configEl) void start(JSON.parse(configEl.textContent ?? '{}') as Config);
 
 async function start(config: Config) {
+  // As the server's translate(): in right-to-left text each value is an isolate (FSI … PDI), so
+  // a typed "-5.5" or a time keeps its own order after Uyghur words.
+  const rtl = config.dir === 'rtl';
+  const iso = (v: string | number) => (rtl && v !== '' ? `\u2068${v}\u2069` : String(v));
   const t = (key: string, params: Record<string, string | number> = {}) =>
-    (config.t[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+    (config.t[key] ?? key).replace(/\{(\w+)\}/g, (_, k: string) => iso(params[k] ?? ''));
   const db: IDBPDatabase<Schema> = await openDB<Schema>('demoplot-offline', 1, {
     upgrade(d) {
       d.createObjectStore('entries', { keyPath: 'key' }).createIndex('trial', 'trialId');
@@ -129,7 +136,7 @@ async function start(config: Config) {
     }
     if (countEl) countEl.textContent = t('offline.pending', { count: n });
     const last = (await db.get('meta', 'lastSync'))?.value;
-    if (lastEl) lastEl.textContent = last ? t('offline.lastSync', { time: new Date(Number(last)).toLocaleString(config.lang === 'en' ? 'en-GB' : 'zh-CN') }) : t('offline.never');
+    if (lastEl) lastEl.textContent = last ? t('offline.lastSync', { time: new Date(Number(last)).toLocaleString(config.locale ?? (config.lang === 'en' ? 'en-GB' : 'zh-CN')) }) : t('offline.never');
     document.querySelectorAll('[data-queue-mark]').forEach((el) => el.remove());
     document.querySelectorAll('td.is-pending, td.is-refused, td.is-conflict').forEach((td) => td.classList.remove('is-pending', 'is-refused', 'is-conflict'));
     for (const e of entries) {
@@ -141,15 +148,15 @@ async function start(config: Config) {
       box.dataset.key = e.key;
       box.className = `queue-mark queue-${e.status}`;
       if (e.status === 'pending') {
-        box.textContent = `${t('offline.waitingMark')} · ${e.value}`;
+        box.textContent = `${t('offline.waitingMark')} · ${iso(e.value)}`;
       } else if (e.status === 'refused') {
         box.setAttribute('role', 'alert');
-        box.append(text('p', t('offline.refused', { message: e.message ?? '' })), text('p', `${t('offline.mine')}: ${e.value}`), button(t('offline.discard'), 'discard', e.key));
+        box.append(text('p', t('offline.refused', { message: e.message ?? '' })), text('p', `${t('offline.mine')}: ${iso(e.value)}`), button(t('offline.discard'), 'discard', e.key));
       } else {
         box.setAttribute('role', 'alert');
         const compare = document.createElement('dl');
         compare.className = 'conflict-values';
-        compare.append(text('dt', t('offline.mine')), text('dd', e.value, 'mine'), text('dt', t('offline.theirs')), text('dd', shown(e.existing?.value), 'theirs'));
+        compare.append(text('dt', t('offline.mine')), text('dd', iso(e.value), 'mine'), text('dt', t('offline.theirs')), text('dd', iso(shown(e.existing?.value)), 'theirs'));
         box.append(text('p', t('offline.conflictTitle'), 'conflict-title'), compare, button(t('offline.keepMine'), 'keep-mine', e.key), button(t('offline.keepTheirs'), 'keep-theirs', e.key));
       }
       td.append(box);

@@ -1,5 +1,6 @@
 import { catalogueText, MESSAGE_KEYS, type Lang } from '../i18n/i18n.js';
 import { tr } from './labels.js';
+import { LANGUAGES } from '../i18n/languages.js';
 
 /**
  * What the trial page's offline script needs from the server, rendered into the page as
@@ -10,6 +11,8 @@ export function offlineConfig(lang: Lang, trialId: number, pageUrl: string) {
   return {
     trialId,
     lang,
+    dir: LANGUAGES[lang].dir,
+    locale: LANGUAGES[lang].locale,
     loginHref: `/login?next=${encodeURIComponent(pageUrl.split('#')[0])}`,
     // Templates with their {placeholders}, filled in by the script.
     t: Object.fromEntries(keys.map((k) => [k, catalogueText(lang, k)])),

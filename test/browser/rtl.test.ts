@@ -171,6 +171,24 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
       await context.close();
     });
 
+    it(`shows a value queued without a connection in its own order at ${width} px`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
+      const page = await context.newPage();
+      await page.goto(`${app.baseUrl}/trials/1`);
+      await context.setOffline(true);
+      await page.locator('input[inputmode="decimal"]:visible').first().fill('-5.5');
+      await page.locator('form.entry-form button[type="submit"]:visible').first().click();
+      // The queue's mark beside the cell: "waiting to sync · -5.5", drawn by the page's script.
+      const mark = page.locator('[data-queue-mark="pending"]');
+      await expect.poll(() => mark.count()).toBe(1);
+      expect(await mark.innerText()).toContain('-5.5');
+      const found = await drawnOrder(page);
+      expect(found.signs).toEqual([]);
+      expect(found.signed).toBeGreaterThanOrEqual(1);
+      await context.close();
+    });
+
     it(`shows a file's own values in their own order in an import's preview at ${width} px`, async () => {
       const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
       await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
