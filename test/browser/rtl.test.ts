@@ -102,6 +102,12 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
     app = await startTestApp({ demo: true });
     browser = await launchChromium();
   });
+  /** A signed-in browser page in Uyghur, `width` px wide. */
+  async function uyghurPage(width: number) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+    await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
+    return { context, page: await context.newPage() };
+  }
   afterAll(async () => {
     await browser?.close();
     await app?.close();
@@ -109,9 +115,7 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
 
   for (const width of [390, 1280]) {
     it(`draws every date and signed figure in its own order, reads figures before their words, and fits ${width} px, page by page`, async () => {
-      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-      await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
-      const page = await context.newPage();
+      const { context, page } = await uyghurPage(width);
       let dates = 0;
       let signedFigures = 0;
       let figuresBeforeWords = 0;
@@ -138,9 +142,7 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
     });
 
     it(`draws what is typed into a field in its own order at ${width} px`, async () => {
-      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-      await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
-      const page = await context.newPage();
+      const { context, page } = await uyghurPage(width);
       await page.goto(`${app.baseUrl}/trials/1`);
       const value = page.locator('input[inputmode="decimal"]:visible').first();
       await value.fill('-5.5');
@@ -172,9 +174,7 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
     });
 
     it(`shows a value queued without a connection in its own order at ${width} px`, async () => {
-      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-      await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
-      const page = await context.newPage();
+      const { context, page } = await uyghurPage(width);
       await page.goto(`${app.baseUrl}/trials/1`);
       await context.setOffline(true);
       await page.locator('input[inputmode="decimal"]:visible').first().fill('-5.5');
@@ -190,9 +190,7 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
     });
 
     it(`shows a file's own values in their own order in an import's preview at ${width} px`, async () => {
-      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-      await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
-      const page = await context.newPage();
+      const { context, page } = await uyghurPage(width);
       await page.goto(`${app.baseUrl}/trials/1/import`);
       // A negative reading and an impossible date, as typed: the preview shows them and says why.
       const csv = 'plot,variable,value,observed_on\n二工-示范1,yield_kg_per_mu,5100,2017-07-20\n二工-示范1,yield_kg_per_mu,-5,2017-13-01\n';
