@@ -5,7 +5,7 @@ import { CATEGORIES, OUTPUT_KINDS } from '../../analysis/programme-summary.js';
 import { projectsByCategory } from '../charts/projects-by-category.js';
 import { loadCharts } from '../charts/svg.js';
 import { paramId } from '../http.js';
-import type { KeysUnder, Lang } from '../i18n/i18n.js';
+import type { KeysUnder } from '../i18n/i18n.js';
 import { closeRectification, getRectification, today } from '../inspections/inspections.service.js';
 import { CloseRectification } from '../inspections/inspections.schemas.js';
 import { getProject } from '../projects/projects.service.js';
@@ -15,7 +15,7 @@ import { fieldView, mountForm, read, type FieldSpec } from '../web/forms.js';
 import * as service from './programmes.service.js';
 import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
 import { listTrials } from '../trials/trials.service.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, tr } from '../web/labels.js';
+import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, tr } from '../web/labels.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { progressView, trialCards } from '../web/summaries.js';
 import { rosterCount } from '../web/format.js';
@@ -51,7 +51,6 @@ function matches(f: service.ProjectFigures, filters: Filters): boolean {
   return true;
 }
 
-const sep = (lang: Lang) => (lang === 'zh' ? '、' : ', ');
 
 /** The programme pages: the list, one programme's figures, and its printable A4 summary. */
 export function programmePages(db: Kysely<Database>, renderer: Renderer): Router {
@@ -107,11 +106,11 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
         status: p.status ? statusLabel(p.status) : '—',
         statusKey: p.status ?? 'none',
         isNew: p.newThisYear,
-        place: [p.prefecture, p.county].filter(Boolean).join(' · ') || '—',
+        place: listOf(lang, [p.prefecture, p.county], ' · ') || '—',
         povertyCounty: p.povertyCounty,
         supportingProvince: p.supportingProvince ?? '—',
         host: p.leadOrganisation ?? '—',
-        partners: p.partnerOrganisations.join(sep(lang)),
+        partners: listOf(lang, p.partnerOrganisations),
         budget: p.budget ?? '—',
         outputs: f.outputs.length,
         open: open.length,
@@ -144,7 +143,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       f.inspections.map((i) => ({
         ...i,
         project: nameIn(lang, f.project),
-        experts: i.experts.join(sep(lang)),
+        experts: listOf(lang, i.experts),
         rectifications: i.rectifications.map((x) => ({ ...x, state: x.open ? (x.overdue ? 'overdue' : 'open') : 'closed' })),
       })),
     );

@@ -18,10 +18,12 @@ function ugList(parts: string[]): string {
   return `${parts.slice(0, -1).join('، ')} ۋە ${parts[parts.length - 1]}`;
 }
 
-/** Titles named in a sentence: up to three, else none (the count alone). */
+/** Titles named in a sentence: up to three, else none (the count alone). Each title is an
+ * isolate (FSI … PDI): Chinese titles side by side in Uyghur text would otherwise run left
+ * to right as one, the first title drawn on the left, read last. */
 function named(titles: string[]): string {
   if (titles.length === 0 || titles.length > 3) return '';
-  return ` (${titles.join('؛ ')})`;
+  return ` (${titles.map((t) => `\u2068${t}\u2069`).join('؛ ')})`;
 }
 
 function projectsSentence(c: ProgrammeCounts): string {

@@ -90,7 +90,7 @@ export function projectPages(db: Kysely<Database>, renderer: Renderer): Router {
         id: s.id,
         name: nameIn(lang, s),
         otherName: otherName(lang, s),
-        place: [s.county, s.township, s.village].filter(Boolean).join(' · '),
+        place: listOf(lang, [s.county, s.township, s.village], ' · '),
         kind: enumLabel(lang, 'siteKind', s.kind),
       })),
       trials: await trialCards(db, trials, lang),

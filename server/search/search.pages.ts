@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { hasPermission } from '../accounts/access.js';
 import { search, SEARCH_KINDS, SEARCH_LIMIT, type SearchKind } from './search.service.js';
-import { enumLabel, langOf, nameIn, tr } from '../web/labels.js';
+import { enumLabel, langOf, listOf, nameIn, tr } from '../web/labels.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import type { MessageKey } from '../i18n/i18n.js';
 
@@ -56,13 +56,13 @@ export function searchPages(db: Kysely<Database>, renderer: Renderer): Router {
           return {
             href: `/projects/${row.projectId}/farmers?q=${encodeURIComponent(row.name)}`,
             label: row.name,
-            detail: [`#${row.id}`, row.village, row.household].filter(Boolean).join(' · '),
+            detail: listOf(lang, [`#${row.id}`, row.village, row.household], ' · '),
           };
         case 'trainingSessions':
           return {
             href: manages ? `/training-sessions/${row.id}/edit` : `/projects/${row.projectId}/training#session-${row.id}`,
             label: row.topic,
-            detail: [row.heldOn, enumLabel(lang, 'trainingKind', row.kind), row.village, tr(lang, 'search.attendance', { count: row.attendance })].filter(Boolean).join(' · '),
+            detail: listOf(lang, [row.heldOn, enumLabel(lang, 'trainingKind', row.kind), row.village, tr(lang, 'search.attendance', { count: row.attendance })], ' · '),
           };
       }
     };

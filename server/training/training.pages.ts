@@ -15,7 +15,7 @@ import * as training from './training.service.js';
 import { parseOrThrow } from '../validation.js';
 import { num, rosterCount, share } from '../web/format.js';
 import { asText, fieldView, mountForm, read, type FieldSpec, type FormBody, type FormState } from '../web/forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, tr } from '../web/labels.js';
+import { enumLabel, enumOptions, langOf, listOf, nameIn, tr } from '../web/labels.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { matches, pageOf, param, withQuery } from '../web/list-page.js';
 import type { MessageKey } from '../i18n/i18n.js';
@@ -56,7 +56,7 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
       topic: (a, b) => a.topic.localeCompare(b.topic, 'zh') || b.heldOn.localeCompare(a.heldOn),
     };
     const sort = filter.sort in SORTS ? filter.sort : 'date';
-    const placeOf = (x: S) => [x.siteId !== null ? siteName.get(x.siteId) : null, x.village].filter(Boolean).join(' · ');
+    const placeOf = (x: S) => listOf(lang, [x.siteId !== null ? siteName.get(x.siteId) : null, x.village], ' · ');
     const chosen = sessions
       .filter((x) => !filter.kind || x.kind === filter.kind)
       .filter((x) => !filter.month || x.heldOn.startsWith(filter.month))
@@ -110,7 +110,7 @@ export function trainingPages(db: Kysely<Database>, renderer: Renderer): Router 
         heldOn: s.heldOn,
         kind: enumLabel(lang, 'trainingKind', s.kind),
         topic: s.topic,
-        place: [s.siteId !== null ? siteName.get(s.siteId) : null, s.village].filter(Boolean).join(' · '),
+        place: listOf(lang, [s.siteId !== null ? siteName.get(s.siteId) : null, s.village], ' · '),
         trainer: s.trainer,
         attendance: s.attendance,
         women: s.women ?? '—',

@@ -52,7 +52,15 @@ export function withNote(lang: Lang, text: string, note: string): string {
   return `${text}${open}${note}${close}`;
 }
 
-/** Items joined with the language's list separator: "甲、乙" / "a, b" / "a، b". */
-export function listOf(lang: Lang, items: readonly string[]): string {
-  return items.join(languageOf(lang).listSeparator);
+/** Items joined with the language's list separator ("甲、乙" / "a, b" / "a، b"), or with
+ * `separator` (" · " between a county, a township and a village); empty items are left out. In
+ * a right-to-left language each item is an isolate (FSI … PDI) and the list one right-to-left
+ * isolate (RLI … PDI), so Chinese or English names in a Uyghur list run right to left, the
+ * first on the right, wherever the list is put. */
+export function listOf(lang: Lang, items: readonly (string | null | undefined)[], separator?: string): string {
+  const { listSeparator, dir } = languageOf(lang);
+  const present = items.filter((item): item is string => !!item);
+  const sep = separator ?? listSeparator;
+  if (dir !== 'rtl' || present.length === 0) return present.join(sep);
+  return `\u2067${present.map((item) => `\u2068${item}\u2069`).join(sep)}\u2069`;
 }

@@ -141,6 +141,41 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
       await context.close();
     });
 
+    it(`lists Chinese names in Uyghur text right to left, the first on the right, at ${width} px`, async () => {
+      const { context, page } = await uyghurPage(width);
+      // Where the first letters of two names in one text are drawn.
+      const placed = (a: string, b: string) =>
+        page.evaluate(
+          ([a, b]) => {
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const text = n.textContent ?? '';
+              if (!text.includes(a) || !text.includes(b)) continue;
+              const at = (i: number) => {
+                const r = document.createRange();
+                r.setStart(n!, i);
+                r.setEnd(n!, i + 1);
+                return r.getClientRects()[0];
+              };
+              const first = at(text.indexOf(a));
+              const second = at(text.indexOf(b));
+              return { sameLine: Math.abs(first.top - second.top) <= 2, firstOnTheRight: first.left > second.left };
+            }
+            return null;
+          },
+          [a, b],
+        );
+      // A project's partners and a trial's arms (listOf), and the titles a programme's summary names.
+      await page.goto(`${app.baseUrl}/projects/2`);
+      expect(await placed('浙江省科学技术厅', '阿克苏地区科学技术局')).toEqual({ sameLine: true, firstOnTheRight: true });
+      await page.goto(`${app.baseUrl}/projects/1`);
+      expect(await placed('秸秆降解', '常规')).toEqual({ sameLine: true, firstOnTheRight: true });
+      await page.goto(`${app.baseUrl}/programmes/1`);
+      const titles = await placed('阿克苏地区“万亩亿元增收工程技术中心”', '新疆燃煤烟气脱硫脱硝工程技术研究中心');
+      if (width >= 1280 || titles?.sameLine) expect(titles).toEqual({ sameLine: true, firstOnTheRight: true });
+      await context.close();
+    });
+
     it(`draws what is typed into a field in its own order at ${width} px`, async () => {
       const { context, page } = await uyghurPage(width);
       await page.goto(`${app.baseUrl}/trials/1`);
