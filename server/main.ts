@@ -127,7 +127,7 @@ async function buildOnly() {
   } finally {
     await database.close();
   }
-  // maxRSS is in kilobytes: this process's peak, which the server that follows never reaches.
+  // This process's peak (maxRSS, in kilobytes): building takes more than the server that follows needs.
   const peak = process.resourceUsage().maxRSS / 1024;
   console.log(`database folder ${config.dataDir} built in ${((performance.now() - t0) / 1000).toFixed(1)} s (peak memory ${peak.toFixed(0)} MB, released as this step ends)`);
 }

@@ -51,7 +51,6 @@ function matches(f: service.ProjectFigures, filters: Filters): boolean {
   return true;
 }
 
-
 /** The programme pages: the list, one programme's figures, and its printable A4 summary. */
 export function programmePages(db: Kysely<Database>, renderer: Renderer): Router {
   const r = Router();
