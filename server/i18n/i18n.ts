@@ -11,6 +11,12 @@ function catalogue(lang: Lang): Readonly<Record<MessageKey, string>> {
   return LANGUAGES[lang].catalogue;
 }
 
+/** Text as an isolate of its own direction (FSI … PDI): inside right-to-left text it keeps its
+ * own order, and words beside it keep theirs (a date, "−4 … −3", a Chinese or Latin name). */
+export function isolate(text: string | number): string {
+  return `\u2068${text}\u2069`;
+}
+
 /**
  * The message in the given language with `{name}` placeholders filled in. The key is a
  * `MessageKey`: a typo or a key missing from the catalogue fails the type check. A key
@@ -22,9 +28,9 @@ export function translate(lang: Lang, key: MessageKey, params: Params = {}): str
   return catalogue(lang)[key].replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
     if (v === undefined || v === null) return '';
-    // In right-to-left text each value is isolated (FSI … PDI), so "−4 … −3", a Latin
-    // name or a date keeps its own order.
-    return rtl && v !== '' ? `\u2068${v}\u2069` : String(v);
+    // In right-to-left text each value is an isolate, so "−4 … −3", a Latin name or a date
+    // keeps its own order.
+    return rtl && v !== '' ? isolate(v) : String(v);
   });
 }
 

@@ -11,6 +11,7 @@
  */
 
 import type { ProgrammeCounts } from '../../analysis/programme-summary.js';
+import { isolate } from '../i18n/i18n.js';
 
 /** “a، b ۋە c”. */
 function ugList(parts: string[]): string {
@@ -23,7 +24,7 @@ function ugList(parts: string[]): string {
  * to right as one, the first title drawn on the left, read last. */
 function named(titles: string[]): string {
   if (titles.length === 0 || titles.length > 3) return '';
-  return ` (${titles.map((t) => `\u2068${t}\u2069`).join('؛ ')})`;
+  return ` (${titles.map(isolate).join('؛ ')})`;
 }
 
 function projectsSentence(c: ProgrammeCounts): string {

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { isLang, keyUnder, languageOf, translate, DEFAULT_LANG, type KeysUnder, type Lang, type Params } from '../i18n/i18n.js';
+import { isLang, isolate, keyUnder, languageOf, translate, DEFAULT_LANG, type KeysUnder, type Lang, type Params } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import type { Option } from './forms.js';
 
@@ -62,5 +62,5 @@ export function listOf(lang: Lang, items: readonly (string | null | undefined)[]
   const present = items.filter((item): item is string => !!item);
   const sep = separator ?? listSeparator;
   if (dir !== 'rtl' || present.length === 0) return present.join(sep);
-  return `\u2067${present.map((item) => `\u2068${item}\u2069`).join(sep)}\u2069`;
+  return `\u2067${present.map(isolate).join(sep)}\u2069`;
 }
