@@ -231,16 +231,20 @@ describe('maintained site × arm values', () => {
 
   it('equal a fresh gathering after any sequence of writes, and the report equals the per-plot report', async () => {
     let runs = 0;
+    let most = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 10 }), async (ops) => {
         for (const o of ops) await apply(o);
-        await expectSiteArmValuesFresh(db);
+        most = Math.max(most, await expectSiteArmValuesFresh(db));
         if (runs++ % 5 === 0) await expectReportAsPerPlot();
       }),
       { numRuns: 30 },
     );
-    // The writes reached every kind of row: values kept for most site × arm × variable keys.
-    expect(await expectSiteArmValuesFresh(db)).toBeGreaterThan(10);
+    // The writes reached every kind of row: at some point values were kept for most of the
+    // 42 site × arm × variable keys. (The last state may legitimately be sparse: a run can end
+    // after deletes of plots and observations, so the count at the end is not the measure.)
+    expect(most).toBeGreaterThan(10);
+    await expectSiteArmValuesFresh(db);
     await expectReportAsPerPlot();
   }, 300_000);
 
