@@ -38,10 +38,15 @@
     try {
       var body = JSON.parse(xhrText);
       if (body && body.error) {
+        // Each issue names its row (when it has one) and its field; in a right-to-left page
+        // each is isolated (FSI … PDI) so a field name or figure keeps its own order.
+        var rtl = document.documentElement.dir === 'rtl';
         var issues = (body.error.issues || []).slice(0, 5).map(function (i) {
-          return (i.row ? i.row + ' ' : '') + (i.column ? i.column + ': ' : '') + i.message;
+          var where = (i.row ? form.dataset.msgRow.replace('{row}', String(i.row)) + ' ' : '') + (i.path ? i.path + ': ' : '');
+          var text = where + i.message;
+          return rtl ? '\u2068' + text + '\u2069' : text;
         });
-        return [body.error.message].concat(issues).join(' ');
+        return [body.error.message].concat(issues).join(rtl ? ' \u061b ' : '; ');
       }
     } catch (e) {
       /* not JSON */

@@ -548,6 +548,7 @@ export const en = {
   'imp.page.uploading': 'Uploading and checking: {percent}%',
   'imp.page.checking': 'Checking the last rows…',
   'imp.page.saving': 'Saving…',
+  'imp.page.issueRow': 'Row {row}',
   'imp.page.failed': 'The request failed; please try again',
   'imp.page.formats': 'Sheets that can be imported',
   'imp.page.exports': 'Export',

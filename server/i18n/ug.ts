@@ -552,6 +552,7 @@ export const ug = {
   'imp.page.uploading': 'يوللىنىۋاتىدۇ ۋە تەكشۈرۈلۈۋاتىدۇ: {percent}%',
   'imp.page.checking': 'ئاخىرقى قۇرلار تەكشۈرۈلۈۋاتىدۇ…',
   'imp.page.saving': 'ساقلىنىۋاتىدۇ…',
+  'imp.page.issueRow': '{row}-قۇر',
   'imp.page.failed': 'تەلەپ مەغلۇپ بولدى، قايتا سىناڭ',
   'imp.page.formats': 'ئەكىرگىلى بولىدىغان جەدۋەللەر',
   'imp.page.exports': 'چىقىرىش',

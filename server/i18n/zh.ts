@@ -551,6 +551,7 @@ export const zh = {
   'imp.page.uploading': '正在上传并检查：{percent}%',
   'imp.page.checking': '正在检查最后的行…',
   'imp.page.saving': '正在保存…',
+  'imp.page.issueRow': '第 {row} 行',
   'imp.page.failed': '请求失败，请重试',
   'imp.page.formats': '可以导入的表格',
   'imp.page.exports': '导出',
