@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, VariableRow } from '../../db/database.js';
 import { ValidationError, type PendingIssue, mustFind } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
-import { listPlots } from '../plots/plots.repository.js';
+import { findPlot, listPlots } from '../plots/plots.repository.js';
 import { getTrial } from '../trials/trials.service.js';
 import { findVariable, listVariablesByCode } from '../variables/variables.repository.js';
 import { lockTrialDataVersion } from '../imports/imports.repository.js';
@@ -168,6 +168,14 @@ export async function patchObservation(db: Kysely<Database>, id: number, patch: 
       const s = toStoredValue(variable, value);
       if (!isStoredValue(s)) throw new ValidationError([{ path: 'value', ...s }]);
       stored = s;
+    }
+    // The checks a new observation meets, for what this patch changes: an observed-on day or
+    // a date value after today, a date value before the plot was planted.
+    const changes = { observedOn: rest.observedOn, valueDate: value !== undefined ? (stored as StoredValue).valueDate : undefined };
+    if (changes.observedOn || changes.valueDate) {
+      const plot = mustFind(await findPlot(tx, current.plotId), 'PlotNotFound', current.plotId);
+      const wrong = implausible(changes, plot, todayInZone());
+      if (wrong.length) throw new ValidationError(wrong);
     }
     if (!(await repo.updateObservation(tx, id, { ...rest, ...stored }, current.version))) {
       throw versionConflict(observationDto(await getObservation(tx, id)));

@@ -167,6 +167,32 @@ describe('one observation identity: (plot, variable, observed-on, reading)', () 
     expect(await count(trialId)).toBe(0);
   });
 
+  it('refuses a correction (PATCH) that cannot be true, as it refuses a new value, and keeps the stored one', async () => {
+    const trialId = await makeTrial();
+    const made = await agronomist.post(`/api/trials/${trialId}/observations`, [
+      { plot: 'T1', variable: FLOWERING.code, value: '2017-04-02' },
+      { plot: 'C1', variable: YIELD.code, value: 500, observedOn: '2017-07-01' },
+    ]);
+    expect(made.status).toBe(201);
+    const [flowering, yieldRow] = made.body;
+    const nextYear = `${new Date().getUTCFullYear() + 1}-01-01`;
+    const before = await agronomist.patch(`/api/observations/${flowering.id}`, { value: '2017-02-20' }, { 'accept-language': 'en' });
+    expect(before.status).toBe(400);
+    expect(before.body.error.issues[0]).toMatchObject({ path: 'value' });
+    expect(before.body.error.issues[0].message).toContain('2017-03-01');
+    const future = await agronomist.patch(`/api/observations/${flowering.id}`, { value: nextYear });
+    expect(future.status).toBe(400);
+    expect(future.body.error.issues[0]).toMatchObject({ path: 'value' });
+    const futureDay = await agronomist.patch(`/api/observations/${yieldRow.id}`, { observedOn: nextYear });
+    expect(futureDay.status).toBe(400);
+    expect(futureDay.body.error.issues[0]).toMatchObject({ path: 'observedOn' });
+    expect((await agronomist.get(`/api/observations/${flowering.id}`)).body).toMatchObject({ valueText: '2017-04-02', version: flowering.version });
+    expect((await agronomist.get(`/api/observations/${yieldRow.id}`)).body).toMatchObject({ observedOn: '2017-07-01', version: yieldRow.version });
+    // A plausible correction, and a notes-only edit, still go through.
+    expect((await agronomist.patch(`/api/observations/${flowering.id}`, { value: '2017-04-03' })).status).toBe(200);
+    expect((await agronomist.patch(`/api/observations/${yieldRow.id}`, { notes: '复核' })).status).toBe(200);
+  });
+
   it('reads full-width digits and thousands separators like the import does', async () => {
     const trialId = await makeTrial();
     const res = await agronomist.post(`/api/trials/${trialId}/observations`, [
