@@ -417,6 +417,7 @@ export const en = {
   'imp.error.noFile': 'The request has no file (form field "file")',
   'imp.error.unreadable': 'The uploaded file cannot be read: {detail}',
   'imp.error.csv': 'The CSV file is malformed at line {line} (most likely an unclosed quote): {detail}',
+  'imp.error.formulaNoResult': 'Cell {cell} (row {row}) holds the formula {formula} but no value: its result is an error (such as #DIV/0! or #N/A), or the file was saved without its results (common in files written by programs). Correct the formula or replace it by its value, save the file again in a spreadsheet program, then import it',
   'imp.error.xlsx': 'This XLSX file cannot be read (it may be damaged): {detail}',
   'imp.error.xls': 'Old Excel 97-2003 (.xls) files are not supported; in Excel use "Save As" .xlsx or CSV and upload that',
 

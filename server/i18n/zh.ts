@@ -420,6 +420,7 @@ export const zh = {
   'imp.error.noFile': '请求中没有文件（表单字段 file）',
   'imp.error.unreadable': '无法读取上传的文件：{detail}',
   'imp.error.csv': 'CSV 文件第 {line} 行格式有误（多半是引号未闭合），无法读取：{detail}',
+  'imp.error.formulaNoResult': '单元格 {cell}（第 {row} 行）是公式 {formula}，但文件中没有它的数值：结果是错误值（如 #DIV/0!、#N/A），或文件保存时没有存下计算结果（由程序生成的文件常见）。请改正公式或换成数值，在电子表格软件中重新保存后再导入',
   'imp.error.xlsx': '无法读取该 XLSX 文件（文件可能已损坏）：{detail}',
   'imp.error.xls': '不支持旧版 Excel 97-2003（.xls）文件；请在 Excel 中“另存为” .xlsx 或 CSV 后再上传',
 

@@ -169,13 +169,25 @@ function utf8SafeWorkbookReader(): Promise<ReaderClass> {
   return utf8SafeReader;
 }
 
-/** An XLSX cell as a Cell: formulas by their result, rich text as its text, a number shown
- * as a percentage as that text ("3.2%", so it is never silently read as 0.032). */
-function xlsxCell(cell: ExcelJS.Cell): Cell {
+/**
+ * An XLSX cell as a Cell: formulas by their result, rich text as its text, a number shown
+ * as a percentage as that text ("3.2%", so it is never silently read as 0.032). A formula
+ * cell without a value refuses the file, naming the cell: the streaming reader gives no
+ * result both for an error result (#DIV/0!, #N/A) and for a file saved without results
+ * (programs often write such files), and reading either as empty would drop it silently.
+ */
+function xlsxCell(cell: ExcelJS.Cell, rowNumber: number): Cell {
   let v: XlsxValue = cell.value;
+  if (v && typeof v === 'object' && !(v instanceof Date) && ('formula' in v || 'sharedFormula' in v)) {
+    const f = v as ExcelJS.CellFormulaValue & { sharedFormula?: string };
+    if (f.result === undefined || f.result === null || (typeof f.result === 'number' && Number.isNaN(f.result))) {
+      const formula = f.formula ? `=${f.formula}` : '';
+      throw new AppError(422, 'ImportUnreadable', 'imp.error.formulaNoResult', { cell: cell.address, row: rowNumber, formula });
+    }
+    v = f.result as XlsxValue;
+  }
   if (v && typeof v === 'object' && !(v instanceof Date)) {
-    if ('result' in v) v = (v as ExcelJS.CellFormulaValue).result as XlsxValue;
-    else if ('richText' in v) v = (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
+    if ('richText' in v) v = (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
     else if ('text' in v) v = String((v as ExcelJS.CellHyperlinkValue).text);
     else if ('error' in v) v = String((v as ExcelJS.CellErrorValue).error);
     else v = null;
@@ -221,7 +233,7 @@ export async function* readXlsx(bytes: Readable): AsyncGenerator<TableRow> {
       for await (const row of sheet as unknown as AsyncIterable<ExcelJS.Row>) {
         const cells: Cell[] = [];
         row.eachCell({ includeEmpty: false }, (cell, col) => {
-          cells[col - 1] = xlsxCell(cell);
+          cells[col - 1] = xlsxCell(cell, row.number);
         });
         for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
         if (cells.every((c) => isBlank(c))) continue;

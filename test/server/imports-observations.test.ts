@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../support/context.js';
 import { commit, observations, upload, XLSX } from '../support/imports.js';
 import { day, gbkCsv, utf8Csv, xlsxFile } from '../fixtures/import-files.js';
+import { minimalXlsx } from '../support/zip-bomb.js';
 
 /** Demo trial 1: the Tacheng greenhouses (plots 二工-示范1 … 什托-对照1; flowering_date,
  * first_ripening_date, yield_kg_per_mu up to 30000, vigour 旺/中/弱). */
@@ -286,6 +287,39 @@ describe('importing observations from a spreadsheet', () => {
     const res = await upload(app, `/api/trials/${TRIAL}/imports`, file, { type: XLSX, lang: 'en' });
     expect(res.body.issues[0]).toMatchObject({ row: 2, column: '数值' });
     expect(res.body.issues[0].message).toMatch(/"3.2%" has a percent sign/);
+  });
+
+  it('reads a formula cell by its stored result, and refuses one without a value (error result, or none saved) naming the cell', async () => {
+    const before = await count();
+    const header = ['小区', '指标', '数值', '观测日期'];
+    const ok = await upload(app, `/api/trials/${TRIAL}/imports`, await xlsxFile([header, ['二工-示范1', '产量', { formula: '2*2713.55', result: 5427.1 }, day('2017-12-30')]]), { type: XLSX });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.summary).toMatchObject({ create: 1, errors: 0 });
+    // As Excel saves =1/0: the formula with its error result (t="e").
+    const text = (ref: string, t: string) => `<c r="${ref}" t="inlineStr"><is><t>${t}</t></is></c>`;
+    const row = (n: number, cells: string) => `<row r="${n}">${cells}</row>`;
+    const error = await upload(
+      app,
+      `/api/trials/${TRIAL}/imports`,
+      minimalXlsx(
+        row(1, text('A1', '小区') + text('B1', '指标') + text('C1', '数值') + text('D1', '观测日期')) +
+          row(2, text('A2', '二工-示范1') + text('B2', '产量') + '<c r="C2"><v>5000</v></c>' + text('D2', '2017-12-29')) +
+          row(3, text('A3', '二工-示范2') + text('B3', '产量') + '<c r="C3" t="e"><f>1/0</f><v>#DIV/0!</v></c>' + text('D3', '2017-12-29')),
+      ),
+      { type: XLSX, lang: 'en' },
+    );
+    expect(error.status).toBe(422);
+    expect(error.body.error.message).toContain('Cell C3 (row 3)');
+    expect(error.body.error.message).toContain('=1/0');
+    // As programs write formulas: no stored result at all.
+    const unsaved = await upload(app, `/api/trials/${TRIAL}/imports`, await xlsxFile([header, ['二工-示范1', '产量', 5000, day('2017-12-28')], ['二工-示范2', '产量', { formula: 'C2*2' }, day('2017-12-28')]]), {
+      type: XLSX,
+      lang: 'zh',
+    });
+    expect(unsaved.status).toBe(422);
+    expect(unsaved.body.error.message).toContain('单元格 C3（第 3 行）');
+    expect(unsaved.body.error.message).toContain('=C2*2');
+    expect(await count()).toBe(before);
   });
 
   it('imports a Field Book database export, finding plots by their unique id and traits by code or name', async () => {
