@@ -42,7 +42,7 @@
         // each is isolated (FSI … PDI) so a field name or figure keeps its own order.
         var rtl = document.documentElement.dir === 'rtl';
         var issues = (body.error.issues || []).slice(0, 5).map(function (i) {
-          var where = (i.row ? form.dataset.msgRow.replace('{row}', String(i.row)) + ' ' : '') + (i.path ? i.path + ': ' : '');
+          var where = (i.row ? form.dataset.msgRow.replace('{row}', String(i.row)) + ' ' : '') + ((i.column || i.path) ? (i.column || i.path) + ': ' : '');
           var text = where + i.message;
           return rtl ? '\u2068' + text + '\u2069' : text;
         });
