@@ -371,6 +371,8 @@ export interface ImportRowTable {
   columnName: string | null;
   action: ImportAction;
   targetId: number | null;
+  /** The matched observation's version when the preview classified the row (null for a create). */
+  targetVersion: number | null;
   plotId: number | null;
   variableId: number | null;
   valueNumber: Decimal | null;

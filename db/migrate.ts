@@ -18,6 +18,7 @@ import * as importStagingChecks from './migrations/2026-12-02T02-import-staging-
 import * as auditActorCheck from './migrations/2026-12-02T03-audit-actor-check.js';
 import * as plotGridOrder from './migrations/2026-12-02T04-plot-grid-order.js';
 import * as trialPageDataVersion from './migrations/2026-12-02T05-trial-page-data-version.js';
+import * as importRowTargetVersion from './migrations/2026-12-02T06-import-row-target-version.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T03-audit-actor-check': auditActorCheck,
   '2026-12-02T04-plot-grid-order': plotGridOrder,
   '2026-12-02T05-trial-page-data-version': trialPageDataVersion,
+  '2026-12-02T06-import-row-target-version': importRowTargetVersion,
 };
 
 class StaticProvider implements MigrationProvider {

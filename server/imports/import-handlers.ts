@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Database, ImportKind, ImportShape } from '../../db/database.js';
 import type { Permission } from '../accounts/access.js';
 import { AppError } from '../errors.js';
-import type { KeysUnder } from '../i18n/i18n.js';
+import { translate, type KeysUnder, type Lang } from '../i18n/i18n.js';
+import { languageOf } from '../i18n/languages.js';
 import { clearPlotPositions, insertPlots, updatePlotFields } from '../plots/plots.repository.js';
 import { insertSession, updateSession } from '../training/training.repository.js';
 import { TrainingSessionInput } from '../training/training.schemas.js';
@@ -31,6 +32,8 @@ export const ImportOptions = z.object({
   mappingSource: z.enum(['request', 'remembered', 'proposed']).optional(),
   /** The file's header keys, remembered with its mapping at commit. */
   headerKeys: z.array(z.string()).optional(),
+  /** An observations sheet in the wide shape: a day's readings are numbered by rank. */
+  wide: z.boolean().optional(),
 });
 export type ImportOptions = z.infer<typeof ImportOptions>;
 
@@ -78,7 +81,7 @@ export interface ImportHandler<P> {
   check(db: Kysely<Database>, target: Target, rows: AsyncIterator<TableRow>, stager: Stager, opts: ImportOptions & { shape?: ObservationShape; requestedMapping?: Record<string, PlotTarget> }): Promise<Checked>;
   /** After every row is staged: classification that needs all of them. */
   afterCheck(db: Kysely<Database>, target: Target, id: string, options: ImportOptions): Promise<void>;
-  apply(tx: Kysely<Database>, imp: StoredImport, options: ImportOptions): Promise<Counts>;
+  apply(tx: Kysely<Database>, imp: StoredImport, options: ImportOptions, lang: Lang): Promise<Counts>;
 }
 
 const nothing = async () => ({});
@@ -94,23 +97,38 @@ const observations: ImportHandler<never> = {
   beforeCheck: async (db, target) => ({ dataVersion: await repo.trialDataVersion(db, target.trialId!) }),
   async check(db, target, rows, stager, opts) {
     const c = await checkObservations(db, target.trialId!, rows, stager, opts.shape);
-    return { shape: c.shape, options: { notes: c.notes, recordedBy: c.recordedBy, dataVersion: opts.dataVersion, ignored: c.ignored }, columns: c.columns };
+    const options = { notes: c.notes, recordedBy: c.recordedBy, dataVersion: opts.dataVersion, ignored: c.ignored, ...(c.shape === 'wide' ? { wide: true } : {}) };
+    return { shape: c.shape, options, columns: c.columns };
   },
   async afterCheck(db, target, id, options) {
     await repo.flagDuplicateObservations(db, id);
     // Rows are staged as creates; only those matching a live observation change.
     if (await repo.trialHasObservations(db, target.trialId!)) {
+      if (options.wide) await repo.numberDayReadings(db, id);
       await repo.classifyObservations(db, id, { notes: !!options.notes, recordedBy: !!options.recordedBy, staged: true });
     }
   },
-  async apply(tx, imp, options) {
+  async apply(tx, imp, options, lang) {
     const id = imp.id;
     const opts = { notes: !!options.notes, recordedBy: !!options.recordedBy };
     const version = await repo.lockTrialDataVersion(tx, imp.trialId!);
+    if (await repo.isTrialDeleted(tx, imp.trialId!)) throw AppError.notFound('TrialNotFound', imp.trialId);
     let counts: Counts;
     if (version == null || options.dataVersion == null || version !== options.dataVersion) {
+      // Others wrote to the trial since the preview: what the preview showed must still be
+      // what is written, or nothing is.
+      if (options.wide) await repo.numberDayReadings(tx, id);
+      const stale = await repo.listStaleObservationRows(tx, id, imp.trialId!, opts, 20);
+      if (stale.length) {
+        const english = languageOf(lang).prefersEnglishNames;
+        const issues = stale.map((r) => ({
+          row: r.rowNumber,
+          column: r.columnName ?? '',
+          message: translate(lang, `imp.stale.${r.reason}`, { plot: r.plot, variable: english && r.variableEn ? r.variableEn : r.variable }),
+        }));
+        throw new AppError(409, 'ImportStale', 'error.ImportStale', {}, [], { issues });
+      }
       await repo.classifyObservations(tx, id, opts);
-      if ((await repo.countRowsOnDeletedPlots(tx, id)) > 0) throw new AppError(409, 'ImportStale', 'error.ImportStale');
       counts = await repo.countActions(tx, id);
     } else {
       counts = { create: imp.createCount, update: imp.updateCount, unchanged: imp.unchangedCount };

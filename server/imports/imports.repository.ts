@@ -118,6 +118,12 @@ export async function lockTrialDataVersion(db: Kysely<Database>, trialId: number
   return r.rows[0] ? Number(r.rows[0].version) : null;
 }
 
+/** Whether the trial has been deleted (its rows stay, marked). */
+export async function isTrialDeleted(db: Kysely<Database>, trialId: number): Promise<boolean> {
+  const t = await db.selectFrom('trials').select('deletedAt').where('id', '=', trialId).executeTakeFirst();
+  return !t || t.deletedAt !== null;
+}
+
 /** Whether any plot of the trial holds a live observation. */
 export async function trialHasObservations(db: Kysely<Database>, trialId: number): Promise<boolean> {
   const r = await sql<{ any: boolean }>`
@@ -130,51 +136,119 @@ export async function trialHasObservations(db: Kysely<Database>, trialId: number
 }
 
 /**
+ * The live observation each checked row matches by plot, variable, observed-on date and
+ * reading, with whether it already holds the row's value (equal numbers written differently,
+ * 5427.1 and 5427.10, are the same value) and its version. Notes and recorder count only
+ * when the file has those columns. With `staged`, only rows that match (an inner join).
+ */
+function matches(id: string, opts: { notes: boolean; recordedBy: boolean; staged?: boolean }) {
+  // Observed-on dates are compared through coalesce so the match is a plain equality the
+  // planner can hash (a large import) or look up by index (a small one).
+  return sql`
+    select distinct on (r.seq) r.seq, o.id, o.version,
+      (o.value_number is not distinct from r.value_number
+        and o.value_date is not distinct from r.value_date
+        and o.value_text is not distinct from r.value_text
+        and (not ${opts.notes} or o.notes is not distinct from r.notes)
+        and (not ${opts.recordedBy} or o.recorded_by is not distinct from r.recorded_by)) as same
+    from import_rows r
+    ${opts.staged ? sql`join` : sql`left join`} observations o
+      on o.plot_id = r.plot_id and o.variable_id = r.variable_id
+      and coalesce(o.observed_on, 'infinity'::date) = coalesce(r.observed_on, 'infinity'::date)
+      and o.reading = coalesce(r.reading, 1)
+      and o.deleted_at is null
+    where r.import_id = ${id} and r.action <> 'error'
+    order by r.seq, same desc nulls last, o.id
+  `;
+}
+
+/**
  * Sorts each checked observation into create, update or unchanged by the observation that
- * already exists for its plot, variable and observed-on date (equal numbers written
- * differently, 5427.1 and 5427.10, are the same value). Notes and recorder count only when
- * the file has those columns. With `staged`, right after staging (every checked row is a
+ * already exists for its plot, variable, observed-on date and reading, remembering that
+ * observation's version. With `staged`, right after staging (every checked row is a
  * create), only the rows that match an observation are rewritten.
  */
 export async function classifyObservations(db: Kysely<Database>, id: string, opts: { notes: boolean; recordedBy: boolean; staged?: boolean }) {
-  // Observed-on dates are compared through coalesce so the match is a plain equality the
-  // planner can hash (a large import) or look up by index (a small one).
   await sql`
-    with m as (
-      select distinct on (r.seq) r.seq, o.id,
-        (o.value_number is not distinct from r.value_number
-          and o.value_date is not distinct from r.value_date
-          and o.value_text is not distinct from r.value_text
-          and (not ${opts.notes} or o.notes is not distinct from r.notes)
-          and (not ${opts.recordedBy} or o.recorded_by is not distinct from r.recorded_by)) as same
-      from import_rows r
-      ${opts.staged ? sql`join` : sql`left join`} observations o
-        on o.plot_id = r.plot_id and o.variable_id = r.variable_id
-        and coalesce(o.observed_on, 'infinity'::date) = coalesce(r.observed_on, 'infinity'::date)
-        and o.reading = coalesce(r.reading, 1)
-        and o.deleted_at is null
-      where r.import_id = ${id} and r.action <> 'error'
-      order by r.seq, same desc nulls last, o.id
-    )
+    with m as (${matches(id, opts)})
     update import_rows r set
       target_id = m.id,
+      target_version = m.version,
       action = case when m.id is null then 'create' when m.same then 'unchanged' else 'update' end
     from m
     where r.import_id = ${id} and r.seq = m.seq
   `.execute(db);
 }
 
-/** Staged rows whose plot has been deleted since they were checked. */
-export async function countRowsOnDeletedPlots(db: Kysely<Database>, id: string): Promise<number> {
-  const r = await db
-    .selectFrom('importRows as r')
-    .innerJoin('plots as p', 'p.id', 'r.plotId')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('r.importId', '=', id)
-    .where('r.action', 'in', ['create', 'update'])
-    .where('p.deletedAt', 'is not', null)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+/** Why a previewed row can no longer be written as its preview said. */
+export type StaleReason = 'plotDeleted' | 'variableRemoved' | 'beforePlanting' | 'changedSince' | 'deletedSince';
+
+/**
+ * The rows of a preview that others' writes since made wrong to commit, up to `limit`, in
+ * file order: the plot was deleted; the trial no longer measures the variable; a date value
+ * is now before the plot's planting date; the observation the row would update was written
+ * (or one was created where the preview would create), so the file would overwrite a value
+ * the preview never showed; or the observation the preview matched was deleted, so the file
+ * would bring it back. A row whose value is now already stored is never stale.
+ */
+export async function listStaleObservationRows(db: Kysely<Database>, id: string, trialId: number, opts: { notes: boolean; recordedBy: boolean }, limit: number) {
+  const r = await sql<{ rowNumber: number; columnName: string | null; reason: StaleReason; plot: string; variable: string; variableEn: string | null }>`
+    with m as (${matches(id, opts)}),
+    stale as (
+      select r.seq, r.row_number, r.column_name, r.plot_id, r.variable_id,
+        case
+          when p.deleted_at is not null then 'plotDeleted'
+          when tv.variable_id is null then 'variableRemoved'
+          when r.value_date is not null and p.planted_on is not null and r.value_date < p.planted_on then 'beforePlanting'
+          when m.id is null and r.action in ('update', 'unchanged') then 'deletedSince'
+          when m.id is not null and not m.same and (r.action <> 'update' or r.target_id is distinct from m.id or r.target_version is distinct from m.version) then 'changedSince'
+        end as reason
+      from import_rows r
+      join m on m.seq = r.seq
+      join plots p on p.id = r.plot_id
+      left join trial_variables tv on tv.trial_id = ${trialId} and tv.variable_id = r.variable_id
+      where r.import_id = ${id} and r.action <> 'error'
+    )
+    select s.row_number, s.column_name, s.reason, p.label as plot, v.name as variable, v.name_en as variable_en
+    from stale s join plots p on p.id = s.plot_id join variables v on v.id = s.variable_id
+    where s.reason is not null
+    order by s.seq
+    limit ${limit}
+  `.execute(db);
+  return r.rows;
+}
+
+/**
+ * A wide sheet gives a day's readings of a variable in order, left to right, without their
+ * numbers (an export writes them so). Each row's reading becomes the number of the live
+ * observation of the same rank that day, and readings beyond those already stored follow
+ * the highest: after a delete left readings 1 and 3, the sheet's second column is reading
+ * 3 again (unchanged), not a new reading 2. The rank is the row's order among the file's
+ * rows of that plot, variable and day, so this can run again at commit.
+ */
+export async function numberDayReadings(db: Kysely<Database>, id: string) {
+  await sql`
+    with staged as (
+      select r.seq, r.plot_id, r.variable_id, r.observed_on, r.reading,
+        row_number() over (partition by r.plot_id, r.variable_id, coalesce(r.observed_on, 'infinity'::date) order by coalesce(r.reading, 1), r.seq)::int as k
+      from import_rows r
+      where r.import_id = ${id} and r.action <> 'error'
+    ), numbered as (
+      select s.seq,
+        case when l.n = 0 then s.k when s.k <= l.n then l.readings[s.k] else l.top + s.k - l.n end as reading
+      from staged s
+      cross join lateral (
+        select count(*)::int as n, max(o.reading) as top, array_agg(o.reading order by o.reading) as readings
+        from observations o
+        where o.plot_id = s.plot_id and o.variable_id = s.variable_id
+          and coalesce(o.observed_on, 'infinity'::date) = coalesce(s.observed_on, 'infinity'::date)
+          and o.deleted_at is null
+      ) l
+    )
+    update import_rows r set reading = n.reading
+    from numbered n
+    where r.import_id = ${id} and r.seq = n.seq and r.reading is distinct from n.reading
+  `.execute(db);
 }
 
 export async function countActions(db: Kysely<Database>, id: string) {

@@ -274,7 +274,7 @@ export async function commitImport(db: Kysely<Database>, id: string, lang: Lang)
       );
     }
     const options = ImportOptions.parse(imp.options ?? {});
-    const counts = await IMPORT_HANDLERS[imp.kind].apply(tx, imp, options);
+    const counts = await IMPORT_HANDLERS[imp.kind].apply(tx, imp, options, lang);
     const done = { created: counts.create, updated: counts.update, unchanged: counts.unchanged };
     await repo.updateImport(tx, id, { status: 'committed', ...done, committedAt: new Date(), source: null });
     return commitResult({ id, ...done });

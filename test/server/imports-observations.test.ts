@@ -380,22 +380,95 @@ describe('importing observations from a spreadsheet', () => {
     ];
     const preview = await upload(app, `/api/trials/${TRIAL}/imports`, utf8Csv(rows));
     expect(preview.body.summary).toEqual({ create: 3, update: 0, unchanged: 0, errors: 0 });
-    // Meanwhile someone enters the first value as in the file and the second differently.
-    const entered = await app.post(`/api/trials/${TRIAL}/observations`, [
-      { plot: '什托-示范1', variable: 'yield_kg_per_mu', value: '31', observedOn: '2018-03-01' },
-      { plot: '什托-示范1', variable: 'yield_kg_per_mu', value: '99', observedOn: '2018-03-02' },
-    ]);
+    // Meanwhile someone enters the first value as in the file: it is not stored twice.
+    const entered = await app.post(`/api/trials/${TRIAL}/observations`, [{ plot: '什托-示范1', variable: 'yield_kg_per_mu', value: '31', observedOn: '2018-03-01' }]);
     expect(entered.status).toBe(201);
     const before = await count();
-    expect((await commit(app, preview.body.id)).body).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
+    expect((await commit(app, preview.body.id)).body).toMatchObject({ created: 2, updated: 0, unchanged: 1 });
     const after = await observations(app, TRIAL);
-    expect(after.length).toBe(before + 1);
+    expect(after.length).toBe(before + 2);
     const march = after.filter((o) => o.plot === '什托-示范1' && o.observedOn?.startsWith('2018-03-0'));
     expect(march.map((o) => [o.observedOn, o.valueText]).sort()).toEqual([
       ['2018-03-01', '31'],
       ['2018-03-02', '32'],
       ['2018-03-03', '33'],
     ]);
+  });
+
+  it('refuses a commit that would overwrite, or bring back, what others wrote after the preview, naming the rows; a new preview shows it and commits', async () => {
+    const rows = [
+      ['plot', 'variable', 'value', 'observed_on'],
+      ['什托-示范1', 'yield', '41', '2018-05-01'],
+      ['什托-示范1', 'yield', '42', '2018-05-02'],
+      ['什托-示范1', 'yield', '43', '2018-05-03'],
+    ];
+    const made = await app.post(`/api/trials/${TRIAL}/observations`, [{ plot: '什托-示范1', variable: 'yield_kg_per_mu', value: '40', observedOn: '2018-05-03' }]);
+    expect(made.status).toBe(201);
+    const preview = await upload(app, `/api/trials/${TRIAL}/imports`, utf8Csv(rows));
+    expect(preview.body.summary).toEqual({ create: 2, update: 1, unchanged: 0, errors: 0 });
+    // After the preview: a colleague enters row 3's value differently, and corrects the
+    // value row 4 would update. The file would overwrite both without anyone seeing them.
+    expect((await app.post(`/api/trials/${TRIAL}/observations`, [{ plot: '什托-示范1', variable: 'yield_kg_per_mu', value: '99', observedOn: '2018-05-02' }])).status).toBe(201);
+    expect((await app.patch(`/api/observations/${made.body[0].id}`, { value: '44' })).status).toBe(200);
+    const before = await observations(app, TRIAL);
+    const refused = await commit(app, preview.body.id, 'en');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('ImportStale');
+    expect(refused.body.error.issues.map((i: { row: number }) => i.row)).toEqual([3, 4]);
+    expect(refused.body.error.issues[0].message).toContain('什托-示范1');
+    expect(refused.body.error.issues[0].message).toContain('after the preview');
+    expect(await observations(app, TRIAL)).toEqual(before);
+    expect((await app.get(`/api/imports/${preview.body.id}`)).body.status).toBe('ready');
+    // A new preview shows both as updates of what is stored now, and commits.
+    const again = await upload(app, `/api/trials/${TRIAL}/imports`, utf8Csv(rows));
+    expect(again.body.summary).toEqual({ create: 1, update: 2, unchanged: 0, errors: 0 });
+    expect((await commit(app, again.body.id)).body).toMatchObject({ created: 1, updated: 2 });
+    // An observation the preview matched and someone deleted since is not brought back.
+    const third = await upload(app, `/api/trials/${TRIAL}/imports`, utf8Csv(rows));
+    expect(third.body.summary).toEqual({ create: 0, update: 0, unchanged: 3, errors: 0 });
+    const may2 = (await observations(app, TRIAL)).find((o) => o.plot === '什托-示范1' && o.observedOn === '2018-05-02')!;
+    expect((await app.del(`/api/observations/${may2.id}`)).status).toBe(204);
+    const gone = await commit(app, third.body.id, 'en');
+    expect(gone.status).toBe(409);
+    expect(gone.body.error.issues).toHaveLength(1);
+    expect(gone.body.error.issues[0]).toMatchObject({ row: 3 });
+    expect(gone.body.error.issues[0].message).toContain('deleted after the preview');
+  });
+
+  it('refuses a commit into a trial deleted after the preview, and rows whose variable or planting date changed since', async () => {
+    const trial = (await app.get(`/api/trials/${TRIAL}`)).body;
+    const variables: string[] = trial.variables.map((v: { code: string }) => v.code);
+    // A trial of its own, so deleting it leaves the others alone.
+    const own = await app.post(`/api/projects/${trial.projectId}/trials`, { name: `stale ${Date.now()}`, crop: 'tomato', design: 'crd', arms: [{ name: 'T', role: 'treatment' }, { name: 'C', role: 'control' }], variables });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    const sites = (await app.get(`/api/projects/${trial.projectId}/sites`)).body;
+    const plots = await app.post(`/api/trials/${own.body.id}/plots`, [
+      { siteId: sites[0].id, label: 'S1', arm: 'T', plantedOn: '2018-03-01' },
+      { siteId: sites[0].id, label: 'S2', arm: 'C', plantedOn: '2018-03-01' },
+    ]);
+    expect(plots.status).toBe(201);
+    const file = utf8Csv([
+      ['plot', 'variable', 'value', 'observed_on'],
+      ['S1', 'yield', '51', '2018-07-01'],
+      ['S2', 'flowering', '2018-04-10', '2018-04-10'],
+    ]);
+    const p1 = await upload(app, `/api/trials/${own.body.id}/imports`, file);
+    expect(p1.body.summary).toMatchObject({ create: 2, errors: 0 });
+    expect((await app.patch(`/api/trials/${own.body.id}`, { variables: variables.filter((c) => c !== 'yield_kg_per_mu') })).status).toBe(200);
+    expect((await app.patch(`/api/plots/${plots.body[1].id}`, { plantedOn: '2018-04-20' })).status).toBe(200);
+    const refused = await commit(app, p1.body.id, 'en');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.issues.map((i: { row: number; message: string }) => [i.row, i.message])).toEqual([
+      [2, expect.stringContaining('no longer measures')],
+      [3, expect.stringContaining('planting date of plot S2 changed')],
+    ]);
+    expect((await app.get(`/api/trials/${own.body.id}/observations`)).body).toEqual([]);
+    const p2 = await upload(app, `/api/trials/${own.body.id}/imports`, utf8Csv([['plot', 'variable', 'value', 'observed_on'], ['S1', 'flowering', '2018-04-11', '2018-04-11']]));
+    expect(p2.body.summary).toMatchObject({ create: 1, errors: 0 });
+    expect((await app.del(`/api/trials/${own.body.id}`)).status).toBe(204);
+    expect((await commit(app, p2.body.id)).status).toBe(404);
+    expect((await app.post(`/api/trials/${own.body.id}/restore`, undefined)).status).toBe(200);
+    expect((await app.get(`/api/trials/${own.body.id}/observations`)).body).toEqual([]);
   });
 
   it('reads a long file again as GB18030 when its first non-UTF-8 byte comes after thousands of staged rows, staging each row once', async () => {

@@ -13,6 +13,13 @@ describe('exports that import back unchanged', () => {
     // An exact decimal a double cannot hold, and one with trailing zeros.
     const res = await upload(app, '/api/trials/1/imports', utf8Csv([['plot', 'variable', 'value', 'observed_on', 'notes'], ['二工-示范1', 'yield', '0.12345678901234567890', '2017-08-10', '精确到 20 位'], ['二工-示范2', 'yield', '5427.10', '2017-08-10', null]]));
     await commit(app, res.body.id);
+    // Readings with gaps, as deletes leave them: 1 and 3 of one day, and 11, 12, 13 of another.
+    const made = await app.post('/api/trials/1/observations', [
+      ...[1, 2, 3].map((reading) => ({ plot: '二工-示范1', variable: 'yield_kg_per_mu', value: String(reading * 100), observedOn: '2017-08-20', reading })),
+      ...[11, 12, 13].map((reading) => ({ plot: '二工-示范2', variable: 'yield_kg_per_mu', value: String(reading * 1000), observedOn: '2017-08-21', reading })),
+    ]);
+    expect(made.status).toBe(201);
+    expect((await app.del(`/api/observations/${made.body[1].id}`)).status).toBe(204);
   });
   afterAll(async () => {
     await app.close();
