@@ -5,8 +5,10 @@ import { AppError, ValidationError } from './errors.js';
 /**
  * Input the database would refuse with an error, or silently change, is refused first with
  * a 400 naming the field: a NUL character (PostgreSQL text cannot hold it), a JSON body that
- * is not valid UTF-8 (it would be stored as "���"), and a number literal that underflows to
- * 0 (1e-400) or overflows (1e400).
+ * is not valid UTF-8 (it would be stored as "���"), a number literal that underflows to
+ * 0 (1e-400) or overflows (1e400), and one a JSON number (a double) cannot carry exactly
+ * (12.345678901234567890 would be stored as 12.345678901234567; 9007199254740993 as
+ * …992): such a number is sent as a string ("12.345678901234567890"), which is kept exact.
  */
 export function verifyJsonBody(_req: IncomingMessage, _res: unknown, buf: Buffer): void {
   let text: string;
@@ -15,7 +17,9 @@ export function verifyJsonBody(_req: IncomingMessage, _res: unknown, buf: Buffer
   } catch {
     throw new AppError(400, 'InvalidUtf8', 'sec.invalidUtf8');
   }
-  if (!/[eE]/.test(text)) return;
+  // Only an exponent or 16 or more digits can be out of range or inexact (a double carries
+  // every decimal of up to 15 significant digits), so most bodies are not scanned.
+  if (!/[eE]/.test(text) && !/(?:\d\.?){16}/.test(text)) return;
   // Number literals outside strings.
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -37,6 +41,7 @@ export function verifyJsonBody(_req: IncomingMessage, _res: unknown, buf: Buffer
       if (!Number.isFinite(n) || (n === 0 && /[1-9]/.test(literal.split(/[eE]/)[0]))) {
         throw new AppError(400, 'NumberOutOfRange', 'sec.numberOutOfRange', { value: literal.slice(0, 40) });
       }
+      if (!sameDecimal(literal, String(n))) throw new AppError(400, 'NumberNotExact', 'sec.numberNotExact', { value: literal.slice(0, 40) });
       i += literal.length - 1;
     }
   }
@@ -60,4 +65,23 @@ export function refuseNul(): RequestHandler {
     if (paths.length) return next(new ValidationError(paths.map((path) => ({ path: path || 'body', key: 'v.nul' }))));
     next();
   };
+}
+
+/** A decimal literal as sign, significant digits and the power of ten of its last digit. */
+function decimalParts(literal: string): { negative: boolean; digits: string; exponent: number } {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([-+]?\d+))?$/.exec(literal)!;
+  let digits = m[2] + (m[3] ?? '');
+  let exponent = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
+  digits = digits.replace(/^0+/, '');
+  const trailing = /0*$/.exec(digits)![0].length;
+  digits = digits.slice(0, digits.length - trailing);
+  exponent += trailing;
+  return { negative: m[1] === '-' && digits !== '', digits, exponent: digits ? exponent : 0 };
+}
+
+/** Whether two number literals denote the same decimal (5.10 and 5.1, 1e3 and 1000). */
+function sameDecimal(a: string, b: string): boolean {
+  const x = decimalParts(a);
+  const y = decimalParts(b);
+  return x.negative === y.negative && x.digits === y.digits && x.exponent === y.exponent;
 }

@@ -912,6 +912,7 @@ export const en = {
   'v.passwordCommon': 'this password is too common or easy to guess (a common password, word, keyboard run or close to the account\'s details); choose a longer, more unusual one',
   'sec.invalidUtf8': 'The request body is not valid UTF-8',
   'sec.numberOutOfRange': 'The number {value} is out of range (too large or too small)',
+  'sec.numberNotExact': 'The number {value} has more digits than a JSON number carries exactly, so it would be stored changed; send it as a string (in quotes), e.g. "{value}"',
   'sec.malformedBody': 'The request body cannot be read (bad compression or length)',
   'error.InvalidUtf8': 'The request body is not valid UTF-8',
   'error.NumberOutOfRange': 'A number is out of range',

@@ -915,6 +915,7 @@ export const zh = {
   'v.passwordCommon': '密码太常见或太容易猜到（例如常用密码、单词、键盘序列或与账号信息相近），请换一个更长、更独特的密码',
   'sec.invalidUtf8': '请求内容不是有效的 UTF-8 文本',
   'sec.numberOutOfRange': '数字 {value} 超出可表示的范围（过大或过小）',
+  'sec.numberNotExact': '数字 {value} 的有效位数超出 JSON 数字能精确表示的范围，保存后会被改变；请以字符串形式发送（加引号），例如 "{value}"',
   'sec.malformedBody': '请求内容无法读取（压缩或长度有误）',
   'error.InvalidUtf8': '请求内容不是有效的 UTF-8 文本',
   'error.NumberOutOfRange': '数字超出范围',

@@ -96,6 +96,31 @@ describe('bad input is a 400 naming the field, never a 500, and changes nothing'
     expect(query.body.error.issues[0].message).toMatch(/2147483647/);
   });
 
+  it('refuses a JSON number a double cannot carry exactly, naming it, and keeps the same digits sent as a string', async () => {
+    await app.post(`/api/trials/${trialId}/plots`, { siteId, label: 'PX', arm: 'T' });
+    const post = (literal: string) => raw(`/api/trials/${trialId}/observations`, `[{"plot":"PX","variable":"yield","value":${literal},"observedOn":"2017-07-01"}]`);
+    const count = async () => (await app.get(`/api/trials/${trialId}/observations`)).body.length;
+    for (const literal of ['12.345678901234567890', '9007199254740993', '12345678901234567891']) {
+      const res = await post(literal);
+      expect(res.status, literal).toBe(400);
+      const body = await res.json();
+      expect(body.error.code).toBe('NumberNotExact');
+      expect(body.error.message).toContain(literal);
+    }
+    expect(await count()).toBe(0);
+    // A number of up to 15 digits is taken by its value (a JSON number has no trailing zeros:
+    // 5427.10 is 5427.1; the string "5427.10" keeps them).
+    const ok = await post('5427.10');
+    expect(ok.status).toBe(201);
+    expect((await ok.json())[0].valueText).toBe('5427.1');
+    const fifteen = await raw(`/api/trials/${trialId}/observations`, `[{"plot":"PX","variable":"yield","value":123456789.012345,"observedOn":"2017-07-02"}]`);
+    expect(fifteen.status).toBe(201);
+    expect((await fifteen.json())[0].valueText).toBe('123456789.012345');
+    const asText = await app.post(`/api/trials/${trialId}/observations`, [{ plot: 'PX', variable: 'yield', value: '12.345678901234567890', observedOn: '2017-07-03' }]);
+    expect(asText.status).toBe(201);
+    expect(asText.body[0].valueText).toBe('12.345678901234567890');
+  });
+
   it('refuses numbers that underflow or overflow, invalid UTF-8 and a malformed gzip body', async () => {
     const tiny = await raw(`/api/trials/${trialId}/plots`, `{"siteId":${siteId},"label":"P9","arm":"T","areaM2":1e-400}`);
     expect(tiny.status).toBe(400);
