@@ -185,6 +185,24 @@ export function sameDecimal(a: string, b: string): boolean {
   return canonicalDecimal(a) === canonicalDecimal(b);
 }
 
+/**
+ * Compares two plain decimals exactly (no float rounding): -1, 0 or 1.
+ * @example compareDecimal('30000.0000000000000001', '30000') // => 1
+ */
+export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
+  const x = canonicalDecimal(a);
+  const y = canonicalDecimal(b);
+  if (x === y) return 0;
+  const xn = x.startsWith('-');
+  const yn = y.startsWith('-');
+  if (xn !== yn) return xn ? -1 : 1;
+  const [xi, xf = ''] = x.replace(/^-/, '').split('.');
+  const [yi, yf = ''] = y.replace(/^-/, '').split('.');
+  const width = Math.max(xf.length, yf.length);
+  const magnitude = xi.length !== yi.length ? (xi.length < yi.length ? -1 : 1) : xi + xf.padEnd(width, '0') < yi + yf.padEnd(width, '0') ? -1 : 1;
+  return (xn ? -magnitude : magnitude) as -1 | 1;
+}
+
 function canonicalDecimal(s: string): string {
   let t = s.trim().replace(/^\+/, '');
   const neg = t.startsWith('-');

@@ -1,6 +1,6 @@
 import type { VariableRow } from '../../db/database.js';
 import type { PendingIssue } from '../errors.js';
-import { readDate, readDecimal } from '../imports/cells.js';
+import { compareDecimal, readDate, readDecimal } from '../imports/cells.js';
 
 export interface StoredValue {
   valueNumber: string | null;
@@ -29,9 +29,9 @@ export function toStoredValue(variable: Variable, raw: unknown): StoredValue | O
       if (!read.ok) return { key: read.key, params: read.params ?? { value: shown } };
       const d = read.value;
       if (variable.kind === 'count' && !/^\d+$/.test(d)) return { key: 'v.count', params: { value: shown } };
-      const n = Number(d);
-      if (variable.minimum !== null && n < Number(variable.minimum)) return { key: 'v.belowMinimum', params: { value: d, minimum: variable.minimum } };
-      if (variable.maximum !== null && n > Number(variable.maximum)) return { key: 'v.aboveMaximum', params: { value: d, maximum: variable.maximum } };
+      // Exact comparisons: 30000.0000000000000001 is above a maximum of 30000.
+      if (variable.minimum !== null && compareDecimal(d, String(variable.minimum)) < 0) return { key: 'v.belowMinimum', params: { value: d, minimum: variable.minimum } };
+      if (variable.maximum !== null && compareDecimal(d, String(variable.maximum)) > 0) return { key: 'v.aboveMaximum', params: { value: d, maximum: variable.maximum } };
       return { valueNumber: d, valueDate: null, valueText: null };
     }
     case 'date': {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnLetter, excelSerialDay, fitsInDouble, readDate, readDecimal, sameDecimal, shiftDecimal } from '../../server/imports/cells.js';
+import { columnLetter, compareDecimal, excelSerialDay, fitsInDouble, readDate, readDecimal, sameDecimal, shiftDecimal } from '../../server/imports/cells.js';
 import { dateColumnBase, headerKey, stripRepeat } from '../../server/imports/columns.js';
 
 describe('reading dates from sheet cells', () => {
@@ -75,6 +75,18 @@ describe('decimal helpers', () => {
     expect(sameDecimal('5427.1', '5427.10')).toBe(true);
     expect(sameDecimal('0.0', '-0')).toBe(true);
     expect(sameDecimal('5427.1', '5427.01')).toBe(false);
+  });
+  it('orders decimals exactly, beyond what a double can tell apart', () => {
+    expect(compareDecimal('30000.0000000000000001', '30000')).toBe(1);
+    expect(compareDecimal('-30000.0000000000000001', '-30000')).toBe(-1);
+    expect(compareDecimal('29999.9999999999999999', '30000.00')).toBe(-1);
+    expect(compareDecimal('5427.10', '5427.1')).toBe(0);
+    expect(compareDecimal('-0', '0.000')).toBe(0);
+    expect(compareDecimal('-1', '0.5')).toBe(-1);
+    expect(compareDecimal('100', '99.999')).toBe(1);
+    expect(compareDecimal('0.09', '0.1')).toBe(-1);
+    expect(compareDecimal('-0.09', '-0.1')).toBe(1);
+    expect(compareDecimal('007', '7.0')).toBe(0);
   });
   it('knows when a double cannot hold a stored decimal', () => {
     expect(fitsInDouble('5427.10')).toBe(true);

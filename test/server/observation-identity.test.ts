@@ -193,6 +193,18 @@ describe('one observation identity: (plot, variable, observed-on, reading)', () 
     expect((await agronomist.patch(`/api/observations/${yieldRow.id}`, { notes: '复核' })).status).toBe(200);
   });
 
+  it("compares a value with its variable's range exactly, past a double's digits", async () => {
+    const trialId = await makeTrial();
+    const above = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: YIELD.code, value: '30000.0000000000000001', observedOn: '2017-07-01' }]);
+    expect(above.status).toBe(400);
+    expect(above.body.error.issues[0]).toMatchObject({ path: 'value' });
+    const below = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: YIELD.code, value: '-0.0000000000000000001', observedOn: '2017-07-01' }]);
+    expect(below.status).toBe(400);
+    const edge = await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: YIELD.code, value: '30000.000', observedOn: '2017-07-01' }]);
+    expect(edge.status).toBe(201);
+    expect(await count(trialId)).toBe(1);
+  });
+
   it('reads full-width digits and thousands separators like the import does', async () => {
     const trialId = await makeTrial();
     const res = await agronomist.post(`/api/trials/${trialId}/observations`, [
