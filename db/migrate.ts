@@ -19,6 +19,7 @@ import * as auditActorCheck from './migrations/2026-12-02T03-audit-actor-check.j
 import * as plotGridOrder from './migrations/2026-12-02T04-plot-grid-order.js';
 import * as trialPageDataVersion from './migrations/2026-12-02T05-trial-page-data-version.js';
 import * as importRowTargetVersion from './migrations/2026-12-02T06-import-row-target-version.js';
+import * as exactBudgetAndCoordinates from './migrations/2026-12-02T07-exact-budget-and-coordinates.js';
 
 /**
  * Every migration, by its dated name. Listed here rather than read from the folder so the
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T04-plot-grid-order': plotGridOrder,
   '2026-12-02T05-trial-page-data-version': trialPageDataVersion,
   '2026-12-02T06-import-row-target-version': importRowTargetVersion,
+  '2026-12-02T07-exact-budget-and-coordinates': exactBudgetAndCoordinates,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -102,6 +102,10 @@ describe('the JSON API of the trial data model', () => {
     const patched = await app.patch(`/api/sites/${res.body.id}`, { village: '一村' });
     expect(patched.body.village).toBe('一村');
     expect((await app.get(`/api/sites/${res.body.id}`)).body.village).toBe('一村');
+    // Coordinates as a GPS gives them, kept to the last decimal.
+    const gps = await app.patch(`/api/sites/${res.body.id}`, { latitude: 46.23612345678, longitude: -85.9658123456789 });
+    expect(gps.status).toBe(200);
+    expect((await app.get(`/api/sites/${res.body.id}`)).body).toMatchObject({ latitude: 46.23612345678, longitude: -85.9658123456789 });
   });
 
   it('keeps a number exactly as entered, never rounded by float storage', async () => {

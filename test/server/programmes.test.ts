@@ -84,6 +84,10 @@ describe('programmes: projects, inspections, outputs and the annual summary', ()
     expect(noProgramme.status).toBe(400);
     expect(noProgramme.body.error.issues).toEqual([{ path: 'programmeId', message: '没有计划 999999' }]);
     expect((await app.get(`/api/projects/${ids.A}`)).body.version).toBe(a.version);
+    // A budget in 万元 to the fen (0.000001 万元) is kept exactly, not rounded to 100 yuan.
+    expect((await app.patch(`/api/projects/${ids.A}`, { budget: '12.345678' })).body.budget).toBe('12.345678');
+    expect((await app.get(`/api/projects/${ids.A}`)).body.budget).toBe('12.345678');
+    expect((await app.patch(`/api/projects/${ids.A}`, { budget: '120.50' })).body.budget).toBe('120.50');
   });
 
   it('summarises exactly what is in the database', async () => {
