@@ -27,3 +27,15 @@ export const updateFarmer = (db: Kysely<Database>, id: number, version: number, 
 
 /** Soft delete (deleted: true) or its undo; answers whether the farmer was in the other state. */
 export const setFarmerDeleted = (db: Kysely<Database>, id: number, deleted: boolean) => setDeleted(db, 'farmers', id, deleted);
+
+/** How many live training sessions have this farmer on their roster. */
+export async function countRosterSessions(db: Kysely<Database>, farmerId: number): Promise<number> {
+  const r = await db
+    .selectFrom('trainingAttendees as a')
+    .innerJoin('trainingSessions as t', 't.id', 'a.sessionId')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('a.farmerId', '=', farmerId)
+    .where('t.deletedAt', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

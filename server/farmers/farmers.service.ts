@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, FarmerRow } from '../../db/database.js';
-import { mustFind } from '../errors.js';
+import { AppError, mustFind } from '../errors.js';
 import { assertVersion, lockWhenUnversioned, versionConflict } from '../http.js';
 import { mayReadPersonalData } from '../accounts/access.js';
 import { getProject } from '../projects/projects.service.js';
@@ -72,7 +72,20 @@ export async function patchFarmer(db: Kysely<Database>, id: number, patch: Farme
 
 const farmerDeletion = softDeletion(repo.setFarmerDeleted, 'FarmerNotFound', findFarmer);
 
-/** Soft delete: the farmer leaves lists; rosters that name them keep them. */
-export const deleteFarmer = farmerDeletion.remove;
+/**
+ * Soft delete: the farmer leaves lists. A farmer on a training session's roster is refused
+ * (409 FarmerOnRoster): the session would count an attendee no list shows any more, its
+ * unique farmers and women would fall below its roster, and the session could no longer
+ * be edited. They are taken off those rosters first.
+ */
+export async function deleteFarmer(db: Kysely<Database>, id: number): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await lockWhenUnversioned(tx, 'farmers', id, undefined);
+    await findFarmer(tx, id);
+    const sessions = await repo.countRosterSessions(tx, id);
+    if (sessions > 0) throw new AppError(409, 'FarmerOnRoster', 'error.FarmerOnRoster', { count: sessions });
+    await farmerDeletion.remove(tx, id);
+  });
+}
 
 export const restoreFarmer = farmerDeletion.restore;

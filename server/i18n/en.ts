@@ -24,6 +24,7 @@ export const en = {
   'error.PlotNotFound': 'Plot {id} not found',
   'error.ObservationNotFound': 'Observation {id} not found',
   'error.FarmerNotFound': 'Farmer {id} not found',
+  'error.FarmerOnRoster': 'This farmer is on the roster of {count} training session(s) and cannot be deleted (those sessions would no longer match their rosters); take them off those rosters first',
   'error.TrainingSessionNotFound': 'Training session {id} not found',
   'error.VariableNotFound': 'Variable {id} not found',
 

@@ -27,6 +27,7 @@ export const zh = {
   'error.PlotNotFound': '未找到小区 {id}',
   'error.ObservationNotFound': '未找到观测记录 {id}',
   'error.FarmerNotFound': '未找到农户 {id}',
+  'error.FarmerOnRoster': '该农户在 {count} 期培训的签到名单上，不能删除（否则这些培训的人数会与名单不符）；请先从这些签到名单中移除',
   'error.TrainingSessionNotFound': '未找到培训记录 {id}',
   'error.VariableNotFound': '未找到指标 {id}',
 

@@ -252,6 +252,20 @@ describe('the JSON API of the trial data model', () => {
     expect(summary.personTimes).toBe(43);
     expect(summary.uniqueFarmers).toBe(farmers.length);
     expect(summary.sessionsWithoutRoster).toBe(1);
+    // A farmer on a roster cannot be deleted: the session would no longer match its roster.
+    const onRoster = farmers[0].id;
+    const refused = await app.del(`/api/farmers/${onRoster}`, { 'accept-language': 'en' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'FarmerOnRoster' });
+    expect(refused.body.error.message).toContain('1 training session');
+    expect((await app.get(`/api/farmers/${onRoster}`)).status).toBe(200);
+    expect((await app.get(`/api/projects/${projectId}/training-summary`)).body.uniqueFarmers).toBe(farmers.length);
+    // Taken off the roster (attendance stays), it can be.
+    const session = (await app.get(`/api/training-sessions/${withRoster.body.id}`)).body;
+    const off = await app.patch(`/api/training-sessions/${session.id}`, { attendees: session.attendees.filter((id: number) => id !== onRoster), version: session.version });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    expect((await app.del(`/api/farmers/${onRoster}`)).status).toBe(204);
+    expect((await app.patch(`/api/training-sessions/${session.id}`, { notes: '名单已核对', version: off.body.version })).status).toBe(200);
   });
 
   it('corrects an observation with its version and soft-deletes it', async () => {

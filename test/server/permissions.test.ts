@@ -228,7 +228,10 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
   const plot = await app.post(`/api/trials/${trial.body.id}/plots`, { siteId: sites[0].id, label: 'P1', arm: 'T' });
   const obs = await app.post(`/api/trials/${trial.body.id}/observations`, { plot: 'P1', variable: YIELD.code, value: 100 });
   const farmer = await app.post(`/api/projects/${project.id}/farmers`, { name: `${name} farmer`, gender: 'female' });
-  const session = await app.post(`/api/projects/${project.id}/training-sessions`, { heldOn: '2017-05-01', kind: 'training', topic: 't', attendance: 3, attendees: [farmer.body.id] });
+  // The farmer the matrix deletes is on no roster (one on a roster cannot be deleted).
+  const attendee = await app.post(`/api/projects/${project.id}/farmers`, { name: `${name} attendee`, gender: 'female' });
+  expect(attendee.status).toBe(201);
+  const session = await app.post(`/api/projects/${project.id}/training-sessions`, { heldOn: '2017-05-01', kind: 'training', topic: 't', attendance: 3, attendees: [attendee.body.id] });
   const inspection = await app.post(`/api/projects/${project.id}/inspections`, { date: '2017-11-01', experts: ['e'], findings: 'f', rectifications: [{ item: `${name} item` }] });
   for (const r of [trial, plot, obs, farmer, session, inspection]) expect(r.status).toBe(201);
   const layout = await app.post(`/api/trials/${trial.body.id}/layouts`, { siteId: sites[0].id, design: 'crd', plotsPerArm: 1, rows: 1, columns: 2, labelPattern: 'L{n}' });
@@ -249,6 +252,7 @@ async function seedProject(app: TestApp, name: string): Promise<Ids> {
     plots: String(plot.body.id),
     observations: String(obs.body.id),
     farmers: String(farmer.body.id),
+    attendee: String(attendee.body.id),
     'training-sessions': String(session.body.id),
     rectifications: String(inspection.body.rectifications[0].id),
     photos: String(photoId),
@@ -449,7 +453,7 @@ const SUCCESS: Record<string, Success> = {
   'POST /trials/:id/lock': { status: 303 },
   'POST /trials/:id/unlock': { status: 303 },
   'POST /projects/:id/training-sessions/new': { status: 303, form: () => ({ heldOn: '2017-05-02', kind: 'training', topic: `t${next()}`, attendance: '2' }), location: (ids) => `/projects/${ids.projects}/training#sessions` },
-  'POST /training-sessions/:id/edit': { status: 303, form: async (ids) => ({ ...(await edited(`/api/training-sessions/${ids['training-sessions']}`, ['heldOn', 'kind', 'topic', 'attendance'])), [`attendee.${ids.farmers}`]: '1' }), location: (ids) => `/projects/${ids.projects}/training#sessions` },
+  'POST /training-sessions/:id/edit': { status: 303, form: async (ids) => ({ ...(await edited(`/api/training-sessions/${ids['training-sessions']}`, ['heldOn', 'kind', 'topic', 'attendance'])), [`attendee.${ids.attendee}`]: '1' }), location: (ids) => `/projects/${ids.projects}/training#sessions` },
   'POST /training-sessions/:id/delete': { status: 303 },
   'POST /projects/:id/farmers/new': { status: 303, form: () => ({ name: `F${next()}`, gender: 'female' }), location: (ids) => `/projects/${ids.projects}/farmers` },
   'POST /farmers/:id/edit': { status: 303, form: async (ids) => edited(`/api/farmers/${ids.farmers}`, ['name', 'gender']), location: (ids) => `/projects/${ids.projects}/farmers` },
@@ -692,9 +696,10 @@ describe('the permission matrix: every route × every role × member or not', ()
     expect(page.body).not.toContain('A farmer');
     const ledger = await api.viewer.get(`/api/projects/${member.projects}/training-sessions/export?format=csv`);
     expect(ledger.status).toBe(200);
-    expect(ledger.body).toContain(`#${member.farmers}`);
-    expect(ledger.body).not.toContain('A farmer');
+    // The ledger's rosters name the session's attendee (the deleted farmer above is on none).
+    expect(ledger.body).toContain(`#${member.attendee}`);
+    expect(ledger.body).not.toContain('A attendee');
     const leadLedger = await api.lead.get(`/api/projects/${member.projects}/training-sessions/export?format=csv`);
-    expect(leadLedger.body).toContain('A farmer');
+    expect(leadLedger.body).toContain('A attendee');
   });
 });
