@@ -25,6 +25,12 @@ describe('reading dates from sheet cells', () => {
     expect(excelSerialDay(61)).toBe('1900-03-01');
   });
 
+  it('refuses a date whose time of day is not a real one, rather than reading the day', () => {
+    expect(readDate('2026-5-4T25:99')).toMatchObject({ ok: false, key: 'imp.badDate' });
+    expect(readDate('2017-04-02 24:00')).toMatchObject({ ok: false, key: 'imp.badDate' });
+    expect(readDate('2017-04-02 23:59:59')).toEqual({ ok: true, value: '2017-04-02' });
+  });
+
   it('refuses day-first and month-first dates as ambiguous instead of guessing', () => {
     expect(readDate('02/04/2017')).toMatchObject({ ok: false, key: 'imp.ambiguousDate' });
     expect(readDate('4/2/17')).toMatchObject({ ok: false, key: 'imp.ambiguousDate' });
