@@ -69,6 +69,7 @@ export const en = {
   'v.endBeforeStart': 'the end date is before the start date',
   'v.minAboveMax': 'the minimum is above the maximum',
   'v.categoriesRequired': 'a category variable needs its categories',
+  'v.categoriesRepeated': 'lists the same category more than once (after trimming spaces)',
   'v.categoriesOnlyForCategory': 'only a category variable takes categories',
   'v.rangeOnlyForNumbers': 'only number or count variables take a range',
   'v.aggregationForKind': 'a {kind} variable cannot be aggregated by {value}',

@@ -72,6 +72,7 @@ export const zh = {
   'v.endBeforeStart': '结束日期早于开始日期',
   'v.minAboveMax': '最小值大于最大值',
   'v.categoriesRequired': '类别型指标需要列出类别',
+  'v.categoriesRepeated': '分类列表中有重复的类别（去掉首尾空格后相同）',
   'v.categoriesOnlyForCategory': '只有类别型指标可以设置类别',
   'v.rangeOnlyForNumbers': '只有数值或计数型指标可以设置范围',
   'v.aggregationForKind': '{kind} 型指标不能按 {value} 汇总',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimal, optionalText, text } from '../validation.js';
+import { compareDecimal } from '../imports/cells.js';
 
 import { KINDS, VARIABLE_KINDS, type KindSpec } from './kinds.js';
 
@@ -29,7 +30,9 @@ export const VariableInput = z
     if (spec.hasCategories && !v.categories?.length) issue('categories', 'v.categoriesRequired');
     if (!spec.hasCategories && v.categories?.length) issue('categories', 'v.categoriesOnlyForCategory');
     if (!spec.ranged && (v.minimum != null || v.maximum != null)) issue(v.minimum != null ? 'minimum' : 'maximum', 'v.rangeOnlyForNumbers');
-    if (v.minimum != null && v.maximum != null && Number(v.minimum) > Number(v.maximum)) issue('maximum', 'v.minAboveMax');
+    if (v.minimum != null && v.maximum != null && compareDecimal(v.minimum, v.maximum) > 0) issue('maximum', 'v.minAboveMax');
+    // Categories are compared as stored (trimmed): "旺" and " 旺 " are one category.
+    if (v.categories && new Set(v.categories).size !== v.categories.length) issue('categories', 'v.categoriesRepeated');
     if (v.aggregation && !spec.aggregations.includes(v.aggregation)) issue('aggregation', 'v.aggregationForKind');
   });
 export type VariableInput = z.infer<typeof VariableInput>;

@@ -171,6 +171,18 @@ describe('the JSON API of the trial data model', () => {
       expect(await counts()).toEqual(before);
     });
 
+    it('a category variable listing one category twice, and a minimum above the maximum by less than a double can tell', async () => {
+      const before = await counts();
+      const twice = await app.post('/api/variables', { code: 'vigour_twice', name: '长势2', kind: 'category', categories: ['旺', '中', ' 旺 '] }, { 'accept-language': 'en' });
+      expect(twice.status).toBe(400);
+      expect(twice.body.error.issues[0]).toMatchObject({ path: 'categories' });
+      expect(twice.body.error.issues[0].message).toContain('same category');
+      const range = await app.post('/api/variables', { code: 'tight', name: '窄', kind: 'number', minimum: '30000.0000000000000001', maximum: '30000' });
+      expect(range.status).toBe(400);
+      expect(range.body.error.issues[0]).toMatchObject({ path: 'maximum' });
+      expect(await counts()).toEqual(before);
+    });
+
     it('malformed JSON', async () => {
       const before = await counts();
       const res = await app.post(`/api/trials/${trialId}/observations`, '[{"plot": "T1",');
