@@ -181,6 +181,22 @@ export function fitsInDouble(text: string): boolean {
   return back !== undefined && sameDecimal(back, text);
 }
 
+/** Significant digits of a plain decimal: '0.0012300' → 3, '5427.10' → 5, '1200' → 2. */
+export function significantDigits(text: string): number {
+  return text.replace(/^[-+]/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/**
+ * A number as a spreadsheet shows it: at most 15 significant digits, as Excel keeps what is
+ * typed and writes CSV. A longer double in an XLSX cell is a calculation's binary residue
+ * (=0.1+0.2 is stored as 0.30000000000000004 and shown as 0.3), not a measurement.
+ * @example spreadsheetNumber(0.1 + 0.2) // => 0.3
+ */
+export function spreadsheetNumber(n: number): number {
+  const d = decimalText(n);
+  return d !== undefined && significantDigits(d) > 15 ? Number(n.toPrecision(15)) : n;
+}
+
 /** Equal decimal values written differently: '5427.1' and '5427.10'. */
 export function sameDecimal(a: string, b: string): boolean {
   return canonicalDecimal(a) === canonicalDecimal(b);

@@ -2,7 +2,11 @@ import { stringify } from 'csv-stringify';
 import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import type { Response } from 'express';
-import { decimalPlaces, fitsInDouble } from './cells.js';
+import { decimalPlaces, fitsInDouble, significantDigits } from './cells.js';
+
+/** A stored decimal an XLSX number cell carries and a spreadsheet shows as it is: a double
+ * holds it exactly and it has at most 15 significant digits (else it is written as text). */
+const asNumberCell = (d: string) => fitsInDouble(d) && significantDigits(d) <= 15;
 import { neutralise } from './formula-guard.js';
 
 /** A cell to write: text, an exact decimal number, or a calendar day. */
@@ -103,13 +107,13 @@ function xlsxValue(c: OutCell): ExcelJS.CellValue {
     const [y, m, d] = c.date.split('-').map(Number);
     return new Date(Date.UTC(y, m - 1, d));
   }
-  return fitsInDouble(c.number) ? Number(c.number) : c.number;
+  return asNumberCell(c.number) ? Number(c.number) : c.number;
 }
 
 function xlsxFormat(c: OutCell): string | undefined {
   if (c && typeof c === 'object') {
     if ('date' in c) return 'yyyy-mm-dd';
-    if (fitsInDouble(c.number)) {
+    if (asNumberCell(c.number)) {
       const places = decimalPlaces(c.number);
       return places ? `0.${'0'.repeat(places)}` : '0';
     }

@@ -3,7 +3,7 @@ import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Readable, pipeline } from 'node:stream';
 import { AppError } from '../errors.js';
-import { shiftDecimal, isBlank, type Cell } from './cells.js';
+import { shiftDecimal, isBlank, spreadsheetNumber, type Cell } from './cells.js';
 import { decimalText } from '../validation.js';
 import { withXlsxLimits } from './xlsx-limits.js';
 import { restore } from './formula-guard.js';
@@ -193,6 +193,7 @@ function xlsxCell(cell: ExcelJS.Cell, rowNumber: number): Cell {
     else v = null;
   }
   if (v === undefined || v === null) return null;
+  if (typeof v === 'number') v = spreadsheetNumber(v);
   if (typeof v === 'number' && /%/.test(cell.numFmt ?? '')) {
     const d = decimalText(v);
     return d === undefined ? String(v) : `${shiftDecimal(d, 2)}%`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnLetter, compareDecimal, excelSerialDay, fitsInDouble, readDate, readDecimal, sameDecimal, shiftDecimal } from '../../server/imports/cells.js';
+import { columnLetter, compareDecimal, excelSerialDay, fitsInDouble, readDate, readDecimal, sameDecimal, shiftDecimal, significantDigits, spreadsheetNumber } from '../../server/imports/cells.js';
 import { dateColumnBase, headerKey, stripRepeat } from '../../server/imports/columns.js';
 
 describe('reading dates from sheet cells', () => {
@@ -93,6 +93,15 @@ describe('decimal helpers', () => {
     expect(compareDecimal('0.09', '0.1')).toBe(-1);
     expect(compareDecimal('-0.09', '-0.1')).toBe(1);
     expect(compareDecimal('007', '7.0')).toBe(0);
+  });
+  it('reads a number cell as a spreadsheet shows it: 15 significant digits at most', () => {
+    expect(spreadsheetNumber(0.1 + 0.2)).toBe(0.3);
+    expect(spreadsheetNumber(5427.1 * 0.15)).toBe(814.065);
+    expect(spreadsheetNumber(123456789012345)).toBe(123456789012345);
+    expect(spreadsheetNumber(0.000123456789012345)).toBe(0.000123456789012345);
+    expect(significantDigits('0.0012300')).toBe(3);
+    expect(significantDigits('-5427.10')).toBe(5);
+    expect(significantDigits('1200')).toBe(2);
   });
   it('knows when a double cannot hold a stored decimal', () => {
     expect(fitsInDouble('5427.10')).toBe(true);

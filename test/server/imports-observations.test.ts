@@ -292,9 +292,21 @@ describe('importing observations from a spreadsheet', () => {
   it('reads a formula cell by its stored result, and refuses one without a value (error result, or none saved) naming the cell', async () => {
     const before = await count();
     const header = ['小区', '指标', '数值', '观测日期'];
-    const ok = await upload(app, `/api/trials/${TRIAL}/imports`, await xlsxFile([header, ['二工-示范1', '产量', { formula: '2*2713.55', result: 5427.1 }, day('2017-12-30')]]), { type: XLSX });
+    const ok = await upload(
+      app,
+      `/api/trials/${TRIAL}/imports`,
+      await xlsxFile([header, ['二工-示范1', '产量', { formula: '2*2713.55', result: 5427.1 }, day('2017-12-30')], ['二工-示范2', '产量', { formula: '0.1+0.2', result: 0.1 + 0.2 }, day('2017-12-30')]]),
+      { type: XLSX },
+    );
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
-    expect(ok.body.summary).toMatchObject({ create: 1, errors: 0 });
+    expect(ok.body.summary).toMatchObject({ create: 2, errors: 0 });
+    expect((await commit(app, ok.body.id)).body).toMatchObject({ created: 2 });
+    const stored = (await observations(app, TRIAL)).filter((o) => o.observedOn === '2017-12-30');
+    // A calculation's binary residue (0.30000000000000004) is read as the spreadsheet shows it.
+    expect(stored.map((o) => [o.plot, o.valueText]).sort()).toEqual([
+      ['二工-示范1', '5427.1'],
+      ['二工-示范2', '0.3'],
+    ]);
     // As Excel saves =1/0: the formula with its error result (t="e").
     const text = (ref: string, t: string) => `<c r="${ref}" t="inlineStr"><is><t>${t}</t></is></c>`;
     const row = (n: number, cells: string) => `<row r="${n}">${cells}</row>`;
@@ -319,7 +331,7 @@ describe('importing observations from a spreadsheet', () => {
     expect(unsaved.status).toBe(422);
     expect(unsaved.body.error.message).toContain('单元格 C3（第 3 行）');
     expect(unsaved.body.error.message).toContain('=C2*2');
-    expect(await count()).toBe(before);
+    expect(await count()).toBe(before + 2);
   });
 
   it('imports a Field Book database export, finding plots by their unique id and traits by code or name', async () => {

@@ -11,7 +11,7 @@ describe('exports that import back unchanged', () => {
   beforeAll(async () => {
     app = await startTestApp({ demo: true });
     // An exact decimal a double cannot hold, and one with trailing zeros.
-    const res = await upload(app, '/api/trials/1/imports', utf8Csv([['plot', 'variable', 'value', 'observed_on', 'notes'], ['二工-示范1', 'yield', '0.12345678901234567890', '2017-08-10', '精确到 20 位'], ['二工-示范2', 'yield', '5427.10', '2017-08-10', null]]));
+    const res = await upload(app, '/api/trials/1/imports', utf8Csv([['plot', 'variable', 'value', 'observed_on', 'notes'], ['二工-示范1', 'yield', '0.12345678901234567890', '2017-08-10', '精确到 20 位'], ['二工-示范2', 'yield', '5427.10', '2017-08-10', null], ['什托-示范1', 'yield', '0.30000000000000004', '2017-08-10', '17 位有效数字']]));
     await commit(app, res.body.id);
     // Readings with gaps, as deletes leave them: 1 and 3 of one day, and 11, 12, 13 of another.
     const made = await app.post('/api/trials/1/observations', [
