@@ -38,6 +38,8 @@ export function databaseRefusal(err: unknown): AppError | undefined {
 const UNIQUE_FIELDS: Record<string, { path: string; key: MessageKey }> = {
   plots_label_unique: { path: 'label', key: 'v.duplicateLabel' },
   trials_name_unique: { path: 'name', key: 'v.duplicateName' },
+  // A correction moving an observation onto another's plot, variable, day and reading.
+  observations_identity: { path: 'reading', key: 'v.identityTaken' },
 };
 
 /**

@@ -934,6 +934,7 @@ export const en = {
   'error.IdempotencyKeyInProgress': 'A request with the same Idempotency-Key is still being processed; try again shortly',
   'v.observationExists': '{variable} of plot {plot} ({date}, reading {reading}) is already recorded as {existing} (record #{id}), not {value}',
   'v.duplicateObservation': 'is the same observation as row {first} (plot {plot}, {variable}, {date}, reading {reading}); for a repeated measurement give another reading number',
+  'v.identityTaken': 'another observation of this plot and variable already has this date and reading {value}; give another reading number, or correct that observation',
   'v.reading': 'the reading must be a whole number of at least 1',
   'v.futureDate': 'the observed-on date {value} is after today ({today}, {timezone})',
   'v.beforePlanting': '{value} is before plot {plot}\'s planting date {plantedOn}',

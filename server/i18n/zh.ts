@@ -937,6 +937,7 @@ export const zh = {
   'error.IdempotencyKeyInProgress': '使用同一 Idempotency-Key 的请求仍在处理中，请稍后再试',
   'v.observationExists': '小区 {plot} 的 {variable}（{date}，第 {reading} 次读数）已记录为 {existing}（记录 #{id}），与提交的 {value} 不同',
   'v.duplicateObservation': '与第 {first} 行是同一观测（小区 {plot}、{variable}、{date}、第 {reading} 次读数）；若是再次测量，请填写不同的读数序号',
+  'v.identityTaken': '同一小区、同一指标在该日期已有第 {value} 次读数的观测；请改用其他读数序号，或更正那条观测',
   'v.reading': '读数序号应为 ≥ 1 的整数',
   'v.futureDate': '观测日期 {value} 晚于今天（{today}，{timezone}）',
   'v.beforePlanting': '{value} 早于小区 {plot} 的种植日期 {plantedOn}',

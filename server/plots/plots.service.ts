@@ -42,15 +42,19 @@ export async function getPlot(db: Kysely<Database>, id: number) {
   return mustFind(await repo.findPlot(db, id), 'PlotNotFound', id);
 }
 
-/** Checks each plot against the trial (its arms, its project's sites, labels in use) and
- * returns every problem at once, numbered by row when a list was sent. The plots being
- * rewritten (`ignore`) do not count as labels in use. */
-export async function checkPlots(tx: Kysely<Database>, trial: TrialDetail, inputs: PlotInput[], batch: boolean, ignore?: number | ReadonlySet<number>) {
+/** Checks each plot against the trial (its arms, its project's sites, labels in use and,
+ * with `places`, places in the field held by another plot) and returns every problem at
+ * once, numbered by row when a list was sent. The plots being rewritten (`ignore`) do not
+ * count as labels or places in use. (Plot files and layouts check places their own way.) */
+export async function checkPlots(tx: Kysely<Database>, trial: TrialDetail, inputs: PlotInput[], batch: boolean, ignore?: number | ReadonlySet<number>, places = false) {
   const sites = new Set((await listSites(tx, trial.trial.projectId)).map((s) => s.id));
   const ignored = (id: number) => (typeof ignore === 'number' ? id === ignore : ignore?.has(id) ?? false);
-  const existing = new Set(
-    (await repo.listPlots(tx, trial.trial.id)).filter((p) => !ignored(p.id)).map((p) => p.label),
-  );
+  const others = (await repo.listPlots(tx, trial.trial.id)).filter((p) => !ignored(p.id));
+  const existing = new Set(others.map((p) => p.label));
+  // A place in the field (site, row, column) holds one plot: named here, before the
+  // database's unique index would refuse it without saying which row or place.
+  const place = (p: { siteId: number; row?: number | null; column?: number | null }) => (p.row != null && p.column != null ? `${p.siteId}/${p.row}/${p.column}` : null);
+  const placed = new Map(others.filter((p) => place(p)).map((p) => [place(p)!, p.label]));
   const arms = new Map(trial.arms.map((a) => [a.name, a]));
   const armNames = trial.arms.map((a) => a.name).join(', ');
   const seen = new Set<string>();
@@ -62,6 +66,12 @@ export async function checkPlots(tx: Kysely<Database>, trial: TrialDetail, input
     if (existing.has(p.label)) issues.push({ ...row, path: 'label', key: 'v.duplicateLabel', params: { value: p.label } });
     else if (seen.has(p.label)) issues.push({ ...row, path: 'label', key: 'v.duplicateInBatch', params: { value: p.label } });
     seen.add(p.label);
+    const at = places ? place(p) : null;
+    if (at) {
+      const holder = placed.get(at);
+      if (holder !== undefined) issues.push({ ...row, path: 'row', key: 'layout.placeTaken', params: { row: p.row!, column: p.column!, value: holder } });
+      else placed.set(at, p.label);
+    }
   });
   if (issues.length) throw new ValidationError(issues);
   return arms;
@@ -70,7 +80,7 @@ export async function checkPlots(tx: Kysely<Database>, trial: TrialDetail, input
 export async function createPlots(db: Kysely<Database>, trialId: number, inputs: PlotInput[], batch: boolean) {
   return db.transaction().execute(async (tx) => {
     const trial = await getTrial(tx, trialId);
-    const arms = await checkPlots(tx, trial, inputs, batch);
+    const arms = await checkPlots(tx, trial, inputs, batch, undefined, true);
     const ids = await repo.insertPlots(
       tx,
       inputs.map((p) => ({
@@ -104,8 +114,10 @@ export async function patchPlot(db: Kysely<Database>, id: number, patch: PlotPat
       arm: patch.arm ?? current.arm,
       block: patch.block !== undefined ? patch.block : current.block,
       notes: patch.notes !== undefined ? patch.notes : current.notes,
+      row: patch.row !== undefined ? patch.row : current.row,
+      column: patch.column !== undefined ? patch.column : current.column,
     };
-    const arms = await checkPlots(tx, trial, [merged], false, id);
+    const arms = await checkPlots(tx, trial, [merged], false, id, true);
     const { version: _v, arm, ...rest } = patch;
     const done = await repo.updatePlot(tx, id, { ...rest, ...(arm ? { armId: arms.get(arm)!.id } : {}) }, current.version);
     if (!done) throw versionConflict(plotDto(await getPlot(tx, id)));

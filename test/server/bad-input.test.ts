@@ -30,6 +30,33 @@ describe('bad input is a 400 naming the field, never a 500, and changes nothing'
     expect(await plotCount()).toBe(before);
   });
 
+  it('names the row and field of a place in the field taken twice in a batch, by a plot already there, or by a move', async () => {
+    const before = await plotCount();
+    const batch = await app.post(
+      `/api/trials/${trialId}/plots`,
+      [
+        { siteId, label: 'Q1', arm: 'T', row: 1, column: 1 },
+        { siteId, label: 'Q2', arm: 'C', row: 1, column: 1 },
+      ],
+      en,
+    );
+    expect(batch.status).toBe(400);
+    expect(batch.body.error.issues).toEqual([{ row: 2, path: 'row', message: expect.stringContaining('row 1, column 1 already holds plot "Q1"') }]);
+    expect(await plotCount()).toBe(before);
+    const first = await app.post(`/api/trials/${trialId}/plots`, { siteId, label: 'Q1', arm: 'T', row: 1, column: 1 }, en);
+    expect(first.status).toBe(201);
+    const onIt = await app.post(`/api/trials/${trialId}/plots`, { siteId, label: 'Q3', arm: 'C', row: 1, column: 1 }, en);
+    expect(onIt.status).toBe(400);
+    expect(onIt.body.error.issues[0]).toMatchObject({ path: 'row' });
+    const other = await app.post(`/api/trials/${trialId}/plots`, { siteId, label: 'Q4', arm: 'C', row: 1, column: 2 }, en);
+    const moved = await app.patch(`/api/plots/${other.body.id}`, { column: 1 }, en);
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.issues[0]).toMatchObject({ path: 'row' });
+    expect(moved.body.error.issues[0].message).toContain('"Q1"');
+    // A plot keeps its own place when other fields change.
+    expect((await app.patch(`/api/plots/${first.body.id}`, { block: '1' }, en)).status).toBe(200);
+  });
+
   it('refuses NUL characters in any text field, naming it', async () => {
     const res = await app.post(`/api/projects/${projectId}/farmers`, { name: 'a\u0000b' }, en);
     expect(res.status).toBe(400);

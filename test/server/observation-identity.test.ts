@@ -205,6 +205,19 @@ describe('one observation identity: (plot, variable, observed-on, reading)', () 
     expect(await count(trialId)).toBe(1);
   });
 
+  it('refuses a correction that moves an observation onto another reading, naming the field', async () => {
+    const trialId = await makeTrial();
+    const made = await agronomist.post(`/api/trials/${trialId}/observations`, [
+      { plot: 'T1', variable: YIELD.code, value: 10, observedOn: '2017-07-01', reading: 1 },
+      { plot: 'T1', variable: YIELD.code, value: 20, observedOn: '2017-07-01', reading: 2 },
+    ]);
+    const res = await agronomist.patch(`/api/observations/${made.body[1].id}`, { reading: 1 }, { 'accept-language': 'en' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.issues[0]).toMatchObject({ path: 'reading' });
+    expect(res.body.error.issues[0].message).toContain('reading 1');
+    expect((await agronomist.get(`/api/observations/${made.body[1].id}`)).body).toMatchObject({ reading: 2, valueText: '20' });
+  });
+
   it('reads full-width digits and thousands separators like the import does', async () => {
     const trialId = await makeTrial();
     const res = await agronomist.post(`/api/trials/${trialId}/observations`, [
