@@ -152,6 +152,7 @@ export const en = {
   'project.noTrials': 'No trials yet.',
   'project.noSites': 'No sites yet.',
   'project.noHouseholdTarget': 'No demonstration-household target set.',
+  'project.householdsUnknown': 'Demonstration-household target: {target}; households trained unknown (no session has a roster).',
 
   // Sites
   'site.new': 'Add site',

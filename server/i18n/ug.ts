@@ -156,6 +156,7 @@ export const ug = {
   'project.noTrials': 'تېخى سىناق يوق.',
   'project.noSites': 'تېخى ئۈلگە نۇقتىسى يوق.',
   'project.noHouseholdTarget': 'ئۈلگە ئائىلە نىشانى بەلگىلەنمىگەن.',
+  'project.householdsUnknown': 'ئۈلگە ئائىلە نىشانى {target}؛ تەربىيەلەنگەن ئۈلگە ئائىلە سانى نامەلۇم (ھېچقايسى تەربىيەدە ئىمزا تىزىملىكى يوق).',
 
   // Sites
   'site.new': 'ئۈلگە نۇقتىسى قوشۇش',

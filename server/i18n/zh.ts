@@ -155,6 +155,7 @@ export const zh = {
   'project.noTrials': '还没有试验。',
   'project.noSites': '还没有示范点。',
   'project.noHouseholdTarget': '未设定示范户目标。',
+  'project.householdsUnknown': '示范户目标 {target} 户；受训示范户数未知（培训记录都没有签到名单）。',
 
   // Sites
   'site.new': '添加示范点',

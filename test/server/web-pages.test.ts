@@ -115,6 +115,18 @@ describe('pages', () => {
     expect(en.text).toContain('yield +10%');
   });
 
+  it('shows a household target whose trained households are unknown (no roster) instead of saying there is none', async () => {
+    const summary = await app.get('/api/projects/1/training-summary');
+    expect(summary.body.target.demoHouseholds).toBe(4);
+    expect(summary.body.demoHouseholds).toBeNull();
+    const zh = await page('/projects/1');
+    expect(zh.text).not.toContain('未设定示范户目标');
+    expect(zh.text).toContain('示范户目标 4 户；受训示范户数未知');
+    const en = await page('/projects/1', { lang: 'en' });
+    expect(en.text).not.toContain('No demonstration-household target set');
+    expect(en.text).toContain('Demonstration-household target: 4; households trained unknown (no session has a roster)');
+  });
+
   it('answers an unknown page with an error page in the layout, and the API with JSON', async () => {
     const p = await page('/no/such/page');
     expect(p.status).toBe(404);
