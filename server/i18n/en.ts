@@ -925,7 +925,7 @@ export const en = {
   'error.IdempotencyKeyInvalid': 'Idempotency-Key must be 1–200 visible ASCII characters',
   'error.IdempotencyKeyReused': 'This Idempotency-Key was already used for a different request; use a new key for each new request',
   'error.IdempotencyKeyInProgress': 'A request with the same Idempotency-Key is still being processed; try again shortly',
-  'v.observationExists': '{variable} of plot {plot} ({date}, reading {reading}) is already recorded as {existing} (record #{id}), not {value}',
+  'v.observationExists': '{variable} of plot {plot} ({date}, reading {reading}) is already recorded as {existing}, not {value}',
   'v.duplicateObservation': 'is the same observation as row {first} (plot {plot}, {variable}, {date}, reading {reading}); for a repeated measurement give another reading number',
   'v.reading': 'the reading must be a whole number of at least 1',
   'v.futureDate': 'the observed-on date {value} is after today ({today}, {timezone})',

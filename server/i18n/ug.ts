@@ -929,7 +929,7 @@ export const ug = {
   'error.IdempotencyKeyInvalid': 'Idempotency-Key چوقۇم 1–200 كۆرۈنىدىغان ASCII ھەرپتىن تۈزۈلۈشى كېرەك',
   'error.IdempotencyKeyReused': 'بۇ Idempotency-Key مەزمۇنى ئوخشىمايدىغان باشقا بىر تەلەپكە ئىشلىتىلگەن؛ ھەر بىر يېڭى تەلەپكە يېڭى ئاچقۇچ ئىشلىتىڭ',
   'error.IdempotencyKeyInProgress': 'ئوخشاش Idempotency-Key ئىشلىتىلگەن تەلەپ تېخى بىر تەرەپ قىلىنىۋاتىدۇ، سەل تۇرۇپ قايتا سىناڭ',
-  'v.observationExists': '{plot} ئۇچاستكىسىنىڭ {variable} كۆرسەتكۈچى ({date}، {reading}-قېتىملىق ئۆلچەش) {existing} دەپ خاتىرىلەنگەن (#{id} خاتىرە)، يوللانغان {value} بىلەن ئوخشىمايدۇ',
+  'v.observationExists': '{plot} ئۇچاستكىسىنىڭ {variable} كۆرسەتكۈچى ({date}، {reading}-قېتىملىق ئۆلچەش) {existing} دەپ خاتىرىلەنگەن، يوللانغان {value} بىلەن ئوخشىمايدۇ',
   'v.duplicateObservation': '{first}-قۇردىكى بىلەن ئوخشاش كۆزىتىش (ئۇچاستكا {plot}، {variable}، {date}، {reading}-قېتىملىق ئۆلچەش)؛ قايتا ئۆلچىگەن بولسا باشقا ئۆلچەش نومۇرىنى يېزىڭ',
   'v.reading': 'ئۆلچەش نومۇرى 1 ياكى ئۇنىڭدىن چوڭ پۈتۈن سان بولۇشى كېرەك',
   'v.futureDate': 'كۆزىتىلگەن چېسلا {value} بۈگۈندىن ({today}، {timezone}) كېيىن',

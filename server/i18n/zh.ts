@@ -928,7 +928,7 @@ export const zh = {
   'error.IdempotencyKeyInvalid': 'Idempotency-Key 应为 1–200 个可见 ASCII 字符',
   'error.IdempotencyKeyReused': '该 Idempotency-Key 已用于另一内容不同的请求；每个新请求请用新的键',
   'error.IdempotencyKeyInProgress': '使用同一 Idempotency-Key 的请求仍在处理中，请稍后再试',
-  'v.observationExists': '小区 {plot} 的 {variable}（{date}，第 {reading} 次读数）已记录为 {existing}（记录 #{id}），与提交的 {value} 不同',
+  'v.observationExists': '小区 {plot} 的 {variable}（{date}，第 {reading} 次读数）已记录为 {existing}，与提交的 {value} 不同',
   'v.duplicateObservation': '与第 {first} 行是同一观测（小区 {plot}、{variable}、{date}、第 {reading} 次读数）；若是再次测量，请填写不同的读数序号',
   'v.reading': '读数序号应为 ≥ 1 的整数',
   'v.futureDate': '观测日期 {value} 晚于今天（{today}，{timezone}）',

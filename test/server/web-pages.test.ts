@@ -207,6 +207,24 @@ describe('the entry grid', () => {
     expect(p.doc.querySelectorAll('.cell .field-error').length).toBe(0);
   });
 
+  it('names an already recorded value by the variable’s name in the page’s language, without record ids', async () => {
+    // Cell c-1-3 (form field v.1.3) is plot 1's value of variable 3.
+    const variable = (await app.get('/api/variables/3')).body;
+    expect(variable.nameEn).toBeTruthy();
+    expect(variable.name).not.toBe(variable.code);
+    const first = await page('/trials/1/observations', { form: { observedOn: '2017-07-12', 'v.1.3': '10' } });
+    expect(first.status).toBe(303);
+    for (const [lang, name, other] of [['zh', variable.name, variable.nameEn], ['en', variable.nameEn, variable.name]] as const) {
+      const p = await page('/trials/1/observations', { lang, form: { observedOn: '2017-07-12', 'v.1.3': '11' } });
+      expect(p.status).toBe(400);
+      const message = p.doc.querySelector('#c-1-3')!.closest('td')!.querySelector('.field-error')!.textContent!;
+      expect(message).toContain(name);
+      if (other !== name) expect(message).not.toContain(other);
+      expect(message).not.toContain(variable.code);
+      expect(message).not.toMatch(/#\d/);
+    }
+  });
+
   it('says there is nothing to save when no cell is filled', async () => {
     const p = await page('/trials/1/observations', { form: { observedOn: '2017-07-10' } });
     expect(p.status).toBe(400);
