@@ -52,6 +52,20 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
     expect(items[1]).toContain('李农技');
   });
 
+  it('keeps the typed reason when the correction is refused, and saves it once the value is fixed', async () => {
+    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: '700', observedOn: '2017-07-05' })).body;
+    const refused = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '7x0', observedOn: '2017-07-05', version: String(obs.version), _reason: '称重复核' });
+    expect(refused.status).toBe(400);
+    const form = parseHTML(refused.html).document;
+    const reason = form.querySelector<HTMLInputElement>('input[name=_reason]')!.getAttribute('value')!;
+    expect(reason).toBe('称重复核');
+    const fields = Object.fromEntries([...form.querySelectorAll<HTMLInputElement>('form input[name], form textarea[name]')].filter((i) => i.closest('form')!.getAttribute('action') === `/observations/${obs.id}/edit` && !i.name.startsWith('_csrf')).map((i) => [i.name, i.tagName === 'TEXTAREA' ? i.textContent! : (i.getAttribute('value') ?? '')]));
+    const saved = await submit(agronomist, `/observations/${obs.id}/edit`, { ...fields, value: '710' });
+    expect(saved.status).toBe(303);
+    const p = await page(agronomist, `/observations/${obs.id}/edit`);
+    expect(p.doc.querySelector('.audit-history li')!.textContent).toContain('称重复核');
+  });
+
   it('names every changed field in words, in Chinese and English, never by its column name', async () => {
     const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: '650', observedOn: '2017-07-02' })).body;
     const saved = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '560', observedOn: '2017-07-02', recordedBy: '阿依古丽', notes: '复核', version: String(obs.version) });
