@@ -164,7 +164,9 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
           }
         : null;
     const can = controlsFor(res.locals.user?.role);
-    const rowFlash = form.flashAtPlot && target ? { plot: target.id, text: form.flash } : null;
+    // A confirmation about one plot (a correction, a delete with its undo) is shown beside its
+    // row, where the redirect's #plot-N lands, not at the top of a long page.
+    const rowFlash = form.flashAtPlot && target ? { plot: target.id, text: form.flash, undo: form.undo !== undefined } : null;
 
     /** The grid's rows and the plots section's tables, rendered: what the page reads in
      * proportion to its plots and cells. */
@@ -239,6 +241,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
             anotherLabel: tr(lang, 'entry.anotherReadingLabel'),
             corrected: tr(lang, 'entry.correctedMark'),
             correct: tr(lang, 'entry.correct'),
+            undo: tr(lang, 'history.undo'),
           },
         }),
         plotTables: renderer.part('trials/plot-tables', {
@@ -284,6 +287,8 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         },
         canLock: res.locals.user?.role === 'admin' || res.locals.user?.role === 'lead',
         undoObservation: form.undo,
+        // The undo button then sits in the plot's row (a form cannot be nested in the grid's).
+        undoAtRow: !!(rowFlash?.undo && parts.plotIds.includes(rowFlash.plot)),
         formKey: randomUUID(),
         savedKey: filter.savedKey ?? '',
         filter: {
@@ -455,7 +460,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     await showTrial(res, id, filter, {
       flash: req.query.restored ? tr(lang, 'history.restored') : flash,
       undo: Number.isSafeInteger(deleted) && deleted > 0 ? deleted : undefined,
-      flashAtPlot: !!req.query.corrected,
+      flashAtPlot: !!(req.query.corrected || req.query.deleted || req.query.restored),
     });
   });
 

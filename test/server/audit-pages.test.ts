@@ -108,6 +108,28 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
     expect((await agronomist.get(`/api/observations/${obs.id}`)).body.valueText).toBe('90');
   });
 
+  it('shows the delete confirmation and its undo beside the plot’s row, where the redirect lands', async () => {
+    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'C1', variable: YIELD.code, value: '91', observedOn: '2017-07-06' })).body;
+    const deleted = await submit(agronomist, `/observations/${obs.id}/delete`, {});
+    const anchor = deleted.location!.split('#')[1];
+    expect(anchor).toBe(`plot-${obs.plotId}`);
+    const trialPage = await page(agronomist, deleted.location!.replace(/#.*/, ''));
+    const row = trialPage.doc.getElementById(anchor)!;
+    const flash = row.nextElementSibling!;
+    expect(flash.classList.contains('row-flash')).toBe(true);
+    expect(flash.textContent).toContain('观测已删除');
+    const undo = flash.querySelector('button[type=submit]')!;
+    const form = trialPage.doc.getElementById(undo.getAttribute('form')!)!;
+    expect(form.getAttribute('action')).toBe(`/observations/${obs.id}/restore`);
+    expect(form.querySelector('input[name=_csrf]')).not.toBeNull();
+    // One undo button on the page, the one by the row.
+    expect(trialPage.doc.querySelectorAll('form.undo-form button').length).toBe(0);
+    const restored = await submit(agronomist, `/observations/${obs.id}/restore`, {});
+    expect(restored.location!.split('#')[1]).toBe(anchor);
+    const after = await page(agronomist, restored.location!.replace(/#.*/, ''));
+    expect(after.doc.getElementById(anchor)!.nextElementSibling!.textContent).toContain('已恢复');
+  });
+
   it('lets the lead sign a trial off on its page: a banner, the report says so, forms are refused', async () => {
     const trialPage = await page(agronomist, `/trials/${trialId}`);
     expect(trialPage.doc.querySelector('form.lock-form')).toBeNull();
