@@ -25,7 +25,7 @@ interface Page {
   text: string;
 }
 
-async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<string, string> } = {}): Promise<Page> {
+async function page(path: string, opts: { lang?: 'zh' | 'en' | 'ug'; form?: Record<string, string> } = {}): Promise<Page> {
   const res = await fetch(app.baseUrl + path, {
     method: opts.form ? 'POST' : 'GET',
     redirect: 'manual',
@@ -222,6 +222,16 @@ describe('the entry grid', () => {
       if (other !== name) expect(message).not.toContain(other);
       expect(message).not.toContain(variable.code);
       expect(message).not.toMatch(/#\d/);
+    }
+  });
+
+  it('gives the script a restored-values message that keeps the count as a placeholder, in every language', async () => {
+    for (const lang of LANGS) {
+      const grid = await page('/trials/1', { lang });
+      const template = grid.doc.querySelector('form[data-entry-form]')!.getAttribute('data-restored-template')!;
+      expect(template).toContain('{count}');
+      // As public/entry.js fills it in.
+      expect(template.replace('{count}', '3')).toMatch(/3/);
     }
   });
 
