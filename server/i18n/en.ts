@@ -40,6 +40,7 @@ export const en = {
   'v.tooShort': 'needs at least {minimum} item(s)',
   'v.min': 'must be at least {minimum}',
   'v.max': 'must be at most {maximum}',
+  'v.between': 'must be from {minimum} to {maximum}',
   'v.oneOf': 'must be one of: {values}',
   'v.unknownField': 'unknown field(s): {keys}',
   'v.date': 'is not a valid date (YYYY-MM-DD); got "{value}"',

@@ -44,6 +44,7 @@ export const ug = {
   'v.tooShort': 'كەم دېگەندە {minimum} تۈر كېرەك',
   'v.min': '{minimum} دىن كىچىك بولسا بولمايدۇ',
   'v.max': '{maximum} دىن چوڭ بولسا بولمايدۇ',
+  'v.between': '{minimum} دىن {maximum} گىچە بولۇشى كېرەك',
   'v.oneOf': 'تۆۋەندىكىلەرنىڭ بىرى بولۇشى كېرەك: {values}',
   'v.unknownField': 'نامەلۇم بۆلەك: {keys}',
   'v.date': 'ئىناۋەتلىك چېسلا ئەمەس (فورمات YYYY-MM-DD)، تاپشۇرۇۋېلىنغىنى «{value}»',

@@ -43,6 +43,7 @@ export const zh = {
   'v.tooShort': '至少需要 {minimum} 项',
   'v.min': '不能小于 {minimum}',
   'v.max': '不能大于 {maximum}',
+  'v.between': '应在 {minimum} 到 {maximum} 之间',
   'v.oneOf': '应为以下之一：{values}',
   'v.unknownField': '未知字段：{keys}',
   'v.date': '不是有效日期（格式 YYYY-MM-DD），收到“{value}”',
