@@ -163,6 +163,19 @@ describe('the report page', () => {
     expect(p.doc.querySelector('a[href="/api/trials/1/report/export?format=xlsx"]')).not.toBeNull();
   });
 
+  it('offers "enter data" only to the roles that may enter data', async () => {
+    const link = 'a[href="/trials/1#entry"]';
+    expect((await page('/trials/1/report')).doc.querySelector(link)).not.toBeNull();
+    for (const [role, shown] of [['agronomist', true], ['lead', false], ['viewer', false]] as const) {
+      const u = await app.createUser({ role, projects: [1] });
+      const who = await app.login(u.email, u.password);
+      const res = await fetch(`${app.baseUrl}/trials/1/report`, { headers: { accept: 'text/html', cookie: `demoplot_session=${who.cookie}` } });
+      expect(res.status).toBe(200);
+      const { document } = parseHTML(await res.text());
+      expect(document.querySelector(link) !== null, role).toBe(shown);
+    }
+  });
+
   it('never calls a site significant when its interval crosses zero', async () => {
     const p = await page('/trials/1/report');
     const ergong = [...p.doc.querySelectorAll('#c1 tbody tr')].find((tr) => tr.textContent!.includes('塔城市二工镇'))!;
