@@ -15,7 +15,7 @@ export function auditPages(db: Kysely<Database>): Router {
   });
   r.post('/plots/:id/restore', async (req, res) => {
     const plot = await restorePlot(db, paramId(req, 'PlotNotFound'));
-    res.redirect(303, `/trials/${plot.trialId}?restored=1#plots`);
+    res.redirect(303, `/trials/${plot.trialId}?plotRestored=1#plots`);
   });
   r.post('/trials/:id/lock', async (req, res) => {
     const trial = await lockTrial(db, paramId(req, 'TrialNotFound'), req.user!.id);

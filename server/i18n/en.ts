@@ -227,6 +227,7 @@ export const en = {
   'plot.noSites': 'Add a site to the project first.',
   'plot.delete': 'Delete this plot',
   'plot.deleteConfirm': 'Delete this plot?',
+  'plot.deleted': 'Plot deleted.',
 
   // Data entry
   'entry.title': 'Enter observations',

@@ -231,6 +231,7 @@ export const ug = {
   'plot.noSites': 'ئالدى بىلەن تۈرگە ئۈلگە نۇقتىسى قوشۇڭ.',
   'plot.delete': 'بۇ ئۇچاستكىنى ئۆچۈرۈش',
   'plot.deleteConfirm': 'بۇ ئۇچاستكىنى ئۆچۈرەمسىز؟',
+  'plot.deleted': 'ئۇچاستكا ئۆچۈرۈلدى.',
 
   // Data entry
   'entry.title': 'كۆزىتىش كىرگۈزۈش',

@@ -230,6 +230,7 @@ export const zh = {
   'plot.noSites': '请先为项目添加示范点。',
   'plot.delete': '删除此小区',
   'plot.deleteConfirm': '确定删除此小区？',
+  'plot.deleted': '小区已删除。',
 
   // Data entry
   'entry.title': '录入观测',

@@ -112,7 +112,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     res: Response,
     trialId: number,
     filter: GridFilter,
-    form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number; flashAtPlot?: boolean } = {},
+    form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number; flashAtPlot?: boolean; plotsFlash?: string; undoPlot?: number } = {},
   ) {
     const lang = langOf(res);
     // The permission check has read the trial's data version: what the page shows of the
@@ -287,6 +287,9 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         },
         canLock: res.locals.user?.role === 'admin' || res.locals.user?.role === 'lead',
         undoObservation: form.undo,
+        // A deleted or restored plot is confirmed in the plots section, where #plots lands.
+        plotsFlash: form.plotsFlash,
+        undoPlot: form.undoPlot,
         // The undo button then sits in the plot's row (a form cannot be nested in the grid's).
         undoAtRow: !!(rowFlash?.undo && parts.plotIds.includes(rowFlash.plot)),
         formKey: randomUUID(),
@@ -427,7 +430,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
   r.post('/plots/:id/delete', async (req, res) => {
     const plot = await plots.getPlot(db, paramId(req, 'PlotNotFound'));
     await plots.deletePlot(db, plot.id);
-    res.redirect(303, `/trials/${plot.trialId}#plots`);
+    res.redirect(303, `/trials/${plot.trialId}?plotDeleted=${plot.id}#plots`);
   });
 
   // ---- The trial page and its grid -------------------------------------------------------
@@ -457,7 +460,11 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
             ? tr(lang, 'entry.deleted')
             : undefined;
     const deleted = Number(req.query.deleted);
+    const plotDeleted = Number(req.query.plotDeleted);
+    const undoPlot = Number.isSafeInteger(plotDeleted) && plotDeleted > 0 ? plotDeleted : undefined;
     await showTrial(res, id, filter, {
+      plotsFlash: undoPlot ? tr(lang, 'plot.deleted') : req.query.plotRestored ? tr(lang, 'history.restored') : undefined,
+      undoPlot,
       flash: req.query.restored ? tr(lang, 'history.restored') : flash,
       undo: Number.isSafeInteger(deleted) && deleted > 0 ? deleted : undefined,
       flashAtPlot: !!(req.query.corrected || req.query.deleted || req.query.restored),

@@ -130,6 +130,27 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
     expect(after.doc.getElementById(anchor)!.nextElementSibling!.textContent).toContain('已恢复');
   });
 
+  it('confirms a deleted plot in the plots section with an undo, and the undo brings the plot back', async () => {
+    const siteId = (await agronomist.get(`/api/trials/${trialId}/plots`)).body[0].siteId;
+    const plot = (await agronomist.post(`/api/trials/${trialId}/plots`, { siteId, label: 'D1', arm: 'T' })).body;
+    const deleted = await submit(agronomist, `/plots/${plot.id}/delete`, {});
+    expect(deleted.status).toBe(303);
+    expect(deleted.location!.split('#')[1]).toBe('plots');
+    expect((await agronomist.get(`/api/plots/${plot.id}`)).status).toBe(404);
+    const trialPage = await page(agronomist, deleted.location!.replace(/#.*/, ''));
+    const section = trialPage.doc.getElementById('plots')!;
+    expect(section.querySelector('.alert-ok')!.textContent).toContain('小区已删除');
+    const undo = section.querySelector('form.undo-form')!;
+    expect(undo.getAttribute('action')).toBe(`/plots/${plot.id}/restore`);
+    expect(undo.querySelector('button[type=submit]')).not.toBeNull();
+    const restored = await submit(agronomist, undo.getAttribute('action')!, {});
+    expect(restored.status).toBe(303);
+    expect((await agronomist.get(`/api/plots/${plot.id}`)).body.label).toBe('D1');
+    const after = await page(agronomist, restored.location!.replace(/#.*/, ''));
+    expect(restored.location!.split('#')[1]).toBe('plots');
+    expect(after.doc.getElementById('plots')!.querySelector('.alert-ok')!.textContent).toContain('已恢复');
+  });
+
   it('lets the lead sign a trial off on its page: a banner, the report says so, forms are refused', async () => {
     const trialPage = await page(agronomist, `/trials/${trialId}`);
     expect(trialPage.doc.querySelector('form.lock-form')).toBeNull();
