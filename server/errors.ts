@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { messageKey, translate, type Lang, type MessageKey, type Params } from './i18n/i18n.js';
+import { languageOf, messageKey, translate, type Lang, type MessageKey, type Params } from './i18n/i18n.js';
 import { databaseRefusal } from './database-errors.js';
 
 /** The codes that have a message `error.<Code>` in the catalogue. */
@@ -53,6 +53,16 @@ export interface PendingIssue {
   path: string;
   key: MessageKey;
   params?: Params;
+  /** Parameters that are a record's name, given in the page's language when translated
+   * (the English name on English pages when there is one, else the Chinese, as `nameIn`). */
+  names?: Record<string, { name: string; nameEn?: string | null }>;
+}
+
+function namedParams(lang: Lang, p: PendingIssue): Params | undefined {
+  if (!p.names) return p.params;
+  const english = languageOf(lang).prefersEnglishNames;
+  const named = Object.fromEntries(Object.entries(p.names).map(([k, o]) => [k, english && o.nameEn ? o.nameEn : o.name]));
+  return { ...p.params, ...named };
 }
 
 export class ValidationError extends AppError {
@@ -71,7 +81,7 @@ export class ValidationError extends AppError {
     return this.pending.map((p) => ({
       ...(p.row !== undefined ? { row: p.row } : {}),
       path: p.path,
-      message: translate(lang, p.key, p.params),
+      message: translate(lang, p.key, namedParams(lang, p)),
     }));
   }
 }

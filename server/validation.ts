@@ -16,10 +16,11 @@ export function issueFromZod(iss: z.core.$ZodIssue, rowBase?: number): PendingIs
   }
   const where = path.map(String).join('.');
   const base = { ...(row !== undefined ? { row } : {}), path: where };
-  // A schema's own key, except the type key (`z.string({ error: 'v.string' })`), which zod
-  // also puts on its length checks: those say "too long", not "must be text".
-  const typeKeyOnLength = iss.message === 'v.string' && (iss.code === 'too_big' || iss.code === 'too_small');
-  if (iss.message.startsWith('v.') && !typeKeyOnLength) return { ...base, key: messageKey(iss.message), params: paramsOf(iss) };
+  // A schema's own key, except a type key (`z.string({ error: 'v.string' })`,
+  // `z.number({ error: 'v.integer' })`), which zod also puts on the schema's length and range
+  // checks: those say "too long" or "at most 2200", not "must be text" or "a whole number".
+  const typeKeyOnRange = TYPE_KEYS.has(iss.message) && (iss.code === 'too_big' || iss.code === 'too_small');
+  if (iss.message.startsWith('v.') && !typeKeyOnRange) return { ...base, key: messageKey(iss.message), params: paramsOf(iss) };
   switch (iss.code) {
     case 'invalid_type': {
       if ((iss as { input?: unknown }).input === undefined) return { ...base, key: 'v.required' };
@@ -44,9 +45,14 @@ export function issueFromZod(iss: z.core.$ZodIssue, rowBase?: number): PendingIs
   }
 }
 
+/** The keys that say what type a field must be: never the message of a range or length check. */
+const TYPE_KEYS = new Set(['v.string', 'v.number', 'v.integer', 'v.boolean', 'v.array', 'v.object']);
+
 function paramsOf(iss: z.core.$ZodIssue) {
   const input = (iss as { input?: unknown }).input;
-  return { value: typeof input === 'string' || typeof input === 'number' ? String(input) : '' };
+  // A refinement's own parameters (`between`'s minimum and maximum) go with its key.
+  const own = iss.code === 'custom' ? ((iss as { params?: Record<string, string | number> }).params ?? {}) : {};
+  return { ...own, value: typeof input === 'string' || typeof input === 'number' ? String(input) : '' };
 }
 
 /** Parses or throws a ValidationError naming every failing field (and row, for arrays). */
@@ -128,6 +134,14 @@ export const int32 = z
   .min(INT32_MIN, { error: 'v.int32' })
   .max(INT32_MAX, { error: 'v.int32' })
   .int({ error: 'v.integer' });
+
+/**
+ * A number from `min` to `max` whose range failure names both ends ("must be from -90 to
+ * 90"), for fields where either bound alone would mislead (coordinates).
+ */
+export function numberBetween(min: number, max: number) {
+  return z.number({ error: 'v.number' }).refine((v) => v >= min && v <= max, { error: 'v.between', params: { minimum: min, maximum: max } });
+}
 
 /** A row id: a positive integer that fits PostgreSQL's `integer` (ids, `?siteId=`). */
 export const id = z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).positive().max(INT32_MAX, { error: 'v.int32' });

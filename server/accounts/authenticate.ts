@@ -14,6 +14,9 @@ declare global {
       user?: SignedIn | null;
       /** Why credentials that were sent were not accepted. */
       authError?: 'InvalidToken';
+      /** The reason given for this change (see `changeReason`), taken out of the body; a form
+       * shown again after an error fills its reason field from here. */
+      changeReason?: string | null;
     }
   }
 }
@@ -105,6 +108,7 @@ export function changeReason(req: Request): string | null {
 export function requestContext(): RequestHandler {
   return (req, _res, next) => {
     const user = req.user ?? null;
-    actors.run({ userId: user?.id ?? null, reason: changeReason(req) }, () => runWithUser(user, next));
+    req.changeReason = changeReason(req);
+    actors.run({ userId: user?.id ?? null, reason: req.changeReason }, () => runWithUser(user, next));
   };
 }

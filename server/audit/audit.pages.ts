@@ -11,11 +11,11 @@ export function auditPages(db: Kysely<Database>): Router {
   const r = Router();
   r.post('/observations/:id/restore', async (req, res) => {
     const obs = await restoreObservation(db, paramId(req, 'ObservationNotFound'));
-    res.redirect(303, `/trials/${obs.trialId}?restored=1#plot-${obs.plotId}`);
+    res.redirect(303, `/trials/${obs.trialId}?restored=1&plot=${encodeURIComponent(obs.plot)}#plot-${obs.plotId}`);
   });
   r.post('/plots/:id/restore', async (req, res) => {
     const plot = await restorePlot(db, paramId(req, 'PlotNotFound'));
-    res.redirect(303, `/trials/${plot.trialId}?restored=1#plots`);
+    res.redirect(303, `/trials/${plot.trialId}?plotRestored=1#plots`);
   });
   r.post('/trials/:id/lock', async (req, res) => {
     const trial = await lockTrial(db, paramId(req, 'TrialNotFound'), req.user!.id);

@@ -41,6 +41,7 @@ export const en = {
   'v.tooShort': 'needs at least {minimum} item(s)',
   'v.min': 'must be at least {minimum}',
   'v.max': 'must be at most {maximum}',
+  'v.between': 'must be from {minimum} to {maximum}',
   'v.oneOf': 'must be one of: {values}',
   'v.unknownField': 'unknown field(s): {keys}',
   'v.date': 'is not a valid date (YYYY-MM-DD); got "{value}"',
@@ -154,6 +155,7 @@ export const en = {
   'project.noTrials': 'No trials yet.',
   'project.noSites': 'No sites yet.',
   'project.noHouseholdTarget': 'No demonstration-household target set.',
+  'project.householdsUnknown': 'Demonstration-household target: {target}; households trained unknown (no session has a roster).',
 
   // Sites
   'site.new': 'Add site',
@@ -227,6 +229,7 @@ export const en = {
   'plot.noSites': 'Add a site to the project first.',
   'plot.delete': 'Delete this plot',
   'plot.deleteConfirm': 'Delete this plot?',
+  'plot.deleted': 'Plot deleted.',
 
   // Data entry
   'entry.title': 'Enter observations',
@@ -932,7 +935,7 @@ export const en = {
   'error.IdempotencyKeyInvalid': 'Idempotency-Key must be 1–200 visible ASCII characters',
   'error.IdempotencyKeyReused': 'This Idempotency-Key was already used for a different request; use a new key for each new request',
   'error.IdempotencyKeyInProgress': 'A request with the same Idempotency-Key is still being processed; try again shortly',
-  'v.observationExists': '{variable} of plot {plot} ({date}, reading {reading}) is already recorded as {existing} (record #{id}), not {value}',
+  'v.observationExists': '{variable} of plot {plot} ({date}, reading {reading}) is already recorded as {existing}, not {value}',
   'v.duplicateObservation': 'is the same observation as row {first} (plot {plot}, {variable}, {date}, reading {reading}); for a repeated measurement give another reading number',
   'v.identityTaken': 'another observation of this plot and variable already has this date and reading {value}; give another reading number, or correct that observation',
   'v.reading': 'the reading must be a whole number of at least 1',

@@ -45,6 +45,7 @@ export const ug = {
   'v.tooShort': 'كەم دېگەندە {minimum} تۈر كېرەك',
   'v.min': '{minimum} دىن كىچىك بولسا بولمايدۇ',
   'v.max': '{maximum} دىن چوڭ بولسا بولمايدۇ',
+  'v.between': '{minimum} دىن {maximum} گىچە بولۇشى كېرەك',
   'v.oneOf': 'تۆۋەندىكىلەرنىڭ بىرى بولۇشى كېرەك: {values}',
   'v.unknownField': 'نامەلۇم بۆلەك: {keys}',
   'v.date': 'ئىناۋەتلىك چېسلا ئەمەس (فورمات YYYY-MM-DD)، تاپشۇرۇۋېلىنغىنى «{value}»',
@@ -158,6 +159,7 @@ export const ug = {
   'project.noTrials': 'تېخى سىناق يوق.',
   'project.noSites': 'تېخى ئۈلگە نۇقتىسى يوق.',
   'project.noHouseholdTarget': 'ئۈلگە ئائىلە نىشانى بەلگىلەنمىگەن.',
+  'project.householdsUnknown': 'ئۈلگە ئائىلە نىشانى {target}؛ تەربىيەلەنگەن ئۈلگە ئائىلە سانى نامەلۇم (ھېچقايسى تەربىيەدە ئىمزا تىزىملىكى يوق).',
 
   // Sites
   'site.new': 'ئۈلگە نۇقتىسى قوشۇش',
@@ -231,6 +233,7 @@ export const ug = {
   'plot.noSites': 'ئالدى بىلەن تۈرگە ئۈلگە نۇقتىسى قوشۇڭ.',
   'plot.delete': 'بۇ ئۇچاستكىنى ئۆچۈرۈش',
   'plot.deleteConfirm': 'بۇ ئۇچاستكىنى ئۆچۈرەمسىز؟',
+  'plot.deleted': 'ئۇچاستكا ئۆچۈرۈلدى.',
 
   // Data entry
   'entry.title': 'كۆزىتىش كىرگۈزۈش',
@@ -936,7 +939,7 @@ export const ug = {
   'error.IdempotencyKeyInvalid': 'Idempotency-Key چوقۇم 1–200 كۆرۈنىدىغان ASCII ھەرپتىن تۈزۈلۈشى كېرەك',
   'error.IdempotencyKeyReused': 'بۇ Idempotency-Key مەزمۇنى ئوخشىمايدىغان باشقا بىر تەلەپكە ئىشلىتىلگەن؛ ھەر بىر يېڭى تەلەپكە يېڭى ئاچقۇچ ئىشلىتىڭ',
   'error.IdempotencyKeyInProgress': 'ئوخشاش Idempotency-Key ئىشلىتىلگەن تەلەپ تېخى بىر تەرەپ قىلىنىۋاتىدۇ، سەل تۇرۇپ قايتا سىناڭ',
-  'v.observationExists': '{plot} ئۇچاستكىسىنىڭ {variable} كۆرسەتكۈچى ({date}، {reading}-قېتىملىق ئۆلچەش) {existing} دەپ خاتىرىلەنگەن (#{id} خاتىرە)، يوللانغان {value} بىلەن ئوخشىمايدۇ',
+  'v.observationExists': '{plot} ئۇچاستكىسىنىڭ {variable} كۆرسەتكۈچى ({date}، {reading}-قېتىملىق ئۆلچەش) {existing} دەپ خاتىرىلەنگەن، يوللانغان {value} بىلەن ئوخشىمايدۇ',
   'v.duplicateObservation': '{first}-قۇردىكى بىلەن ئوخشاش كۆزىتىش (ئۇچاستكا {plot}، {variable}، {date}، {reading}-قېتىملىق ئۆلچەش)؛ قايتا ئۆلچىگەن بولسا باشقا ئۆلچەش نومۇرىنى يېزىڭ',
   'v.identityTaken': 'بۇ ئۇچاستكا ۋە كۆرسەتكۈچنىڭ بۇ كۈندە {value}-قېتىملىق ئوقۇشى بار باشقا كۆزىتىش بار؛ باشقا ئوقۇش نومۇرى بېرىڭ ياكى شۇ كۆزىتىشنى تۈزىتىڭ',
   'v.reading': 'ئۆلچەش نومۇرى 1 ياكى ئۇنىڭدىن چوڭ پۈتۈن سان بولۇشى كېرەك',

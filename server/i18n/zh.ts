@@ -44,6 +44,7 @@ export const zh = {
   'v.tooShort': '至少需要 {minimum} 项',
   'v.min': '不能小于 {minimum}',
   'v.max': '不能大于 {maximum}',
+  'v.between': '应在 {minimum} 到 {maximum} 之间',
   'v.oneOf': '应为以下之一：{values}',
   'v.unknownField': '未知字段：{keys}',
   'v.date': '不是有效日期（格式 YYYY-MM-DD），收到“{value}”',
@@ -157,6 +158,7 @@ export const zh = {
   'project.noTrials': '还没有试验。',
   'project.noSites': '还没有示范点。',
   'project.noHouseholdTarget': '未设定示范户目标。',
+  'project.householdsUnknown': '示范户目标 {target} 户；受训示范户数未知（培训记录都没有签到名单）。',
 
   // Sites
   'site.new': '添加示范点',
@@ -230,6 +232,7 @@ export const zh = {
   'plot.noSites': '请先为项目添加示范点。',
   'plot.delete': '删除此小区',
   'plot.deleteConfirm': '确定删除此小区？',
+  'plot.deleted': '小区已删除。',
 
   // Data entry
   'entry.title': '录入观测',
@@ -935,7 +938,7 @@ export const zh = {
   'error.IdempotencyKeyInvalid': 'Idempotency-Key 应为 1–200 个可见 ASCII 字符',
   'error.IdempotencyKeyReused': '该 Idempotency-Key 已用于另一内容不同的请求；每个新请求请用新的键',
   'error.IdempotencyKeyInProgress': '使用同一 Idempotency-Key 的请求仍在处理中，请稍后再试',
-  'v.observationExists': '小区 {plot} 的 {variable}（{date}，第 {reading} 次读数）已记录为 {existing}（记录 #{id}），与提交的 {value} 不同',
+  'v.observationExists': '小区 {plot} 的 {variable}（{date}，第 {reading} 次读数）已记录为 {existing}，与提交的 {value} 不同',
   'v.duplicateObservation': '与第 {first} 行是同一观测（小区 {plot}、{variable}、{date}、第 {reading} 次读数）；若是再次测量，请填写不同的读数序号',
   'v.identityTaken': '同一小区、同一指标在该日期已有第 {value} 次读数的观测；请改用其他读数序号，或更正那条观测',
   'v.reading': '读数序号应为 ≥ 1 的整数',

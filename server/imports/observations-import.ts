@@ -284,7 +284,9 @@ function longRowValue(row: TableRow, c: LongCheck, stager: Stager): Promise<void
     observedOn: on ?? (on === null ? null : cellText(cellAt(row, fields.get('observedOn')))),
     reading: reading ?? cellText(cellAt(row, fields.get('reading'))),
   };
-  return stage(stager, t.today, row.row, header.label(valueCol), problems, plot, variable, stored, on, reading, notes, recordedBy, shown);
+  const onCol = fields.get('observedOn');
+  const columns = { value: header.label(valueCol), observedOn: onCol === undefined ? undefined : header.label(onCol) };
+  return stage(stager, t.today, row.row, columns, problems, plot, variable, stored, on, reading, notes, recordedBy, shown);
 }
 
 /** Stages one value with its problems; a promise only when the caller has to wait. */
@@ -292,7 +294,8 @@ function stage(
   stager: Stager,
   today: string,
   rowNumber: number,
-  column: string,
+  /** The value's column, and the column its observed-on day came from (when it has one). */
+  columns: { value: string; observedOn: string | undefined },
   problems: RowProblems,
   plot: PlotView | undefined,
   variable: VariableRow | undefined,
@@ -305,13 +308,16 @@ function stage(
   inherited: RowProblems['list'] = [],
 ): Promise<void> | undefined {
   if (plot && stored && on !== undefined) {
-    for (const w of implausible({ observedOn: on, valueDate: stored.valueDate }, plot, today)) problems.add(column, w.key, w.params);
+    // Each problem under the column it is about: the observed-on day's, or the value's.
+    for (const w of implausible({ observedOn: on, valueDate: stored.valueDate }, plot, today)) {
+      problems.add(w.path === 'observedOn' ? (columns.observedOn ?? columns.value) : columns.value, w.key, w.params);
+    }
   }
   const error = problems.any || inherited.length > 0 || !plot || !variable || !stored || on === undefined || reading === undefined;
   if (error) shown.problems = [...inherited, ...problems.list].map((p) => ({ column: p.column, key: p.key, params: p.params }));
   const staged: StagedRow = {
     rowNumber,
-    columnName: column,
+    columnName: columns.value,
     action: error ? 'error' : 'create',
     plotId: plot?.id ?? null,
     variableId: variable?.id ?? null,
@@ -414,7 +420,9 @@ async function wideRow(row: TableRow, header: Header, fields: Map<ObservationFie
       observedOn: own ?? (own === null ? null : cellText(cellAt(row, col.dateIndex ?? fields.get('observedOn')))),
       reading,
     };
-    const staging = stage(stager, t.today, row.row, header.label(col.index), problems, plot, col.variable, v.ok ? v.value : undefined, own, reading, notes, recordedBy, shown, inherited);
+    const onCol = col.dateIndex !== undefined && !isMissing(cellAt(row, col.dateIndex)) ? col.dateIndex : fields.get('observedOn');
+    const columns = { value: header.label(col.index), observedOn: onCol === undefined ? undefined : header.label(onCol) };
+    const staging = stage(stager, t.today, row.row, columns, problems, plot, col.variable, v.ok ? v.value : undefined, own, reading, notes, recordedBy, shown, inherited);
     if (staging) await staging;
   }
 }

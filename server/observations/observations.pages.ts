@@ -104,7 +104,7 @@ export function observationPages(db: Kysely<Database>, renderer: Renderer): Rout
   r.post('/observations/:id/delete', async (req, res) => {
     const obs = await observations.getObservation(db, paramId(req, 'ObservationNotFound'));
     await observations.deleteObservation(db, obs.id);
-    res.redirect(303, `/trials/${obs.trialId}?deleted=${obs.id}#plot-${obs.plotId}`);
+    res.redirect(303, `/trials/${obs.trialId}?deleted=${obs.id}&plot=${encodeURIComponent(obs.plot)}#plot-${obs.plotId}`);
   });
 
   return r;

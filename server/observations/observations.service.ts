@@ -108,7 +108,7 @@ export async function createObservations(db: Kysely<Database>, trialId: number, 
       const key = identityKey(candidate);
       const first = seen.get(key);
       if (first !== undefined) {
-        issues.push({ ...row, path: 'reading', key: 'v.duplicateObservation', params: { first: first + 1, plot: plot.label, variable: variable.code, date: observedOn ?? '-', reading } });
+        issues.push({ ...row, path: 'reading', key: 'v.duplicateObservation', params: { first: first + 1, plot: plot.label, date: observedOn ?? '-', reading }, names: { variable: { name: variable.name, nameEn: variable.nameEn } } });
         continue;
       }
       seen.set(key, i);
@@ -133,11 +133,13 @@ export async function createObservations(db: Kysely<Database>, trialId: number, 
       }
       const row = batch ? { row: r.index + 1 } : {};
       const input = inputs[r.index];
+      const variable = variables.get(input.variable)!;
       conflicts.push({
         ...row,
         path: 'value',
         key: 'v.observationExists',
-        params: { plot: input.plot, variable: input.variable, date: r.observedOn ?? '-', reading: r.reading, existing: exactValue(o) ?? '', id: Number(o.id), value: exactValue(r) ?? '' },
+        params: { plot: input.plot, date: r.observedOn ?? '-', reading: r.reading, existing: exactValue(o) ?? '', value: exactValue(r) ?? '' },
+        names: { variable: { name: variable.name, nameEn: variable.nameEn } },
       });
       existingOut.push({ id: Number(o.id), value: typedValue(o), version: o.version, ...row });
     }

@@ -1,11 +1,12 @@
 import type { Headline, HeadlineQualifier, HeadlineStatement } from '../../analysis/headline.js';
 import { isMessageKey, LANGS, translate, type Lang } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/i18n.js';
+import { nameIn } from '../web/labels.js';
 
 const MINUS = '\u2212';
 const EN_DASH = '\u2013';
 
-/** The variable as a headline names it: the English name in English when there is one. */
+/** The variable as a headline names it: as every other label of the page does (`nameIn`). */
 export interface NamedVariable {
   name: string;
   nameEn: string | null;
@@ -38,7 +39,7 @@ function range(lo: number, hi: number): string {
  * @example headlineText('en', { name: '产量', nameEn: 'yield', unit: null }, { code: 'percent', percent: 10 }) // => 'yield +10%'
  */
 export function headlineText(lang: Lang, variable: NamedVariable, s: HeadlineStatement): string {
-  const name = lang === 'zh' ? variable.name : (variable.nameEn ?? variable.name);
+  const name = nameIn(lang, variable);
   switch (s.code) {
     case 'earlier':
     case 'later': {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { int32, optionalText, text } from '../validation.js';
+import { int32, numberBetween, optionalText, text } from '../validation.js';
 
 export const SITE_KINDS = ['greenhouse', 'production_line', 'orchard', 'field', 'other'] as const;
 
@@ -9,8 +9,8 @@ const fields = {
   county: optionalText(100),
   township: optionalText(100),
   village: optionalText(100),
-  latitude: z.number({ error: 'v.number' }).min(-90).max(90).nullable(),
-  longitude: z.number({ error: 'v.number' }).min(-180).max(180).nullable(),
+  latitude: numberBetween(-90, 90).nullable(),
+  longitude: numberBetween(-180, 180).nullable(),
   kind: z.enum(SITE_KINDS),
   notes: optionalText(5000),
 };

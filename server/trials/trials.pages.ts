@@ -112,7 +112,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
     res: Response,
     trialId: number,
     filter: GridFilter,
-    form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number; flashAtPlot?: boolean } = {},
+    form: { values?: FormBody; errors?: FormErrors; flash?: string; undo?: number; flashAtPlot?: boolean; plotsFlash?: string; undoPlot?: number } = {},
   ) {
     const lang = langOf(res);
     // The permission check has read the trial's data version: what the page shows of the
@@ -164,7 +164,9 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
           }
         : null;
     const can = controlsFor(res.locals.user?.role);
-    const rowFlash = form.flashAtPlot && target ? { plot: target.id, text: form.flash } : null;
+    // A confirmation about one plot (a correction, a delete with its undo) is shown beside its
+    // row, where the redirect's #plot-N lands, not at the top of a long page.
+    const rowFlash = form.flashAtPlot && target ? { plot: target.id, text: form.flash, undo: form.undo !== undefined } : null;
 
     /** The grid's rows and the plots section's tables, rendered: what the page reads in
      * proportion to its plots and cells. */
@@ -239,6 +241,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
             anotherLabel: tr(lang, 'entry.anotherReadingLabel'),
             corrected: tr(lang, 'entry.correctedMark'),
             correct: tr(lang, 'entry.correct'),
+            undo: tr(lang, 'history.undo'),
           },
         }),
         plotTables: renderer.part('trials/plot-tables', {
@@ -284,6 +287,11 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
         },
         canLock: res.locals.user?.role === 'admin' || res.locals.user?.role === 'lead',
         undoObservation: form.undo,
+        // A deleted or restored plot is confirmed in the plots section, where #plots lands.
+        plotsFlash: form.plotsFlash,
+        undoPlot: form.undoPlot,
+        // The undo button then sits in the plot's row (a form cannot be nested in the grid's).
+        undoAtRow: !!(rowFlash?.undo && parts.plotIds.includes(rowFlash.plot)),
         formKey: randomUUID(),
         savedKey: filter.savedKey ?? '',
         filter: {
@@ -422,7 +430,7 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
   r.post('/plots/:id/delete', async (req, res) => {
     const plot = await plots.getPlot(db, paramId(req, 'PlotNotFound'));
     await plots.deletePlot(db, plot.id);
-    res.redirect(303, `/trials/${plot.trialId}#plots`);
+    res.redirect(303, `/trials/${plot.trialId}?plotDeleted=${plot.id}#plots`);
   });
 
   // ---- The trial page and its grid -------------------------------------------------------
@@ -452,10 +460,14 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
             ? tr(lang, 'entry.deleted')
             : undefined;
     const deleted = Number(req.query.deleted);
+    const plotDeleted = Number(req.query.plotDeleted);
+    const undoPlot = Number.isSafeInteger(plotDeleted) && plotDeleted > 0 ? plotDeleted : undefined;
     await showTrial(res, id, filter, {
+      plotsFlash: undoPlot ? tr(lang, 'plot.deleted') : req.query.plotRestored ? tr(lang, 'history.restored') : undefined,
+      undoPlot,
       flash: req.query.restored ? tr(lang, 'history.restored') : flash,
       undo: Number.isSafeInteger(deleted) && deleted > 0 ? deleted : undefined,
-      flashAtPlot: !!req.query.corrected,
+      flashAtPlot: !!(req.query.corrected || req.query.deleted || req.query.restored),
     });
   });
 

@@ -213,7 +213,8 @@ export function mountForm<C>(r: Router, renderer: Renderer, path: string, page: 
       const rename = page.rename;
       const errors = formErrors(err, res.locals.lang ?? 'zh', rename ? (path, row) => rename(path, row, body) : undefined);
       if (!errors) throw err;
-      show(res, c, body, errors);
+      // The reason field was taken out of the body for the audit (changeReason): keep it typed.
+      show(res, c, req.changeReason ? { ...body, _reason: req.changeReason } : body, errors);
     }
   });
 }

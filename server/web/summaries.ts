@@ -87,6 +87,9 @@ export interface TrainingGlance {
   demoHouseholds: string;
   progress: ProgressView | null;
   households: ProgressView | null;
+  /** What to say about demonstration households when there is no bar: no target set, or a
+   * target whose trained households are unknown because no session has a roster. */
+  householdsNote: string | null;
 }
 
 export function trainingGlance(s: TrainingSummaryDto, lang: Lang): TrainingGlance {
@@ -99,6 +102,11 @@ export function trainingGlance(s: TrainingSummaryDto, lang: Lang): TrainingGlanc
     demoHouseholds: rosterCount(s.demoHouseholds, s.sessionsWithoutRoster, lang),
     progress: progressView(lang, tr(lang, 'training.personTimes'), s.personTimes, s.target.personTimes),
     households: s.demoHouseholds === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), s.demoHouseholds, s.target.demoHouseholds),
+    householdsNote: !s.target.demoHouseholds || s.target.demoHouseholds <= 0
+      ? tr(lang, 'project.noHouseholdTarget')
+      : s.demoHouseholds === null
+        ? tr(lang, 'project.householdsUnknown', { target: s.target.demoHouseholds })
+        : null,
   };
 }
 

@@ -235,4 +235,25 @@ describe.skipIf(skipBrowser)('the entry grid in Chromium', { timeout: 300_000 },
     expect(Math.abs((await wideShot.locator('.entry-grid thead th').first().boundingBox())!.y - wrap.y)).toBeLessThanOrEqual(2);
     await shot(wideShot, 'grid-corrected-1280');
   });
+
+  it('after a delete on a phone shows the confirmation and its undo beside the plot, in view, and the undo works', async () => {
+    const label = wlabel('C', 12); // on the second page
+    const created = await app.post(`/api/trials/${wide}/observations`, [{ plot: label, variable: 'yield_kg_per_mu', value: '433', observedOn: '2017-07-02' }]);
+    const obs = created.body[0];
+    const page = await open(`/observations/${obs.id}/edit`, PHONE);
+    page.on('dialog', (d) => void d.accept());
+    await page.locator('form.danger-zone button[type="submit"]').click();
+    await page.waitForURL(/deleted=/);
+    const flash = page.locator('tr.row-flash .alert');
+    expect(await flash.innerText()).toContain('观测已删除');
+    expect(await inView(page, 'tr.row-flash .alert')).toBe(true);
+    expect(await inView(page, 'tr.row-flash button')).toBe(true);
+    expect(await flash.evaluate((el) => el.closest('tr')?.previousElementSibling?.querySelector('.plot-label')?.textContent?.trim())).toBe(label);
+    await shot(page, 'grid-deleted-390');
+    await page.locator('tr.row-flash button').click();
+    await page.waitForURL(/restored=1/);
+    expect(await page.locator('tr.row-flash .alert').innerText()).toContain('已恢复');
+    expect(await inView(page, 'tr.row-flash .alert')).toBe(true);
+    expect((await app.get(`/api/observations/${obs.id}`)).body.valueText).toBe('433');
+  });
 });

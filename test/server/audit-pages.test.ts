@@ -52,6 +52,20 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
     expect(items[1]).toContain('李农技');
   });
 
+  it('keeps the typed reason when the correction is refused, and saves it once the value is fixed', async () => {
+    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: '700', observedOn: '2017-07-05' })).body;
+    const refused = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '7x0', observedOn: '2017-07-05', version: String(obs.version), _reason: '称重复核' });
+    expect(refused.status).toBe(400);
+    const form = parseHTML(refused.html).document;
+    const reason = form.querySelector<HTMLInputElement>('input[name=_reason]')!.getAttribute('value')!;
+    expect(reason).toBe('称重复核');
+    const fields = Object.fromEntries([...form.querySelectorAll<HTMLInputElement>('form input[name], form textarea[name]')].filter((i) => i.closest('form')!.getAttribute('action') === `/observations/${obs.id}/edit` && !i.name.startsWith('_csrf')).map((i) => [i.name, i.tagName === 'TEXTAREA' ? i.textContent! : (i.getAttribute('value') ?? '')]));
+    const saved = await submit(agronomist, `/observations/${obs.id}/edit`, { ...fields, value: '710' });
+    expect(saved.status).toBe(303);
+    const p = await page(agronomist, `/observations/${obs.id}/edit`);
+    expect(p.doc.querySelector('.audit-history li')!.textContent).toContain('称重复核');
+  });
+
   it('names every changed field in words, in Chinese and English, never by its column name', async () => {
     const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'T1', variable: YIELD.code, value: '650', observedOn: '2017-07-02' })).body;
     const saved = await submit(agronomist, `/observations/${obs.id}/edit`, { value: '560', observedOn: '2017-07-02', recordedBy: '阿依古丽', notes: '复核', version: String(obs.version) });
@@ -92,6 +106,49 @@ describe('history, conflicts, undo and sign-off on the pages', () => {
     expect(undo.getAttribute('action')).toBe(`/observations/${obs.id}/restore`);
     expect((await submit(agronomist, `/observations/${obs.id}/restore`, {})).status).toBe(303);
     expect((await agronomist.get(`/api/observations/${obs.id}`)).body.valueText).toBe('90');
+  });
+
+  it('shows the delete confirmation and its undo beside the plot’s row, where the redirect lands', async () => {
+    const obs = (await agronomist.post(`/api/trials/${trialId}/observations`, { plot: 'C1', variable: YIELD.code, value: '91', observedOn: '2017-07-06' })).body;
+    const deleted = await submit(agronomist, `/observations/${obs.id}/delete`, {});
+    const anchor = deleted.location!.split('#')[1];
+    expect(anchor).toBe(`plot-${obs.plotId}`);
+    const trialPage = await page(agronomist, deleted.location!.replace(/#.*/, ''));
+    const row = trialPage.doc.getElementById(anchor)!;
+    const flash = row.nextElementSibling!;
+    expect(flash.classList.contains('row-flash')).toBe(true);
+    expect(flash.textContent).toContain('观测已删除');
+    const undo = flash.querySelector('button[type=submit]')!;
+    const form = trialPage.doc.getElementById(undo.getAttribute('form')!)!;
+    expect(form.getAttribute('action')).toBe(`/observations/${obs.id}/restore`);
+    expect(form.querySelector('input[name=_csrf]')).not.toBeNull();
+    // One undo button on the page, the one by the row.
+    expect(trialPage.doc.querySelectorAll('form.undo-form button').length).toBe(0);
+    const restored = await submit(agronomist, `/observations/${obs.id}/restore`, {});
+    expect(restored.location!.split('#')[1]).toBe(anchor);
+    const after = await page(agronomist, restored.location!.replace(/#.*/, ''));
+    expect(after.doc.getElementById(anchor)!.nextElementSibling!.textContent).toContain('已恢复');
+  });
+
+  it('confirms a deleted plot in the plots section with an undo, and the undo brings the plot back', async () => {
+    const siteId = (await agronomist.get(`/api/trials/${trialId}/plots`)).body[0].siteId;
+    const plot = (await agronomist.post(`/api/trials/${trialId}/plots`, { siteId, label: 'D1', arm: 'T' })).body;
+    const deleted = await submit(agronomist, `/plots/${plot.id}/delete`, {});
+    expect(deleted.status).toBe(303);
+    expect(deleted.location!.split('#')[1]).toBe('plots');
+    expect((await agronomist.get(`/api/plots/${plot.id}`)).status).toBe(404);
+    const trialPage = await page(agronomist, deleted.location!.replace(/#.*/, ''));
+    const section = trialPage.doc.getElementById('plots')!;
+    expect(section.querySelector('.alert-ok')!.textContent).toContain('小区已删除');
+    const undo = section.querySelector('form.undo-form')!;
+    expect(undo.getAttribute('action')).toBe(`/plots/${plot.id}/restore`);
+    expect(undo.querySelector('button[type=submit]')).not.toBeNull();
+    const restored = await submit(agronomist, undo.getAttribute('action')!, {});
+    expect(restored.status).toBe(303);
+    expect((await agronomist.get(`/api/plots/${plot.id}`)).body.label).toBe('D1');
+    const after = await page(agronomist, restored.location!.replace(/#.*/, ''));
+    expect(restored.location!.split('#')[1]).toBe('plots');
+    expect(after.doc.getElementById('plots')!.querySelector('.alert-ok')!.textContent).toContain('已恢复');
   });
 
   it('lets the lead sign a trial off on its page: a banner, the report says so, forms are refused', async () => {

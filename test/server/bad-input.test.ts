@@ -57,6 +57,37 @@ describe('bad input is a 400 naming the field, never a 500, and changes nothing'
     expect((await app.patch(`/api/plots/${first.body.id}`, { block: '1' }, en)).status).toBe(200);
   });
 
+  it('says the allowed range, not the type, when a number is out of range', async () => {
+    const message = async (res: { status: number; body: { error: { issues: { path: string; message: string }[] } } }, path: string) => {
+      expect(res.status).toBe(400);
+      return res.body.error.issues.find((i) => i.path === path)?.message;
+    };
+    const site = await app.post(`/api/projects/${projectId}/sites`, { name: 'far', latitude: 999, longitude: -200 }, en);
+    expect(await message(site, 'latitude')).toBe('must be from -90 to 90');
+    expect(await message(site, 'longitude')).toBe('must be from -180 to 180');
+    const zh = await app.post(`/api/projects/${projectId}/sites`, { name: 'far', latitude: 999 });
+    expect(await message(zh, 'latitude')).toBe('应在 -90 到 90 之间');
+    expect(await message(await app.post('/api/programmes', { name: '远年', year: 99999 }, en), 'year')).toBe('must be at most 2200');
+    expect(await message(await app.post(`/api/projects/${projectId}/outputs`, { kind: 'other', title: 'x', count: -5 }, en), 'count')).toBe('must be at least 0');
+    expect(await message(await app.post(`/api/trials/${trialId}/layouts`, { siteId, design: 'crd', plotsPerArm: 1, rows: 10000, columns: 2 }, en), 'rows')).toBe('must be at most 100');
+    // A value of the wrong type still says the type.
+    expect(await message(await app.post(`/api/projects/${projectId}/outputs`, { kind: 'other', title: 'x', count: 1.5 }, en), 'count')).toBe('must be a whole number');
+    expect((await app.get(`/api/projects/${projectId}/sites`)).body.map((s: { name: string }) => s.name)).not.toContain('far');
+  });
+
+  it('says the coordinates’ range on the new-site form', async () => {
+    const res = await fetch(`${app.baseUrl}/projects/${projectId}/sites/new`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { authorization: `Bearer ${app.admin.token}`, accept: 'text/html', cookie: 'lang=en', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ name: 'far', kind: 'field', latitude: '999', longitude: '45' }).toString(),
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('must be from -90 to 90');
+    expect(html).not.toContain('must be a number');
+  });
+
   it('refuses NUL characters in any text field, naming it', async () => {
     const res = await app.post(`/api/projects/${projectId}/farmers`, { name: 'a\u0000b' }, en);
     expect(res.status).toBe(400);

@@ -149,6 +149,16 @@ describe('headlines', () => {
     expect(headline({ variable: { ...yieldVar, nameEn: null }, percent: 12, percentCi: [2, 20], pValue: 0.01 }).en).toBe('产量 +12%');
   });
 
+  it('names the variable on Uyghur pages as their headings do (the Chinese name), not in English', () => {
+    const up = quotedHeadline('ug', yieldVar, { statement: { code: 'percent', percent: 10 }, significant: true, qualifier: null });
+    expect(up).toContain('产量');
+    expect(up).not.toContain('yield');
+    const q: Headline = { statement: { code: 'noData' }, significant: false, qualifier: null };
+    const text = quotedHeadline('ug', { name: '长势', nameEn: 'vigour', unit: null }, q);
+    expect(text).toContain('长势');
+    expect(text).not.toContain('vigour');
+  });
+
   it('says there is nothing to compare when no site has both arms', () => {
     const h = headline({ variable: yieldVar, siteDeltas: [], delta: null });
     expect(h).toMatchObject({ zh: '产量：没有可比较的数据', en: 'yield: no data to compare', significant: false });

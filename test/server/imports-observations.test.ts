@@ -189,6 +189,26 @@ describe('importing observations from a spreadsheet', () => {
     expect(zh.body.summary.errors).toBe(8);
   });
 
+  it('lists a future observed-on day under the observed-on column, and a bad date value under the value column', async () => {
+    const long = await upload(app, `/api/trials/${TRIAL}/imports`, utf8Csv([
+      ['小区', '指标', '数值', '观测日期'],
+      ['二工-示范1', '产量', '10', '2030-01-01'],
+      ['二工-示范1', '开花期', '2017-01-01', '2017-05-01'],
+    ]), { lang: 'zh' });
+    expect(long.body.issues.map((i: { row: number; column: string }) => [i.row, i.column])).toEqual([
+      [2, '观测日期'],
+      [3, '数值'],
+    ]);
+    const wide = await upload(app, `/api/trials/${TRIAL}/imports`, utf8Csv([
+      ['小区', '产量', '产量 观测日期', '长势', '观测日期'],
+      ['二工-示范1', '10', '2030-01-01', '旺', '2030-02-01'],
+    ]), { lang: 'zh' });
+    expect(wide.body.issues.map((i: { row: number; column: string }) => [i.row, i.column])).toEqual([
+      [2, '产量 观测日期'],
+      [2, '观测日期'],
+    ]);
+  });
+
   it('reports a header it cannot use, and cells in a column without a header', async () => {
     const noPlot = await upload(app, `/api/trials/${TRIAL}/imports`, utf8Csv([['指标', '数值'], ['产量', '1']]), { lang: 'en' });
     expect(noPlot.body.status).toBe('invalid');

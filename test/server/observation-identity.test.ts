@@ -121,11 +121,11 @@ describe('one observation identity: (plot, variable, observed-on, reading)', () 
       expect.objectContaining({
         row: 3,
         path: 'reading',
-        message: `is the same observation as row 1 (plot T1, ${YIELD.code}, 2017-07-01, reading 1); for a repeated measurement give another reading number`,
+        message: `is the same observation as row 1 (plot T1, ${YIELD.name.en}, 2017-07-01, reading 1); for a repeated measurement give another reading number`,
       }),
     ]);
     const zh = await agronomist.post(`/api/trials/${trialId}/observations`, batch);
-    expect(zh.body.error.issues[0].message).toBe(`与第 1 行是同一观测（小区 T1、${YIELD.code}、2017-07-01、第 1 次读数）；若是再次测量，请填写不同的读数序号`);
+    expect(zh.body.error.issues[0].message).toBe(`与第 1 行是同一观测（小区 T1、${YIELD.name.zh}、2017-07-01、第 1 次读数）；若是再次测量，请填写不同的读数序号`);
     expect(await count(trialId)).toBe(0);
   });
 

@@ -25,7 +25,7 @@ interface Page {
   text: string;
 }
 
-async function page(path: string, opts: { lang?: 'zh' | 'en'; form?: Record<string, string> } = {}): Promise<Page> {
+async function page(path: string, opts: { lang?: 'zh' | 'en' | 'ug'; form?: Record<string, string> } = {}): Promise<Page> {
   const res = await fetch(app.baseUrl + path, {
     method: opts.form ? 'POST' : 'GET',
     redirect: 'manual',
@@ -115,6 +115,18 @@ describe('pages', () => {
     expect(en.text).toContain('yield +10%');
   });
 
+  it('shows a household target whose trained households are unknown (no roster) instead of saying there is none', async () => {
+    const summary = await app.get('/api/projects/1/training-summary');
+    expect(summary.body.target.demoHouseholds).toBe(4);
+    expect(summary.body.demoHouseholds).toBeNull();
+    const zh = await page('/projects/1');
+    expect(zh.text).not.toContain('未设定示范户目标');
+    expect(zh.text).toContain('示范户目标 4 户；受训示范户数未知');
+    const en = await page('/projects/1', { lang: 'en' });
+    expect(en.text).not.toContain('No demonstration-household target set');
+    expect(en.text).toContain('Demonstration-household target: 4; households trained unknown (no session has a roster)');
+  });
+
   it('answers an unknown page with an error page in the layout, and the API with JSON', async () => {
     const p = await page('/no/such/page');
     expect(p.status).toBe(404);
@@ -149,6 +161,19 @@ describe('the report page', () => {
     expect(flowering.querySelector('.chart-wide svg')!.textContent).toContain('处理 − 对照（天）');
     expect(p.doc.querySelector('a[href="/api/trials/1/report/export?format=csv"]')).not.toBeNull();
     expect(p.doc.querySelector('a[href="/api/trials/1/report/export?format=xlsx"]')).not.toBeNull();
+  });
+
+  it('offers "enter data" only to the roles that may enter data', async () => {
+    const link = 'a[href="/trials/1#entry"]';
+    expect((await page('/trials/1/report')).doc.querySelector(link)).not.toBeNull();
+    for (const [role, shown] of [['agronomist', true], ['lead', false], ['viewer', false]] as const) {
+      const u = await app.createUser({ role, projects: [1] });
+      const who = await app.login(u.email, u.password);
+      const res = await fetch(`${app.baseUrl}/trials/1/report`, { headers: { accept: 'text/html', cookie: `demoplot_session=${who.cookie}` } });
+      expect(res.status).toBe(200);
+      const { document } = parseHTML(await res.text());
+      expect(document.querySelector(link) !== null, role).toBe(shown);
+    }
   });
 
   it('never calls a site significant when its interval crosses zero', async () => {
@@ -193,6 +218,34 @@ describe('the entry grid', () => {
     expect(p.status).toBe(400);
     expect(p.doc.querySelectorAll('#f-observedOn-error').length).toBe(1);
     expect(p.doc.querySelectorAll('.cell .field-error').length).toBe(0);
+  });
+
+  it('names an already recorded value by the variable’s name in the page’s language, without record ids', async () => {
+    // Cell c-1-3 (form field v.1.3) is plot 1's value of variable 3.
+    const variable = (await app.get('/api/variables/3')).body;
+    expect(variable.nameEn).toBeTruthy();
+    expect(variable.name).not.toBe(variable.code);
+    const first = await page('/trials/1/observations', { form: { observedOn: '2017-07-12', 'v.1.3': '10' } });
+    expect(first.status).toBe(303);
+    for (const [lang, name, other] of [['zh', variable.name, variable.nameEn], ['en', variable.nameEn, variable.name]] as const) {
+      const p = await page('/trials/1/observations', { lang, form: { observedOn: '2017-07-12', 'v.1.3': '11' } });
+      expect(p.status).toBe(400);
+      const message = p.doc.querySelector('#c-1-3')!.closest('td')!.querySelector('.field-error')!.textContent!;
+      expect(message).toContain(name);
+      if (other !== name) expect(message).not.toContain(other);
+      expect(message).not.toContain(variable.code);
+      expect(message).not.toMatch(/#\d/);
+    }
+  });
+
+  it('gives the script a restored-values message that keeps the count as a placeholder, in every language', async () => {
+    for (const lang of LANGS) {
+      const grid = await page('/trials/1', { lang });
+      const template = grid.doc.querySelector('form[data-entry-form]')!.getAttribute('data-restored-template')!;
+      expect(template).toContain('{count}');
+      // As public/entry.js fills it in.
+      expect(template.replace('{count}', '3')).toMatch(/3/);
+    }
   });
 
   it('says there is nothing to save when no cell is filled', async () => {
