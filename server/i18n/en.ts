@@ -941,6 +941,7 @@ export const en = {
   'v.reading': 'the reading must be a whole number of at least 1',
   'v.futureDate': 'the observed-on date {value} is after today ({today}, {timezone})',
   'v.beforePlanting': '{value} is before plot {plot}\'s planting date {plantedOn}',
+  'v.plantedAfterObserved': 'plot {plot} has {variable} recorded on {date}, before the new planting date {value}; correct that observation first, or check the planting date',
   'v.futureValueDate': 'the date {value} is after today ({today}, {timezone})',
   'imp.col.reading': 'reading',
   'entry.savedNothingNew': 'These values were already recorded; nothing was stored twice.',

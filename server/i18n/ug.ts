@@ -945,6 +945,7 @@ export const ug = {
   'v.reading': 'ئۆلچەش نومۇرى 1 ياكى ئۇنىڭدىن چوڭ پۈتۈن سان بولۇشى كېرەك',
   'v.futureDate': 'كۆزىتىلگەن چېسلا {value} بۈگۈندىن ({today}، {timezone}) كېيىن',
   'v.beforePlanting': '{value} چېسلاسى {plot} ئۇچاستكىسىنىڭ تىكىلگەن چېسلاسى {plantedOn} دىن بۇرۇن',
+  'v.plantedAfterObserved': '{plot} ئۇچاستكىسىنىڭ «{variable}» قىممىتى {date} دەپ خاتىرىلەنگەن، يېڭى تېرىلغان ۋاقىت {value} دىن بۇرۇن؛ ئالدى بىلەن شۇ كۆزىتىشنى تۈزىتىڭ ياكى تېرىلغان ۋاقىتنى تەكشۈرۈڭ',
   'v.futureValueDate': '{value} چېسلاسى بۈگۈندىن ({today}، {timezone}) كېيىن',
   'imp.col.reading': 'ئۆلچەش قېتىمى',
   'entry.savedNothingNew': 'بۇ قىممەتلەر ئاللىقاچان خاتىرىلەنگەن، قايتا ساقلانمىدى.',

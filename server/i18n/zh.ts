@@ -944,6 +944,7 @@ export const zh = {
   'v.reading': '读数序号应为 ≥ 1 的整数',
   'v.futureDate': '观测日期 {value} 晚于今天（{today}，{timezone}）',
   'v.beforePlanting': '{value} 早于小区 {plot} 的种植日期 {plantedOn}',
+  'v.plantedAfterObserved': '小区 {plot} 的“{variable}”记录为 {date}，早于新的播种日期 {value}；请先更正那条观测，或检查播种日期',
   'v.futureValueDate': '日期 {value} 晚于今天（{today}，{timezone}）',
   'imp.col.reading': '读数',
   'entry.savedNothingNew': '这些数值已经记录过，没有重复保存。',

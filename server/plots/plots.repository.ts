@@ -101,3 +101,17 @@ export async function updatePlotFields(db: Kysely<Database>, rows: { id: number;
     }
   }
 }
+
+/** The plot's earliest live date observation before `date`, if any, with its variable's names. */
+export function findDateValueBefore(db: Kysely<Database>, plotId: number, date: string) {
+  return db
+    .selectFrom('observations as o')
+    .innerJoin('variables as v', 'v.id', 'o.variableId')
+    .select(['o.valueDate', 'v.name', 'v.nameEn'])
+    .where('o.plotId', '=', plotId)
+    .where('o.deletedAt', 'is', null)
+    .where('o.valueDate', '<', date)
+    .orderBy('o.valueDate')
+    .limit(1)
+    .executeTakeFirst();
+}

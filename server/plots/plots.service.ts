@@ -118,6 +118,16 @@ export async function patchPlot(db: Kysely<Database>, id: number, patch: PlotPat
       column: patch.column !== undefined ? patch.column : current.column,
     };
     const arms = await checkPlots(tx, trial, [merged], false, id, true);
+    // A planting date moved after a date already observed on the plot (flowering before
+    // planting) is refused, as that observation would be if entered now.
+    if (patch.plantedOn && patch.plantedOn !== current.plantedOn) {
+      const earlier = await repo.findDateValueBefore(tx, id, patch.plantedOn);
+      if (earlier) {
+        throw new ValidationError([
+          { path: 'plantedOn', key: 'v.plantedAfterObserved', params: { value: patch.plantedOn, date: String(earlier.valueDate), plot: current.label }, names: { variable: earlier } },
+        ]);
+      }
+    }
     const { version: _v, arm, ...rest } = patch;
     const done = await repo.updatePlot(tx, id, { ...rest, ...(arm ? { armId: arms.get(arm)!.id } : {}) }, current.version);
     if (!done) throw versionConflict(plotDto(await getPlot(tx, id)));

@@ -218,6 +218,18 @@ describe('one observation identity: (plot, variable, observed-on, reading)', () 
     expect((await agronomist.get(`/api/observations/${made.body[1].id}`)).body).toMatchObject({ reading: 2, valueText: '20' });
   });
 
+  it("refuses a plot's planting date moved after a date already observed on it", async () => {
+    const trialId = await makeTrial();
+    expect((await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: FLOWERING.code, value: '2017-04-02' }])).status).toBe(201);
+    const plot = (await agronomist.get(`/api/trials/${trialId}/plots`)).body.find((p: { label: string }) => p.label === 'T1');
+    const late = await agronomist.patch(`/api/plots/${plot.id}`, { plantedOn: '2017-04-10' }, { 'accept-language': 'en' });
+    expect(late.status).toBe(400);
+    expect(late.body.error.issues[0]).toMatchObject({ path: 'plantedOn' });
+    expect(late.body.error.issues[0].message).toContain('flowering recorded on 2017-04-02');
+    expect((await agronomist.get(`/api/plots/${plot.id}`)).body.plantedOn).toBe('2017-03-01');
+    expect((await agronomist.patch(`/api/plots/${plot.id}`, { plantedOn: '2017-03-05' })).status).toBe(200);
+  });
+
   it('reads full-width digits and thousands separators like the import does', async () => {
     const trialId = await makeTrial();
     const res = await agronomist.post(`/api/trials/${trialId}/observations`, [
