@@ -67,6 +67,7 @@ export const en = {
   'v.attendanceBelowRoster': 'attendance {attendance} is below the roster\'s {roster} farmers',
   'v.womenAboveAttendance': 'women {women} exceed attendance {attendance}',
   'v.womenBelowRoster': 'women {women} is below the {roster} women on the roster',
+  'v.womenAboveFullRoster': 'women {women} is above the {roster} women on the roster, which names all {attendance} attendees with their gender',
   'v.endBeforeStart': 'the end date is before the start date',
   'v.minAboveMax': 'the minimum is above the maximum',
   'v.categoriesRequired': 'a category variable needs its categories',

@@ -71,6 +71,7 @@ export const ug = {
   'v.attendanceBelowRoster': 'قاتناشقۇچى سانى {attendance} ئىمزا تىزىملىكىدىكى {roster} كىشىدىن ئاز',
   'v.womenAboveAttendance': 'ئاياللار سانى {women} قاتناشقۇچى سانى {attendance} دىن ئېشىپ كەتتى',
   'v.womenBelowRoster': 'ئاياللار سانى {women} تىزىملىكتىكى {roster} ئايالدىن ئاز',
+  'v.womenAboveFullRoster': 'ئايال سانى {women} ئىمزا تىزىملىكىدىكى {roster} ئايالدىن كۆپ، تىزىملىكتە بارلىق {attendance} قاتناشقۇچى جىنسى بىلەن تىزىلغان',
   'v.endBeforeStart': 'ئاخىرلىشىش چېسلاسى باشلىنىش چېسلاسىدىن بۇرۇن',
   'v.minAboveMax': 'ئەڭ كىچىك قىممەت ئەڭ چوڭ قىممەتتىن چوڭ',
   'v.categoriesRequired': 'تۈركۈم تىپىدىكى كۆرسەتكۈچكە تۈركۈملەرنى يېزىش كېرەك',

@@ -70,6 +70,7 @@ export const zh = {
   'v.attendanceBelowRoster': '参加人数 {attendance} 少于签到名单人数 {roster}',
   'v.womenAboveAttendance': '女性人数 {women} 超过参加人数 {attendance}',
   'v.womenBelowRoster': '女性人数 {women} 少于名单中的女性 {roster} 人',
+  'v.womenAboveFullRoster': '女性人数 {women} 多于签到名单中的 {roster} 名女性，而名单已列出全部 {attendance} 名参加者及其性别',
   'v.endBeforeStart': '结束日期早于开始日期',
   'v.minAboveMax': '最小值大于最大值',
   'v.categoriesRequired': '类别型指标需要列出类别',

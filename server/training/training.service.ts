@@ -48,7 +48,8 @@ export async function getSession(db: Kysely<Database>, id: number) {
 type Checked = Pick<TrainingSessionInput, 'siteId' | 'attendance' | 'women' | 'attendees'>;
 
 /** Sites and roster farmers must be the project's; attendance can never be below the
- * roster's size, and women neither above attendance nor below the roster's women. */
+ * roster's size, and women neither above attendance nor below the roster's women (nor
+ * above them when the roster names every attendee with a known gender). */
 export async function checkSessions(tx: Kysely<Database>, projectId: number, inputs: Checked[], batch: boolean) {
   const sites = new Set((await listSites(tx, projectId)).map((s) => s.id));
   const farmerIds = [...new Set(inputs.flatMap((i) => i.attendees ?? []))];
@@ -68,6 +69,9 @@ export async function checkSessions(tx: Kysely<Database>, projectId: number, inp
       if (s.women > s.attendance) issues.push({ ...row, path: 'women', key: 'v.womenAboveAttendance', params: { women: s.women, attendance: s.attendance } });
       const rosterWomen = (s.attendees ?? []).filter((f) => farmers.get(f)?.gender === 'female').length;
       if (s.women < rosterWomen) issues.push({ ...row, path: 'women', key: 'v.womenBelowRoster', params: { women: s.women, roster: rosterWomen } });
+      // A roster naming every attendee, each with a known gender, says how many were women.
+      const complete = roster > 0 && roster === s.attendance && (s.attendees ?? []).every((f) => farmers.get(f)?.gender != null);
+      if (complete && s.women > rosterWomen) issues.push({ ...row, path: 'women', key: 'v.womenAboveFullRoster', params: { women: s.women, roster: rosterWomen, attendance: s.attendance } });
     }
   });
   if (issues.length) throw new ValidationError(issues);

@@ -222,6 +222,10 @@ describe('the JSON API of the trial data model', () => {
       });
       expect(res.status).toBe(400);
       expect(res.body.error.issues[0].path).toBe('attendance');
+      // A roster naming both attendees (one woman) cannot have two women.
+      const women = await app.post(`/api/projects/${projectId}/training-sessions`, { heldOn: '2017-05-20', kind: 'training', topic: '菌袋制作', attendance: 2, women: 2, attendees: farmers.body.map((f: any) => f.id) }, { 'accept-language': 'en' });
+      expect(women.status).toBe(400);
+      expect(women.body.error.issues[0]).toMatchObject({ path: 'women', message: expect.stringContaining('above the 1 women on the roster') });
       expect(await counts()).toEqual(before);
     });
   });
