@@ -448,7 +448,8 @@ async function start(config: Config) {
           method: 'PATCH',
           credentials: 'same-origin',
           headers: { ...(await headers(csrf)), 'content-type': 'application/json' },
-          body: JSON.stringify({ value: e.value, version: e.existing.version }),
+          // Mine is the value with its notes (a note typed with it is never dropped).
+          body: JSON.stringify({ value: e.value, ...(e.notes ? { notes: e.notes } : {}), version: e.existing.version }),
         });
         const body = (await res.json().catch(() => null)) as { error?: { code?: string; current?: { value: unknown; version: number }; message?: string } } | null;
         if (res.ok) {

@@ -937,6 +937,7 @@ export const en = {
   'error.IdempotencyKeyReused': 'This Idempotency-Key was already used for a different request; use a new key for each new request',
   'error.IdempotencyKeyInProgress': 'A request with the same Idempotency-Key is still being processed; try again shortly',
   'v.observationExists': '{variable} of plot {plot} ({date}, reading {reading}) is already recorded as {existing}, not {value}',
+  'v.observationNotesDiffer': '{variable} of plot {plot} ({date}, reading {reading}) is already recorded with the same value {value} but other notes (stored: "{existing}"); correct the notes on that observation',
   'v.duplicateObservation': 'is the same observation as row {first} (plot {plot}, {variable}, {date}, reading {reading}); for a repeated measurement give another reading number',
   'v.identityTaken': 'another observation of this plot and variable already has this date and reading {value}; give another reading number, or correct that observation',
   'v.reading': 'the reading must be a whole number of at least 1',

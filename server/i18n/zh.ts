@@ -940,6 +940,7 @@ export const zh = {
   'error.IdempotencyKeyReused': '该 Idempotency-Key 已用于另一内容不同的请求；每个新请求请用新的键',
   'error.IdempotencyKeyInProgress': '使用同一 Idempotency-Key 的请求仍在处理中，请稍后再试',
   'v.observationExists': '小区 {plot} 的 {variable}（{date}，第 {reading} 次读数）已记录为 {existing}，与提交的 {value} 不同',
+  'v.observationNotesDiffer': '小区 {plot} 的“{variable}”（{date}，第 {reading} 次读数）已记录为相同的数值 {value}，但备注不同（已有备注：“{existing}”）；请在那条观测上更正备注',
   'v.duplicateObservation': '与第 {first} 行是同一观测（小区 {plot}、{variable}、{date}、第 {reading} 次读数）；若是再次测量，请填写不同的读数序号',
   'v.identityTaken': '同一小区、同一指标在该日期已有第 {value} 次读数的观测；请改用其他读数序号，或更正那条观测',
   'v.reading': '读数序号应为 ≥ 1 的整数',

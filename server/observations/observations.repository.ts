@@ -48,7 +48,7 @@ export async function listByIdentity(db: Kysely<Database>, keys: { plotId: numbe
     out.push(
       ...(await db
         .selectFrom('observations')
-        .select(['id', 'plotId', 'variableId', 'observedOn', 'reading', 'valueNumber', 'valueDate', 'valueText', 'version'])
+        .select(['id', 'plotId', 'variableId', 'observedOn', 'reading', 'valueNumber', 'valueDate', 'valueText', 'notes', 'version'])
         .where('plotId', 'in', plotIds.slice(i, i + CHUNK))
         .where('variableId', 'in', variableIds)
         .where('deletedAt', 'is', null)

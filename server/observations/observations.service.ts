@@ -127,13 +127,26 @@ export async function createObservations(db: Kysely<Database>, trialId: number, 
         creates.push(r);
         continue;
       }
-      if (sameStoredValue(o, r)) {
-        unchanged.set(r.index, Number(o.id));
-        continue;
-      }
       const row = batch ? { row: r.index + 1 } : {};
       const input = inputs[r.index];
       const variable = variables.get(input.variable)!;
+      if (sameStoredValue(o, r)) {
+        // The same value with notes of its own (typed offline, say, while a colleague
+        // entered the value) is not "unchanged": the notes would be lost without a word.
+        if (r.notes && r.notes !== o.notes) {
+          conflicts.push({
+            ...row,
+            path: 'notes',
+            key: 'v.observationNotesDiffer',
+            params: { plot: input.plot, date: r.observedOn ?? '-', reading: r.reading, value: exactValue(o) ?? '', existing: o.notes ?? '' },
+            names: { variable: { name: variable.name, nameEn: variable.nameEn } },
+          });
+          existingOut.push({ id: Number(o.id), value: typedValue(o), version: o.version, ...row });
+          continue;
+        }
+        unchanged.set(r.index, Number(o.id));
+        continue;
+      }
       conflicts.push({
         ...row,
         path: 'value',

@@ -67,6 +67,24 @@ describe('one observation identity: (plot, variable, observed-on, reading)', () 
     expect(await count(trialId)).toBe(2);
   });
 
+  it('refuses the same value sent again with notes of its own (409 naming notes), so the notes are not lost; the same notes are unchanged', async () => {
+    const trialId = await makeTrial();
+    const item = { plot: 'T1', variable: YIELD.code, value: 612, observedOn: '2017-07-01' };
+    const first = await agronomist.post(`/api/trials/${trialId}/observations`, [item]);
+    expect(first.status).toBe(201);
+    const noted = await agronomist.post(`/api/trials/${trialId}/observations`, [{ ...item, notes: '雨后采收' }], { 'accept-language': 'en' });
+    expect(noted.status).toBe(409);
+    expect(noted.body.error.code).toBe('ObservationExists');
+    expect(noted.body.error.issues[0]).toMatchObject({ path: 'notes', message: expect.stringContaining('other notes') });
+    expect(noted.body.error.existing[0]).toMatchObject({ id: first.body[0].id, version: first.body[0].version });
+    const patched = await agronomist.patch(`/api/observations/${first.body[0].id}`, { notes: '雨后采收', version: first.body[0].version });
+    expect(patched.status).toBe(200);
+    const again = await agronomist.post(`/api/trials/${trialId}/observations`, [{ ...item, notes: '雨后采收' }]);
+    expect(again.status).toBe(200);
+    expect(again.body[0].result).toBe('unchanged');
+    expect(await count(trialId)).toBe(1);
+  });
+
   it('refuses the whole batch with 409 ObservationExists naming the existing observation when the value differs', async () => {
     const trialId = await makeTrial();
     const first = (await agronomist.post(`/api/trials/${trialId}/observations`, [{ plot: 'T1', variable: YIELD.code, value: 612, observedOn: '2017-07-01' }])).body[0];
