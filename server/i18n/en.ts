@@ -890,6 +890,12 @@ export const en = {
   'programme.chartCaption': 'Projects per category, coloured by status',
   'programme.facts': 'Figures',
   'programme.sessions': 'Sessions',
+  'programme.rosterBasis': 'Unique farmers and households: basis',
+  'programme.basis.exact': 'exact',
+  'programme.basis.lowerBound': 'lower bound (some sessions have no roster)',
+  'programme.basis.unknown': 'unknown (no session has a roster)',
+  'programme.sessionsWithoutRoster': 'Sessions without a roster',
+  'programme.percentAtLeast': '≥ {percent}',
 
   // ==== Limits and refused input ====
   // Uploads, sign-in throttling, passwords.

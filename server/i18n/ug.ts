@@ -894,6 +894,12 @@ export const ug = {
   'programme.chartCaption': 'ھەر تۈركۈمدىكى تۈر سانى (ھالەت بويىچە رەڭ بىلەن ئايرىلغان)',
   'programme.facts': 'سانلار',
   'programme.sessions': 'تەربىيەلەش قېتىم سانى',
+  'programme.rosterBasis': 'ئەمەلىي ئادەم سانى ۋە ئۈلگە ئائىلىلەرنىڭ ئاساسى',
+  'programme.basis.exact': 'ئېنىق',
+  'programme.basis.lowerBound': 'ئەڭ تۆۋەن چەك (بەزى قېتىملاردا پەقەت سانىلا خاتىرىلەنگەن)',
+  'programme.basis.unknown': 'نامەلۇم (ھېچقانداق قېتىمدا ئىسىملىك يوق)',
+  'programme.sessionsWithoutRoster': 'پەقەت سانىلا خاتىرىلەنگەن قېتىملار',
+  'programme.percentAtLeast': '\u2066≥ {percent}\u2069',
 
   // ==== Limits and refused input ====
   // Uploads, sign-in throttling, passwords.

@@ -893,6 +893,12 @@ export const zh = {
   'programme.chartCaption': '各类别项目数（按状态分色）',
   'programme.facts': '数字',
   'programme.sessions': '培训期数',
+  'programme.rosterBasis': '实际人数与示范户口径',
+  'programme.basis.exact': '准确',
+  'programme.basis.lowerBound': '下限（部分场次仅记人数）',
+  'programme.basis.unknown': '未知（均无签到名单）',
+  'programme.sessionsWithoutRoster': '仅记人数的场次',
+  'programme.percentAtLeast': '≥ {percent}',
 
   // ==== Limits and refused input ====
   // Uploads, sign-in throttling, passwords.
