@@ -527,6 +527,10 @@ export const en = {
   'imp.report.diffLow': 'Tukey 95% low',
   'imp.report.diffHigh': 'Tukey 95% high',
   'imp.report.pAdj': 'adjusted p',
+  'imp.report.rowCategory': 'category count',
+  'imp.report.category': 'category',
+  'imp.report.categoryCount': 'plots',
+  'imp.report.categoryShare': 'share of the arm’s plots',
   // The import pages
   'imp.page.home': 'Home',
   'imp.page.training': 'Training ledger',

@@ -531,6 +531,10 @@ export const ug = {
   'imp.report.diffLow': 'Tukey 95% ئاستى چېكى',
   'imp.report.diffHigh': 'Tukey 95% ئۈستى چېكى',
   'imp.report.pAdj': 'تۈزىتىلگەن P قىممىتى',
+  'imp.report.rowCategory': 'تۈر سانى',
+  'imp.report.category': 'تۈر',
+  'imp.report.categoryCount': 'قىتئە سانى',
+  'imp.report.categoryShare': 'بۇ گۇرۇپپا قىتئەلىرىدىكى ئۈلۈشى',
   // The import pages
   'imp.page.home': 'باش بەت',
   'imp.page.training': 'تەربىيەلەش دەپتىرى',

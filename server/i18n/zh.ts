@@ -530,6 +530,10 @@ export const zh = {
   'imp.report.diffLow': 'Tukey 95%下限',
   'imp.report.diffHigh': 'Tukey 95%上限',
   'imp.report.pAdj': '校正P值',
+  'imp.report.rowCategory': '分类计数',
+  'imp.report.category': '类别',
+  'imp.report.categoryCount': '小区数',
+  'imp.report.categoryShare': '占该处理小区比例',
   // The import pages
   'imp.page.home': '首页',
   'imp.page.training': '培训台账',
