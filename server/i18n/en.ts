@@ -899,7 +899,6 @@ export const en = {
   'programme.basis.lowerBound': 'lower bound (some sessions have no roster)',
   'programme.basis.unknown': 'unknown (no session has a roster)',
   'programme.sessionsWithoutRoster': 'Sessions without a roster',
-  'programme.percentAtLeast': '≥ {percent}',
 
   // ==== Limits and refused input ====
   // Uploads, sign-in throttling, passwords.
@@ -1205,6 +1204,7 @@ export const en = {
   // Training: distinct counts when some sessions have a head count only (spec §6)
   'training.atLeast': '≥ {value} ({count} sessions without a roster)',
   'training.atLeastOne': '≥ {value} (1 session without a roster)',
+  'training.atLeastValue': '≥ {value}',
 
   // Differences in days, as words (server/web/format.ts daysWords)
   'days.noDifference': 'no difference',

@@ -903,7 +903,6 @@ export const ug = {
   'programme.basis.lowerBound': 'ئەڭ تۆۋەن چەك (بەزى قېتىملاردا پەقەت سانىلا خاتىرىلەنگەن)',
   'programme.basis.unknown': 'نامەلۇم (ھېچقانداق قېتىمدا ئىسىملىك يوق)',
   'programme.sessionsWithoutRoster': 'پەقەت سانىلا خاتىرىلەنگەن قېتىملار',
-  'programme.percentAtLeast': '\u2066≥ {percent}\u2069',
 
   // ==== Limits and refused input ====
   // Uploads, sign-in throttling, passwords.
@@ -1209,6 +1208,7 @@ export const ug = {
   // Training: distinct counts when some sessions have a head count only (spec §6)
   'training.atLeast': '\u2066≥ {value}\u2069 ({count} قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
   'training.atLeastOne': '\u2066≥ {value}\u2069 (1 قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
+  'training.atLeastValue': '\u2066≥ {value}\u2069',
 
   // Differences in days, as words (server/web/format.ts daysWords)
   'days.noDifference': 'پەرق يوق',

@@ -902,7 +902,6 @@ export const zh = {
   'programme.basis.lowerBound': '下限（部分场次仅记人数）',
   'programme.basis.unknown': '未知（均无签到名单）',
   'programme.sessionsWithoutRoster': '仅记人数的场次',
-  'programme.percentAtLeast': '≥ {percent}',
 
   // ==== Limits and refused input ====
   // Uploads, sign-in throttling, passwords.
@@ -1208,6 +1207,7 @@ export const zh = {
   // Training: distinct counts when some sessions have a head count only (spec §6)
   'training.atLeast': '≥ {value}（{count} 场仅记人数）',
   'training.atLeastOne': '≥ {value}（1 场仅记人数）',
+  'training.atLeastValue': '≥ {value}',
 
   // Differences in days, as words (server/web/format.ts daysWords)
   'days.noDifference': '无差别',

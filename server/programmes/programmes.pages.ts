@@ -51,15 +51,10 @@ function matches(f: service.ProjectFigures, filters: Filters): boolean {
   return true;
 }
 
-/**
- * Progress of a distinct count from rosters to its target: none when the count is unknown
- * (no session had a roster), "≥ 40%" when it is a lower bound, as the count beside it.
- */
+/** Progress of a distinct count from rosters to its target: none when the count is unknown
+ * (no session had a roster), "≥ 40%" when it is a lower bound, as the count beside it. */
 function rosterProgress(lang: ReturnType<typeof langOf>, value: number | null, sessionsWithoutRoster: number, target: number | null) {
-  if (value === null) return null;
-  const view = progressView(lang, tr(lang, 'training.demoHouseholds'), value, target);
-  if (!view || sessionsWithoutRoster === 0) return view;
-  return { ...view, percentText: tr(lang, 'programme.percentAtLeast', { percent: view.percentText }) };
+  return value === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), value, target, { lowerBound: sessionsWithoutRoster > 0 });
 }
 
 /** The programme pages: the list, one programme's figures, and its printable A4 summary. */
