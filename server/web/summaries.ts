@@ -5,7 +5,7 @@ import { trainingSummary, trialReport, type TrainingSummaryDto, type TrialReport
 import type { TrialDetail } from '../trials/trials.service.js';
 import { headlineText, qualifierText } from '../reports/report-text.js';
 import { num, rosterCount, share } from './format.js';
-import { enumLabel, listOf, nameIn, tr, withNote } from './labels.js';
+import { asName, enumLabel, listOf, nameIn, tr, withNote } from './labels.js';
 import { KINDS } from '../variables/kinds.js';
 
 export interface HeadlineView {
@@ -46,8 +46,8 @@ export async function trialCards(db: Kysely<Database>, trials: TrialDetail[], la
     trials.map(async (t) => ({
       id: t.trial.id,
       name: nameIn(lang, t.trial),
-      crop: t.trial.crop,
-      season: t.trial.season,
+      crop: asName(lang, t.trial.crop),
+      season: t.trial.season && asName(lang, t.trial.season),
       design: enumLabel(lang, 'design', t.trial.design),
       arms: listOf(lang, t.arms.map((a) => withNote(lang, a.name, enumLabel(lang, 'role', a.role)))),
       headlines: headlinesOf(await trialReport(db, t.trial.id), lang),
