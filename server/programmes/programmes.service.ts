@@ -104,7 +104,10 @@ export interface RosterTotals {
  * Distinct counts from rosters added up over projects (spec §6): a project whose count is
  * unknown adds nothing and its sessions make the total a lower bound; the total is unknown
  * (null) only when no session of any project had a roster, never 0.
- * @example rosterTotals([{ training: { sessions: 3, uniqueFarmers: null, demoHouseholds: null, sessionsWithoutRoster: 3 } }, …])
+ * @example rosterTotals([
+ *   { training: { sessions: 2, uniqueFarmers: null, demoHouseholds: null, sessionsWithoutRoster: 2 } },
+ *   { training: { sessions: 2, uniqueFarmers: 5, demoHouseholds: 1, sessionsWithoutRoster: 1 } },
+ * ]) // => { sessions: 4, uniqueFarmers: 5, demoHouseholds: 1, sessionsWithoutRoster: 3 } (lower bounds)
  */
 export function rosterTotals(projects: readonly { training: Pick<TrainingSummaryDto, 'sessions' | 'uniqueFarmers' | 'demoHouseholds' | 'sessionsWithoutRoster'> }[]): RosterTotals {
   let sessions = 0;
