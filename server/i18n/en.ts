@@ -538,6 +538,10 @@ export const en = {
   'imp.report.diffLow': 'Tukey 95% low',
   'imp.report.diffHigh': 'Tukey 95% high',
   'imp.report.pAdj': 'adjusted p',
+  'imp.report.rowCategory': 'category count',
+  'imp.report.category': 'category',
+  'imp.report.categoryCount': 'plots',
+  'imp.report.categoryShare': 'share of the arm’s plots',
   // The import pages
   'imp.page.home': 'Home',
   'imp.page.training': 'Training ledger',
@@ -901,6 +905,11 @@ export const en = {
   'programme.chartCaption': 'Projects per category, coloured by status',
   'programme.facts': 'Figures',
   'programme.sessions': 'Sessions',
+  'programme.rosterBasis': 'Unique farmers and households: basis',
+  'programme.basis.exact': 'exact',
+  'programme.basis.lowerBound': 'lower bound (some sessions have no roster)',
+  'programme.basis.unknown': 'unknown (no session has a roster)',
+  'programme.sessionsWithoutRoster': 'Sessions without a roster',
 
   // ==== Limits and refused input ====
   // Uploads, sign-in throttling, passwords.
@@ -1210,6 +1219,7 @@ export const en = {
   // Training: distinct counts when some sessions have a head count only (spec §6)
   'training.atLeast': '≥ {value} ({count} sessions without a roster)',
   'training.atLeastOne': '≥ {value} (1 session without a roster)',
+  'training.atLeastValue': '≥ {value}',
 
   // Differences in days, as words (server/web/format.ts daysWords)
   'days.noDifference': 'no difference',

@@ -542,6 +542,10 @@ export const ug = {
   'imp.report.diffLow': 'Tukey 95% ئاستى چېكى',
   'imp.report.diffHigh': 'Tukey 95% ئۈستى چېكى',
   'imp.report.pAdj': 'تۈزىتىلگەن P قىممىتى',
+  'imp.report.rowCategory': 'تۈر سانى',
+  'imp.report.category': 'تۈر',
+  'imp.report.categoryCount': 'قىتئە سانى',
+  'imp.report.categoryShare': 'بۇ گۇرۇپپا قىتئەلىرىدىكى ئۈلۈشى',
   // The import pages
   'imp.page.home': 'باش بەت',
   'imp.page.training': 'تەربىيەلەش دەپتىرى',
@@ -905,6 +909,11 @@ export const ug = {
   'programme.chartCaption': 'ھەر تۈركۈمدىكى تۈر سانى (ھالەت بويىچە رەڭ بىلەن ئايرىلغان)',
   'programme.facts': 'سانلار',
   'programme.sessions': 'تەربىيەلەش قېتىم سانى',
+  'programme.rosterBasis': 'ئەمەلىي ئادەم سانى ۋە ئۈلگە ئائىلىلەرنىڭ ئاساسى',
+  'programme.basis.exact': 'ئېنىق',
+  'programme.basis.lowerBound': 'ئەڭ تۆۋەن چەك (بەزى قېتىملاردا پەقەت سانىلا خاتىرىلەنگەن)',
+  'programme.basis.unknown': 'نامەلۇم (ھېچقانداق قېتىمدا ئىسىملىك يوق)',
+  'programme.sessionsWithoutRoster': 'پەقەت سانىلا خاتىرىلەنگەن قېتىملار',
 
   // ==== Limits and refused input ====
   // Uploads, sign-in throttling, passwords.
@@ -1214,6 +1223,7 @@ export const ug = {
   // Training: distinct counts when some sessions have a head count only (spec §6)
   'training.atLeast': '\u2066≥ {value}\u2069 ({count} قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
   'training.atLeastOne': '\u2066≥ {value}\u2069 (1 قېتىمدا پەقەت سانىلا خاتىرىلەنگەن)',
+  'training.atLeastValue': '\u2066≥ {value}\u2069',
 
   // Differences in days, as words (server/web/format.ts daysWords)
   'days.noDifference': 'پەرق يوق',

@@ -541,6 +541,10 @@ export const zh = {
   'imp.report.diffLow': 'Tukey 95%下限',
   'imp.report.diffHigh': 'Tukey 95%上限',
   'imp.report.pAdj': '校正P值',
+  'imp.report.rowCategory': '分类计数',
+  'imp.report.category': '类别',
+  'imp.report.categoryCount': '小区数',
+  'imp.report.categoryShare': '占该处理小区比例',
   // The import pages
   'imp.page.home': '首页',
   'imp.page.training': '培训台账',
@@ -904,6 +908,11 @@ export const zh = {
   'programme.chartCaption': '各类别项目数（按状态分色）',
   'programme.facts': '数字',
   'programme.sessions': '培训期数',
+  'programme.rosterBasis': '实际人数与示范户口径',
+  'programme.basis.exact': '准确',
+  'programme.basis.lowerBound': '下限（部分场次仅记人数）',
+  'programme.basis.unknown': '未知（均无签到名单）',
+  'programme.sessionsWithoutRoster': '仅记人数的场次',
 
   // ==== Limits and refused input ====
   // Uploads, sign-in throttling, passwords.
@@ -1213,6 +1222,7 @@ export const zh = {
   // Training: distinct counts when some sessions have a head count only (spec §6)
   'training.atLeast': '≥ {value}（{count} 场仅记人数）',
   'training.atLeastOne': '≥ {value}（1 场仅记人数）',
+  'training.atLeastValue': '≥ {value}',
 
   // Differences in days, as words (server/web/format.ts daysWords)
   'days.noDifference': '无差别',

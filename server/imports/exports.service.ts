@@ -225,6 +225,8 @@ const count = (x: number | null | undefined): OutCell => (x === null || x === un
 const REPORT_EXTRA_COLUMNS = [
   'row', 'significant', 'flagText', 'sitesLower', 'sitesHigher', 'rangeLow', 'rangeHigh', 'predictionLow', 'predictionHigh',
   'nPairs', 'dropped', 'model', 'f', 'df1', 'df2', 'mse', 'arm', 'n', 'mean', 'letters', 'armA', 'armB', 'diff', 'diffLow', 'diffHigh', 'pAdj',
+  // Category counts (rows of kind rowCategory), after the columns outside readers know.
+  'category', 'categoryCount', 'categoryShare',
 ] as const;
 type ExtraColumn = (typeof REPORT_EXTRA_COLUMNS)[number];
 
@@ -232,12 +234,15 @@ type ExtraColumn = (typeof REPORT_EXTRA_COLUMNS)[number];
  * The comparison report as a table, every figure at full precision: for each variable ×
  * treatment arm one row per site and an overall row across sites (with range, prediction
  * interval, site counts, the verdict and the flags in words); category and text variables
- * one row with their headline; for trials with three or more arms, per variable and site
+ * one row with their headline, and category variables then one row per site (and across
+ * sites), arm and category with its count of plots and its share of the arm's plots (the
+ * page's table: 中 3 (75%)); for trials with three or more arms, per variable and site
  * (and across sites) the F test, one row per arm with its mean and letters and one per
  * Tukey pair. The column `row` says which kind a row is.
  */
 export async function reportTable(db: Kysely<Database>, trialId: number, lang: Lang): Promise<Table> {
-  const report = await trialReport(db, trialId);
+  const [report, variables] = await Promise.all([trialReport(db, trialId), listVariables(db)]);
+  const categoryOrder = new Map(variables.map((v) => [v.code, v.categories ?? []]));
   const h = (k: string) => t(lang, messageKey(`imp.report.${k}`));
   const base = ['variable', 'unit', 'treatment', 'control', 'site', 'nSites', 'nTreatment', 'nControl', 'meanTreatment', 'meanControl', 'delta', 'deltaLow', 'deltaHigh', 'percent', 'percentLow', 'percentHigh', 'pValue', 'df', 'flags', 'headline'];
   const header = [...base, ...REPORT_EXTRA_COLUMNS].map(h);
@@ -257,6 +262,25 @@ export async function reportTable(db: Kysely<Database>, trialId: number, lang: L
         const lead = [variable, c.variable.unit, c.treatmentArm, c.controlArm];
         if (!c.sites.length && !c.overall) {
           yield [...lead, ...Array<OutCell>(14).fill(null), c.flags.join(' '), headline, ...extra({ row: h('rowNote'), flagText: words(c.flags) })];
+          if (c.categories) {
+            // In the variable's own order (旺 中 弱), then any others as recorded, as on the page.
+            const declared = categoryOrder.get(c.variable.code) ?? [];
+            const rank = (level: string) => (declared.includes(level) ? declared.indexOf(level) : declared.length);
+            const places = [
+              ...c.categories.sites.map((s) => ({ site: siteName.get(s.siteId) ?? s.siteName, nSites: null as number | null, arms: s.arms })),
+              { site: h('allSites'), nSites: c.categories.sites.length, arms: c.categories.overall },
+            ];
+            for (const place of places)
+              for (const a of place.arms)
+                for (const k of [...a.counts].sort((x, y) => rank(x.level) - rank(y.level)))
+                  yield [
+                    ...lead,
+                    place.site,
+                    count(place.nSites),
+                    ...Array<OutCell>(14).fill(null),
+                    ...extra({ row: h('rowCategory'), arm: a.arm, n: count(a.n), category: k.level, categoryCount: count(k.count), categoryShare: fig(k.proportion) }),
+                  ];
+          }
           continue;
         }
         for (const s of c.sites) {

@@ -51,6 +51,12 @@ function matches(f: service.ProjectFigures, filters: Filters): boolean {
   return true;
 }
 
+/** Progress of a distinct count from rosters to its target: none when the count is unknown
+ * (no session had a roster), "≥ 40%" when it is a lower bound, as the count beside it. */
+function rosterProgress(lang: ReturnType<typeof langOf>, value: number | null, sessionsWithoutRoster: number, target: number | null) {
+  return value === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), value, target, { lowerBound: sessionsWithoutRoster > 0 });
+}
+
 /** The programme pages: the list, one programme's figures, and its printable A4 summary. */
 export function programmePages(db: Kysely<Database>, renderer: Renderer): Router {
   const r = Router();
@@ -124,13 +130,14 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       personTimes: f.training.personTimes,
       personTimesTarget: f.project.targets.personTimes ?? null,
       uniqueFarmers: rosterCount(f.training.uniqueFarmers, f.training.sessionsWithoutRoster, lang),
-      demoHouseholds: f.training.demoHouseholds ?? 0,
       demoHouseholdsShown: rosterCount(f.training.demoHouseholds, f.training.sessionsWithoutRoster, lang),
       demoHouseholdsTarget: f.project.targets.demoHouseholds ?? null,
       progress: progressView(lang, tr(lang, 'training.personTimes'), f.training.personTimes, f.project.targets.personTimes),
-      households: progressView(lang, tr(lang, 'training.demoHouseholds'), f.training.demoHouseholds ?? 0, f.project.targets.demoHouseholds),
+      households: rosterProgress(lang, f.training.demoHouseholds, f.training.sessionsWithoutRoster, f.project.targets.demoHouseholds),
     }));
-    const sum = (k: 'sessions' | 'personTimes' | 'demoHouseholds') => targets.reduce((a, t) => a + t[k], 0);
+    const sum = (k: 'sessions' | 'personTimes') => targets.reduce((a, t) => a + t[k], 0);
+    // Unique farmers and households of the projects shown: lower bounds or unknown as the rows.
+    const rostered = service.rosterTotals(shown);
     const sumTarget = (k: 'personTimesTarget' | 'demoHouseholdsTarget') => targets.reduce((a, t) => a + (t[k] ?? 0), 0);
 
     const outputs = OUTPUT_KINDS.map((kind) => {
@@ -190,7 +197,14 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       },
       rows,
       targets,
-      targetTotals: { sessions: sum('sessions'), personTimes: sum('personTimes'), personTimesTarget: sumTarget('personTimesTarget'), demoHouseholds: sum('demoHouseholds'), demoHouseholdsTarget: sumTarget('demoHouseholdsTarget') },
+      targetTotals: {
+        sessions: sum('sessions'),
+        personTimes: sum('personTimes'),
+        personTimesTarget: sumTarget('personTimesTarget'),
+        uniqueFarmers: rosterCount(rostered.uniqueFarmers, rostered.sessionsWithoutRoster, lang),
+        demoHouseholds: rosterCount(rostered.demoHouseholds, rostered.sessionsWithoutRoster, lang),
+        demoHouseholdsTarget: sumTarget('demoHouseholdsTarget'),
+      },
       outputs,
       anyOutputs: outputs.some((o) => o.count > 0),
       inspections,
@@ -220,6 +234,10 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       asOf: today(),
       categories: CATEGORIES.map((c) => ({ label: enumLabel(lang, 'category', c), all: summary.byCategory[c], isNew: summary.newByCategory[c] })),
       statuses: [...PROJECT_STATUSES, 'none' as const].filter((s) => summary.byStatus[s] > 0).map((s) => ({ label: enumLabel(lang, 'status', s), count: summary.byStatus[s] })),
+      rostered: (() => {
+        const r = service.rosterTotals(overview.projects);
+        return { uniqueFarmers: rosterCount(r.uniqueFarmers, r.sessionsWithoutRoster, lang), demoHouseholds: rosterCount(r.demoHouseholds, r.sessionsWithoutRoster, lang) };
+      })(),
       outputs: OUTPUT_KINDS.filter((k) => summary.outputs[k] > 0).map((k) => ({ label: enumLabel(lang, 'outputKind', k), count: summary.outputs[k] })),
       summary,
     });

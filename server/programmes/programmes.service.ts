@@ -83,6 +83,47 @@ export async function programmeOverview(db: Kysely<Database>, programmeId: numbe
   };
 }
 
+/** How a distinct count from rosters is known: every session had a roster, some did not
+ * (the count is a lower bound), or none did (unknown). */
+export type RosterBasis = 'exact' | 'lowerBound' | 'unknown';
+
+export function rosterBasis(value: number | null, sessionsWithoutRoster: number): RosterBasis {
+  return value === null ? 'unknown' : sessionsWithoutRoster > 0 ? 'lowerBound' : 'exact';
+}
+
+export interface RosterTotals {
+  sessions: number;
+  /** Sum over the projects that know it; null when no session of any project had a roster. */
+  uniqueFarmers: number | null;
+  demoHouseholds: number | null;
+  /** Sessions with a head count only: when above 0 the sums are lower bounds. */
+  sessionsWithoutRoster: number;
+}
+
+/**
+ * Distinct counts from rosters added up over projects (spec §6): a project whose count is
+ * unknown adds nothing and its sessions make the total a lower bound; the total is unknown
+ * (null) only when no session of any project had a roster, never 0.
+ * @example rosterTotals([
+ *   { training: { sessions: 2, uniqueFarmers: null, demoHouseholds: null, sessionsWithoutRoster: 2 } },
+ *   { training: { sessions: 2, uniqueFarmers: 5, demoHouseholds: 1, sessionsWithoutRoster: 1 } },
+ * ]) // => { sessions: 4, uniqueFarmers: 5, demoHouseholds: 1, sessionsWithoutRoster: 3 } (lower bounds)
+ */
+export function rosterTotals(projects: readonly { training: Pick<TrainingSummaryDto, 'sessions' | 'uniqueFarmers' | 'demoHouseholds' | 'sessionsWithoutRoster'> }[]): RosterTotals {
+  let sessions = 0;
+  let sessionsWithoutRoster = 0;
+  let uniqueFarmers = 0;
+  let demoHouseholds = 0;
+  for (const { training: t } of projects) {
+    sessions += t.sessions;
+    sessionsWithoutRoster += t.sessionsWithoutRoster;
+    uniqueFarmers += t.uniqueFarmers ?? 0;
+    demoHouseholds += t.demoHouseholds ?? 0;
+  }
+  const unknown = sessions > 0 && sessionsWithoutRoster === sessions;
+  return { sessions, uniqueFarmers: unknown ? null : uniqueFarmers, demoHouseholds: unknown ? null : demoHouseholds, sessionsWithoutRoster };
+}
+
 const zeros = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
 export interface ProgrammeSummary {
@@ -207,6 +248,9 @@ export function programmeTable(o: ProgrammeOverview, lang: Lang): Table {
     'programme.povertyCounty', 'programme.supportingProvince', 'programme.host', 'project.partners', 'programme.budget', 'programme.status',
     'project.targetPersonTimes', 'training.personTimes', 'training.uniqueFarmers', 'project.targetDemoHouseholds', 'training.demoHouseholds',
     ...OUTPUT_KINDS.map((k) => `outputKind.${k}`), 'programme.openRectifications', 'programme.overdueRectifications',
+    // Added after the original columns (outside clients read them by position): whether the
+    // unique farmers and demonstration households are exact, a lower bound or unknown.
+    'programme.rosterBasis', 'programme.sessionsWithoutRoster',
   ].map(t);
   const asOf = today();
   const yesNo = (b: boolean) => t(b ? 'programme.yes' : 'programme.no');
@@ -220,6 +264,7 @@ export function programmeTable(o: ProgrammeOverview, lang: Lang): Table {
       p.targets.personTimes, f.training.personTimes, f.training.uniqueFarmers, p.targets.demoHouseholds, f.training.demoHouseholds,
       ...OUTPUT_KINDS.map((k) => f.outputs.filter((x) => x.kind === k).length),
       items.length, items.filter((r) => r.dueOn !== null && r.dueOn < asOf).length,
+      t(`programme.basis.${rosterBasis(f.training.uniqueFarmers, f.training.sessionsWithoutRoster)}`), f.training.sessionsWithoutRoster,
     ];
   });
   return {

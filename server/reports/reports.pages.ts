@@ -14,7 +14,7 @@ import { listTrialPlots } from '../plots/plots.service.js';
 import { getProject } from '../projects/projects.service.js';
 import { trialReport, type TrialReport } from './reports.service.js';
 import { daysWords, figure, interval, num, pValue, signed, today, withUnit } from '../web/format.js';
-import { enumLabel, langOf, nameIn, otherName, tr } from '../web/labels.js';
+import { asName, enumLabel, langOf, nameIn, otherName, tr } from '../web/labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type Renderer } from '../web/render.js';
 import { printMargins } from '../web/print.js';
@@ -51,8 +51,8 @@ export function reportPages(db: Kysely<Database>, renderer: Renderer): Router {
         id: t.id,
         name: nameIn(lang, t),
         otherName: otherName(lang, t),
-        crop: t.crop,
-        season: t.season,
+        crop: asName(lang, t.crop),
+        season: t.season && asName(lang, t.season),
         design: enumLabel(lang, 'design', t.design),
         arms: t.arms.map((a) => ({ name: a.name, role: enumLabel(lang, 'role', a.role), isControl: a.role === 'control' })),
         signedOff: signOffText(lang, t),

@@ -43,9 +43,9 @@ export function searchPages(db: Kysely<Database>, renderer: Renderer): Router {
         case 'projects':
           return { href: `/projects/${row.id}`, label: nameIn(lang, row as { name: string }), detail: row.code ?? '' };
         case 'sites':
-          return { href: `/projects/${row.projectId}#sites`, label: nameIn(lang, row as { name: string }), detail: [row.county, row.township, row.village].filter(Boolean).join(' · ') };
+          return { href: `/projects/${row.projectId}#sites`, label: nameIn(lang, row as { name: string }), detail: listOf(lang, [row.county, row.township, row.village] as (string | null)[], ' · ') };
         case 'trials':
-          return { href: `/trials/${row.id}`, label: nameIn(lang, row as { name: string }), detail: [row.crop, row.season].filter(Boolean).join(' · ') };
+          return { href: `/trials/${row.id}`, label: nameIn(lang, row as { name: string }), detail: listOf(lang, [row.crop as string | null, row.season as string | null], ' · ') };
         case 'plots':
           return {
             href: plotHref(row as { trialId: number; siteId: number; id: number }),

@@ -19,7 +19,7 @@ import { COMMON_FIELDS, cellPlotIds, cellRename, collectEntries, columnView, ded
 import * as grid from '../observations/entry-grid.service.js';
 import { today } from '../web/format.js';
 import { asText, fieldView, formBody, formErrors, mountForm, read, type FieldSpec, type FormBody, type FormErrors, type FormState } from '../web/forms.js';
-import { enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from '../web/labels.js';
+import { asName, enumLabel, enumOptions, langOf, nameIn, otherName, titled, tr, withNote } from '../web/labels.js';
 import { signOffText } from '../audit/audit.view.js';
 import { sendPage, type RenderedPart, type Renderer } from '../web/render.js';
 import { listPhotosOfPlots } from '../photos/photos.service.js';
@@ -277,10 +277,11 @@ export function trialPages(db: Kysely<Database>, renderer: Renderer): Router {
           id: trialId,
           name: nameIn(lang, detail.trial),
           otherName: otherName(lang, detail.trial),
-          crop: detail.trial.crop,
-          season: detail.trial.season,
+          // Typed text, isolated with its own direction on right-to-left pages as names are.
+          crop: asName(lang, detail.trial.crop),
+          season: detail.trial.season && asName(lang, detail.trial.season),
           design: enumLabel(lang, 'design', detail.trial.design),
-          description: detail.trial.description,
+          description: detail.trial.description && asName(lang, detail.trial.description),
           arms: detail.arms.map((a) => ({ name: a.name, role: enumLabel(lang, 'role', a.role), isControl: a.role === 'control', description: a.description })),
           signedOff: signOffText(lang, trials.trialDto(detail)),
           locked: detail.trial.lockedAt !== null,

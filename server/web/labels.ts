@@ -13,15 +13,23 @@ export function tr(lang: Lang, key: MessageKey, params?: Params): string {
   return translate(lang, key, params);
 }
 
-/** The English name on English pages when there is one, else the Chinese. */
-export function nameIn(lang: Lang, o: { name: string; nameEn?: string | null }): string {
-  return languageOf(lang).prefersEnglishNames && o.nameEn ? o.nameEn : o.name;
+/** A name as typed, as it must be drawn among the page's words: in a right-to-left language
+ * an isolate of its own first-strong direction (FSI … PDI), so "2017 番茄示范棚" is not drawn
+ * "番茄示范棚 2017" on a Uyghur page; unchanged in left-to-right languages. */
+export function asName(lang: Lang, name: string): string {
+  return languageOf(lang).dir === 'rtl' && name !== '' ? isolate(name) : name;
 }
 
-/** The other language's name, shown small beside the first when it differs. */
+/** The English name on English pages when there is one, else the Chinese (isolated in a
+ * right-to-left language, as `asName`). */
+export function nameIn(lang: Lang, o: { name: string; nameEn?: string | null }): string {
+  return asName(lang, languageOf(lang).prefersEnglishNames && o.nameEn ? o.nameEn : o.name);
+}
+
+/** The other language's name, shown small beside the first when it differs (isolated as `nameIn`). */
 export function otherName(lang: Lang, o: { name: string; nameEn?: string | null }): string | null {
   if (!o.nameEn || o.nameEn === o.name) return null;
-  return languageOf(lang).prefersEnglishNames ? o.name : o.nameEn;
+  return asName(lang, languageOf(lang).prefersEnglishNames ? o.name : o.nameEn);
 }
 
 /** Options of a closed list whose labels live under `prefix.value` (checked at compile time). */

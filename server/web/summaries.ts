@@ -5,7 +5,7 @@ import { trainingSummary, trialReport, type TrainingSummaryDto, type TrialReport
 import type { TrialDetail } from '../trials/trials.service.js';
 import { headlineText, qualifierText } from '../reports/report-text.js';
 import { num, rosterCount, share } from './format.js';
-import { enumLabel, listOf, nameIn, tr, withNote } from './labels.js';
+import { asName, enumLabel, listOf, nameIn, tr, withNote } from './labels.js';
 import { KINDS } from '../variables/kinds.js';
 
 export interface HeadlineView {
@@ -46,8 +46,8 @@ export async function trialCards(db: Kysely<Database>, trials: TrialDetail[], la
     trials.map(async (t) => ({
       id: t.trial.id,
       name: nameIn(lang, t.trial),
-      crop: t.trial.crop,
-      season: t.trial.season,
+      crop: asName(lang, t.trial.crop),
+      season: t.trial.season && asName(lang, t.trial.season),
       design: enumLabel(lang, 'design', t.trial.design),
       arms: listOf(lang, t.arms.map((a) => withNote(lang, a.name, enumLabel(lang, 'role', a.role)))),
       headlines: headlinesOf(await trialReport(db, t.trial.id), lang),
@@ -64,15 +64,17 @@ export interface ProgressView {
   reached: boolean;
 }
 
-/** A progress bar towards a target, or null without one. */
-export function progressView(lang: Lang, label: string, done: number, target: number | null): ProgressView | null {
+/** A progress bar towards a target, or null without one. A count that is a lower bound (a
+ * distinct count from rosters while some sessions had none) reads "≥ 98 of 100 · ≥ 98%". */
+export function progressView(lang: Lang, label: string, done: number, target: number | null, opts: { lowerBound?: boolean } = {}): ProgressView | null {
   if (!target || target <= 0) return null;
   const ratio = done / target;
+  const atLeast = (value: string | number) => (opts.lowerBound ? tr(lang, 'training.atLeastValue', { value }) : String(value));
   return {
     label,
-    value: tr(lang, 'training.ofTarget', { done, target }),
+    value: tr(lang, 'training.ofTarget', { done: atLeast(done), target }),
     percent: Math.min(100, Math.round(ratio * 100)),
-    percentText: `${Math.round(ratio * 100)}%`,
+    percentText: atLeast(`${Math.round(ratio * 100)}%`),
     reached: ratio >= 1,
   };
 }
@@ -101,7 +103,8 @@ export function trainingGlance(s: TrainingSummaryDto, lang: Lang): TrainingGlanc
     womenShare: share(s.women, s.personTimes),
     demoHouseholds: rosterCount(s.demoHouseholds, s.sessionsWithoutRoster, lang),
     progress: progressView(lang, tr(lang, 'training.personTimes'), s.personTimes, s.target.personTimes),
-    households: s.demoHouseholds === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), s.demoHouseholds, s.target.demoHouseholds),
+    households:
+      s.demoHouseholds === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), s.demoHouseholds, s.target.demoHouseholds, { lowerBound: s.sessionsWithoutRoster > 0 }),
     householdsNote: !s.target.demoHouseholds || s.target.demoHouseholds <= 0
       ? tr(lang, 'project.noHouseholdTarget')
       : s.demoHouseholds === null

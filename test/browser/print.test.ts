@@ -76,6 +76,28 @@ describe.skipIf(skipBrowser || !hasPoppler)('the printed report', { timeout: 300
     }
   }
 
+  it('keeps a name that starts with digits in its own order in the running header of a Uyghur report', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies([...(await app.sessionCookies()), { name: 'lang', value: 'ug', url: app.baseUrl }]);
+    const page = await context.newPage();
+    await page.goto(`${app.baseUrl}/trials/1/report`);
+    const file = join(dir, 'report-1-ug.pdf');
+    writeFileSync(file, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+    await context.close();
+    // Words as drawn on page 2, with their boxes; the running header is the top band.
+    const xml = execFileSync('pdftotext', ['-bbox', '-f', '2', '-l', '2', file, '-']).toString();
+    const words = [...xml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)]
+      .map((m) => ({ left: Number(m[1]), top: Number(m[2]), right: Number(m[3]), text: m[4].replace(/[\u2066-\u2069]/g, '') }))
+      .filter((w) => w.top < 40);
+    // Trial 1 is "2017 番茄秸秆生物降解示范棚": its year is drawn just left of its first word.
+    const name = words.find((w) => w.text === '番茄秸秆生物降解示范棚');
+    const year = words.find((w) => w.text === '2017');
+    expect(name, JSON.stringify(words)).toBeDefined();
+    expect(year, JSON.stringify(words)).toBeDefined();
+    expect(year!.right).toBeLessThanOrEqual(name!.left + 1);
+    expect(name!.left - year!.right).toBeLessThan(10);
+  });
+
   for (const role of ['viewer', 'agronomist'] as const) {
     it(`prints a trial's recorded data for a${role === 'agronomist' ? 'n' : ''} ${role}: every variable's column inside the page, each cell's latest value`, async () => {
       const trial = (await app.get('/api/trials/1')).body;

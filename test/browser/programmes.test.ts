@@ -75,6 +75,20 @@ describe.skipIf(skipBrowser)('the programme pages in Chromium', { timeout: 120_0
     expect(await page.locator('#project-table tbody tr').innerText()).toContain('燃煤锅炉高温炉渣处理装置立式冷渣机产业化');
   });
 
+  it('shows every figure of the targets table at 1280 px: names wrap, figures stay in view', async () => {
+    for (const lang of ['zh', 'en', 'ug']) {
+      const page = await open(DESKTOP, `/programmes/1?lang=${lang}`);
+      const box = page.locator('#targets .table-scroll');
+      const fit = await box.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const heads = [...el.querySelectorAll('thead th')].map((th) => th.getBoundingClientRect());
+        return { scrolls: el.scrollWidth > el.clientWidth + 1, columns: heads.length, inside: heads.every((h) => h.left >= r.left - 1 && h.right <= r.right + 1) };
+      });
+      // Unique farmers, demonstration households and the household target included.
+      expect(fit, lang).toEqual({ scrolls: false, columns: 7, inside: true });
+    }
+  });
+
   it('speaks English with labels, never raw keys or enum values', async () => {
     const page = await open(DESKTOP, '/programmes/1?lang=en');
     const text = await page.locator('main').innerText();

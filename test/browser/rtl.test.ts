@@ -95,6 +95,42 @@ function drawnOrder(page: Page) {
   });
 }
 
+/**
+ * Where the leading digits of each name are drawn against the word after them: a name is
+ * left-to-right text, so "2017 番茄…" keeps its year on the left. Without an isolate of its own
+ * direction the right-to-left page draws it "番茄… 2017". Returns the places seen and those
+ * drawn the wrong way round.
+ */
+function namesDrawn(page: Page, names: string[]) {
+  return page.evaluate((names) => {
+    const reversed: string[] = [];
+    const seen: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent ?? '';
+      for (const name of names) {
+        const digits = /^\d+ /.exec(name)![0].length - 1;
+        for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+          const rect = (from: number) => {
+            const r = document.createRange();
+            r.setStart(n!, from);
+            r.setEnd(n!, from + 1);
+            return r.getClientRects()[0];
+          };
+          const year = rect(at);
+          const word = rect(at + digits + 1);
+          // Not drawn (hidden) or broken across lines: skipped.
+          if (!year || !word || Math.abs(year.top - word.top) > 2) continue;
+          const where = `${n.parentElement?.tagName}.${n.parentElement?.className}: ${name}`;
+          seen.push(where);
+          if (year.left > word.left) reversed.push(where);
+        }
+      }
+    }
+    return { seen, reversed };
+  }, names);
+}
+
 describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }, () => {
   let app: TestApp;
   let browser: Browser;
@@ -173,6 +209,31 @@ describe.skipIf(skipBrowser)('Uyghur pages, right to left', { timeout: 600_000 }
       await page.goto(`${app.baseUrl}/programmes/1`);
       const titles = await placed('阿克苏地区“万亩亿元增收工程技术中心”', '新疆燃煤烟气脱硫脱硝工程技术研究中心');
       if (width >= 1280 || titles?.sameLine) expect(titles).toEqual({ sameLine: true, firstOnTheRight: true });
+      await context.close();
+    });
+
+    it(`draws a name that starts with digits in its own order (titles, trails, links, subtitles) at ${width} px`, async () => {
+      const { context, page } = await uyghurPage(width);
+      // Demonstration trial 1 is "2017 番茄秸秆生物降解示范棚", in English "2017 tomato straw-…".
+      // Its season "2017 春茬" is typed text too.
+      const names = ['2017 番茄秸秆生物降解示范棚', '2017 tomato straw-biodegradation greenhouses', '2017 春茬'];
+      const where: Record<string, RegExp[]> = {
+        '/': [/^A\./],
+        '/projects/1': [/^A\./],
+        '/trials/1': [/^H1\./, /^P\.other-name/, /^SPAN\.: 2017 春茬/],
+        '/trials/1/report': [/^A\./, /^H1\./, /^P\.other-name/, /^DD\.: 2017 春茬/],
+        '/trials/1/map': [/^A\./],
+        '/programmes/1': [/^A\./],
+      };
+      for (const [path, expected] of Object.entries(where)) {
+        await page.goto(app.baseUrl + path);
+        const found = await namesDrawn(page, names);
+        for (const place of expected) expect(found.seen.some((s) => place.test(s)), `${path}: ${place} among ${found.seen.join(' | ')}`).toBe(true);
+        expect(found.reversed, path).toEqual([]);
+      }
+      // The tab's title and the trail name the trial with its year first too.
+      await page.goto(`${app.baseUrl}/trials/1/report`);
+      expect(await page.title()).toContain('\u20682017 番茄秸秆生物降解示范棚\u2069');
       await context.close();
     });
 

@@ -123,6 +123,24 @@ describe.skipIf(skipBrowser)('the web interface in Chromium', { timeout: 90_000 
     }
   });
 
+  it('shows every figure column of the training tables at 1280 px, and marks a table that scrolls on a phone', async () => {
+    for (const lang of ['en', 'zh', 'ug']) {
+      const desk = await open(DESKTOP, `/projects/2/training?lang=${lang}`);
+      const boxes = await desk.locator('.table-scroll').evaluateAll((els) =>
+        els.map((box) => ({ label: box.getAttribute('aria-labelledby'), scrolls: box.scrollWidth > box.clientWidth + 1, columns: box.querySelectorAll('thead th').length })),
+      );
+      expect(boxes.map((b) => b.label)).toEqual(['month-title', 'kind-title', 'site-title']);
+      // Unique farmers is the last column: in view, not behind a scroll bar.
+      for (const b of boxes) expect(b, lang).toMatchObject({ scrolls: false, columns: 5 });
+      const phone = await open(PHONE, `/projects/2/training?lang=${lang}`);
+      const narrow = await phone.locator('.table-scroll').evaluateAll((els) =>
+        els.filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => getComputedStyle(box).backgroundImage),
+      );
+      // Where a table is wider than the phone, a shadow at the box's edge says there is more.
+      for (const background of narrow) expect(background, lang).toContain('radial-gradient');
+    }
+  });
+
   it('prints the report on A4 without navigation or forms', async () => {
     const page = await open(DESKTOP, '/trials/1/report');
     await page.emulateMedia({ media: 'print' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
 import { startTestApp, type TestApp } from '../support/context.js';
 import { commit, download, observations, upload, XLSX } from '../support/imports.js';
 import { utf8Csv } from '../fixtures/import-files.js';
@@ -99,6 +100,37 @@ describe('exports that import back unchanged', () => {
     expect(overall).toBeDefined();
     const xlsx = await download(app, '/api/trials/2/report/export?format=xlsx');
     expect(xlsx.headers.get('content-type')).toBe(XLSX);
+  });
+
+  it('exports the counts of a category variable by site, arm and category, as the report page shows them', async () => {
+    const file = await download(app, '/api/trials/1/report/export?format=csv', 'en');
+    const rows: Record<string, string>[] = parse(file.bytes, { columns: true, bom: true, skip_empty_lines: true });
+    const header = Object.keys(rows[0]);
+    // The columns outside readers know keep their names and places; the new ones follow.
+    expect(header.slice(0, 6)).toEqual(['variable', 'unit', 'treatment', 'control', 'site', 'sites']);
+    expect(header.slice(-4)).toEqual(['adjusted p', 'category', 'plots', 'share of the arm’s plots']);
+    const counts = rows.filter((r) => r.variable === 'vigour' && r.row === 'category count');
+    const of = (site: string, arm: string) => counts.filter((r) => r.site === site && r.arm === arm).map((r) => [r.category, r.plots, r['share of the arm’s plots'], r.n]);
+    // Control across the three sites: 中 3 (75%), 弱 1 (25%), in the variable's order 旺 中 弱.
+    expect(of('all sites', '常规')).toEqual([['旺', '0', '0', '4'], ['中', '3', '0.75', '4'], ['弱', '1', '0.25', '4']]);
+    expect(of('all sites', '秸秆降解')).toEqual([['旺', '4', '1', '4'], ['中', '0', '0', '4'], ['弱', '0', '0', '4']]);
+    expect(of('Shitolgai town', '常规')).toEqual([['旺', '0', '0', '1'], ['中', '0', '0', '1'], ['弱', '1', '1', '1']]);
+    expect(counts.filter((r) => r.site === 'all sites').every((r) => r.sites === '3')).toBe(true);
+    // 3 sites and all sites × 2 arms × 3 categories.
+    expect(counts).toHaveLength(24);
+
+    const xlsx = await download(app, '/api/trials/1/report/export?format=xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const names = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    const col = (name: string) => names.indexOf(name) + 1;
+    const found: unknown[][] = [];
+    sheet.eachRow((row, i) => {
+      if (i > 1 && row.getCell(col('行类型')).value === '分类计数' && row.getCell(col('示范点')).value === '全部示范点' && row.getCell(col('处理名称')).value === '常规')
+        found.push([row.getCell(col('类别')).value, row.getCell(col('小区数')).value, row.getCell(col('占该处理小区比例')).value]);
+    });
+    expect(found).toEqual([['旺', 0, 0], ['中', 3, 0.75], ['弱', 1, 0.25]]);
   });
 
   it('exports a Field Book field file and trait file', async () => {

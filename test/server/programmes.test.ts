@@ -1,3 +1,4 @@
+import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/context.js';
 
@@ -6,6 +7,11 @@ import { startTestApp, type TestApp } from '../support/context.js';
  * with and without rosters, an inspection with rectification items. The summary must count
  * exactly what was entered, and say it in the report's words.
  */
+/** One CSV line's fields (quoted fields may hold commas and doubled quotes). */
+function csvFields(line: string): string[] {
+  return [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]));
+}
+
 describe('programmes: projects, inspections, outputs and the annual summary', () => {
   let app: TestApp;
   let programmeId: number;
@@ -219,5 +225,60 @@ describe('programmes: projects, inspections, outputs and the annual summary', ()
     expect(s.outputs.patent_utility).toBe(0);
     const one = (await viewer.get(`/api/programmes/${programmeId}`)).body;
     expect(one.projects.map((p: { id: number }) => p.id)).toEqual([ids.A]);
+  });
+  it('never shows an unknown or lower-bound count of farmers or households as exact: page, A4 summary and export', async () => {
+    const g = await app.post('/api/programmes', { name: '名单不全的计划（测试）', year: 2018 });
+    expect(g.status, JSON.stringify(g.body)).toBe(201);
+    // X: head counts only (households unknown) with a household target; Y: a roster of one
+    // demonstration household and one session without a roster (a lower bound).
+    const x = await app.post('/api/projects', { name: 'X 项目', code: 'RB-X', programmeId: g.body.id, targets: { personTimes: 100, demoHouseholds: 10 } });
+    const y = await app.post('/api/projects', { name: 'Y 项目', code: 'RB-Y', programmeId: g.body.id, targets: { personTimes: 100, demoHouseholds: 4 } });
+    await app.post(`/api/projects/${x.body.id}/training-sessions`, { heldOn: '2018-03-01', kind: 'training', topic: 'x1', attendance: 30 });
+    await app.post(`/api/projects/${x.body.id}/training-sessions`, { heldOn: '2018-03-02', kind: 'training', topic: 'x2', attendance: 20 });
+    const f = await app.post(`/api/projects/${y.body.id}/farmers`, { name: '丙', demoHousehold: true, household: 'H9' });
+    await app.post(`/api/projects/${y.body.id}/training-sessions`, { heldOn: '2018-04-01', kind: 'training', topic: 'y1', attendance: 5, attendees: [f.body.id] });
+    const last = await app.post(`/api/projects/${y.body.id}/training-sessions`, { heldOn: '2018-04-02', kind: 'field_day', topic: 'y2', attendance: 40 });
+    expect(last.status).toBe(201);
+
+    const html = async (path: string, lang: 'zh' | 'en') => {
+      const res = await fetch(app.baseUrl + path, { headers: { accept: 'text/html', cookie: `lang=${lang}`, authorization: `Bearer ${app.admin.token}` } });
+      expect(res.status, path).toBe(200);
+      return parseHTML(await res.text()).document;
+    };
+    const cells = (row: Element) => [...row.querySelectorAll('th, td')].map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
+    for (const lang of ['zh', 'en'] as const) {
+      const doc = await html(`/programmes/${g.body.id}`, lang);
+      const rows = [...doc.querySelectorAll('#targets tbody tr')].map(cells);
+      const [rowX, rowY, total] = rows;
+      // Unknown: a dash and no percentage of the target.
+      expect(rowX[5], lang).toBe('—');
+      expect(rowX[4], lang).toBe('—');
+      // A lower bound: its progress is a lower bound too.
+      expect(rowY[5], lang).toMatch(/^≥ 1\b.*\(≥ 25%\)$/);
+      // The total adds the known counts and says how many sessions lack a roster.
+      const atLeast = lang === 'zh' ? '≥ 1（3 场仅记人数）' : '≥ 1 (3 sessions without a roster)';
+      expect(total[4], lang).toBe(atLeast);
+      expect(total[5], lang).toBe(atLeast);
+
+      const summary = await html(`/programmes/${g.body.id}/summary`, lang);
+      const facts = [...summary.querySelectorAll('.a4-tables tr')].map(cells);
+      const fact = (label: string) => facts.find((r) => r[0] === label)?.[1];
+      expect(fact(lang === 'zh' ? '实际人数' : 'Unique farmers')).toBe(atLeast);
+      expect(fact(lang === 'zh' ? '示范户' : 'Demonstration households')).toBe(atLeast);
+    }
+
+    const csv = await fetch(`${app.baseUrl}/api/programmes/${g.body.id}/export?format=csv&lang=en`, { headers: { authorization: `Bearer ${app.admin.token}` } });
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split(/\r\n/).map(csvFields);
+    const header = lines[0];
+    // The original columns keep their names and places; the new ones follow them.
+    expect(header.slice(13, 18)).toEqual(['Training target (person-times)', 'Person-times', 'Unique farmers', 'Demonstration households target', 'Demonstration households']);
+    expect(header.slice(-2)).toEqual(['Unique farmers and households: basis', 'Sessions without a roster']);
+    const col = (name: string, code: string) => lines.find((l) => l[0] === code)![header.indexOf(name)];
+    expect(col('Unique farmers', 'RB-X')).toBe('');
+    expect(col('Unique farmers and households: basis', 'RB-X')).toBe('unknown (no session has a roster)');
+    expect(col('Sessions without a roster', 'RB-X')).toBe('2');
+    expect(col('Unique farmers', 'RB-Y')).toBe('1');
+    expect(col('Unique farmers and households: basis', 'RB-Y')).toBe('lower bound (some sessions have no roster)');
+    expect(col('Sessions without a roster', 'RB-Y')).toBe('1');
   });
 });

@@ -38,4 +38,15 @@ describe('training figures as shown: unknown is never a bare 0', () => {
     expect(partial.uniqueFarmers).toBe('≥ 2 (1 session without a roster)');
     expect(partial.demoHouseholds).toBe('≥ 1 (1 session without a roster)');
   });
+
+  it('shows progress towards the household target as a lower bound when some sessions lack a roster', () => {
+    const target = { personTimes: 100, demoHouseholds: 10 };
+    const some = trainingGlance(summarizeTraining({ sessions: [session(1, [1, 2]), session(2, null)], farmers, target }) as never, 'en');
+    expect(some.households).toMatchObject({ value: '≥ 1 of 10', percentText: '≥ 10%', percent: 10 });
+    // Person-times are counted at every session: exact.
+    expect(some.progress).toMatchObject({ value: '20 of 100', percentText: '20%' });
+    const all = trainingGlance(summarizeTraining({ sessions: [session(1, [1, 2]), session(2, [1])], farmers, target }) as never, 'zh');
+    expect(all.households).toMatchObject({ percentText: '10%' });
+    expect(all.households!.value).not.toContain('≥');
+  });
 });
