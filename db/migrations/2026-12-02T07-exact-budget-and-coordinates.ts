@@ -12,3 +12,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table sites alter column latitude type numeric, alter column longitude type numeric;
   `.execute(db);
 }
+
+/** Back to the scaled types (values are rounded to them, as they were before). */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    alter table projects alter column budget type numeric(14, 2);
+    alter table sites alter column latitude type numeric(9, 6), alter column longitude type numeric(9, 6);
+  `.execute(db);
+}
