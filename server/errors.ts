@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { languageOf, messageKey, translate, type Lang, type MessageKey, type Params } from './i18n/i18n.js';
+import { messageKey, recordName, translate, type Lang, type MessageKey, type Params } from './i18n/i18n.js';
 import { databaseRefusal } from './database-errors.js';
 
 /** The codes that have a message `error.<Code>` in the catalogue. */
@@ -54,14 +54,13 @@ export interface PendingIssue {
   key: MessageKey;
   params?: Params;
   /** Parameters that are a record's name, given in the page's language when translated
-   * (the English name on English pages when there is one, else the Chinese, as `nameIn`). */
+   * (`recordName`: the English name on English pages when there is one, else the Chinese). */
   names?: Record<string, { name: string; nameEn?: string | null }>;
 }
 
 function namedParams(lang: Lang, p: PendingIssue): Params | undefined {
   if (!p.names) return p.params;
-  const english = languageOf(lang).prefersEnglishNames;
-  const named = Object.fromEntries(Object.entries(p.names).map(([k, o]) => [k, english && o.nameEn ? o.nameEn : o.name]));
+  const named = Object.fromEntries(Object.entries(p.names).map(([k, o]) => [k, recordName(lang, o)]));
   return { ...p.params, ...named };
 }
 

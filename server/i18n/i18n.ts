@@ -1,5 +1,5 @@
 import { zh, type MessageKey } from './zh.js';
-import { DEFAULT_LANG, LANGUAGES, type Lang } from './languages.js';
+import { DEFAULT_LANG, LANGUAGES, languageOf, type Lang } from './languages.js';
 
 export { DEFAULT_LANG, LANGS, LANGUAGES, isLang, languageOf, type Lang, type LanguageSpec } from './languages.js';
 export type { MessageKey } from './zh.js';
@@ -9,6 +9,12 @@ export type Params = Record<string, string | number | null | undefined>;
 /** Each language's catalogue, as its entry in languages.ts names it. */
 function catalogue(lang: Lang): Readonly<Record<MessageKey, string>> {
   return LANGUAGES[lang].catalogue;
+}
+
+/** The name of a record in a language: the English name where the language prefers it and
+ * there is one, else the Chinese. (Pages draw it through `nameIn`, which also isolates it.) */
+export function recordName(lang: Lang, o: { name: string; nameEn?: string | null }): string {
+  return languageOf(lang).prefersEnglishNames && o.nameEn ? o.nameEn : o.name;
 }
 
 /** Text as an isolate of its own direction (FSI … PDI): inside right-to-left text it keeps its

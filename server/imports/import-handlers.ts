@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, ImportKind, ImportShape } from '../../db/database.js';
 import type { Permission } from '../accounts/access.js';
-import { AppError } from '../errors.js';
-import { translate, type KeysUnder, type Lang } from '../i18n/i18n.js';
-import { languageOf } from '../i18n/languages.js';
+import { AppError, mustFind } from '../errors.js';
+import { recordName, translate, type KeysUnder, type Lang } from '../i18n/i18n.js';
 import { clearPlotPositions, insertPlots, updatePlotFields } from '../plots/plots.repository.js';
 import { insertSession, updateSession } from '../training/training.repository.js';
+import { findTrial } from '../trials/trials.repository.js';
 import { TrainingSessionInput } from '../training/training.schemas.js';
 import { writeRoster } from '../training/training.service.js';
 import * as repo from './imports.repository.js';
@@ -112,7 +112,7 @@ const observations: ImportHandler<never> = {
     const id = imp.id;
     const opts = { notes: !!options.notes, recordedBy: !!options.recordedBy };
     const version = await repo.lockTrialDataVersion(tx, imp.trialId!);
-    if (await repo.isTrialDeleted(tx, imp.trialId!)) throw AppError.notFound('TrialNotFound', imp.trialId);
+    mustFind(await findTrial(tx, imp.trialId!), 'TrialNotFound', imp.trialId);
     let counts: Counts;
     if (version == null || options.dataVersion == null || version !== options.dataVersion) {
       // Others wrote to the trial since the preview: what the preview showed must still be
@@ -120,11 +120,10 @@ const observations: ImportHandler<never> = {
       if (options.wide) await repo.numberDayReadings(tx, id);
       const stale = await repo.listStaleObservationRows(tx, id, imp.trialId!, opts, 20);
       if (stale.length) {
-        const english = languageOf(lang).prefersEnglishNames;
         const issues = stale.map((r) => ({
           row: r.rowNumber,
           column: r.columnName ?? '',
-          message: translate(lang, `imp.stale.${r.reason}`, { plot: r.plot, variable: english && r.variableEn ? r.variableEn : r.variable }),
+          message: translate(lang, `imp.stale.${r.reason}`, { plot: r.plot, variable: recordName(lang, { name: r.variable, nameEn: r.variableEn }) }),
         }));
         throw new AppError(409, 'ImportStale', 'error.ImportStale', {}, [], { issues });
       }

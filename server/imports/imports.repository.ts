@@ -118,12 +118,6 @@ export async function lockTrialDataVersion(db: Kysely<Database>, trialId: number
   return r.rows[0] ? Number(r.rows[0].version) : null;
 }
 
-/** Whether the trial has been deleted (its rows stay, marked). */
-export async function isTrialDeleted(db: Kysely<Database>, trialId: number): Promise<boolean> {
-  const t = await db.selectFrom('trials').select('deletedAt').where('id', '=', trialId).executeTakeFirst();
-  return !t || t.deletedAt !== null;
-}
-
 /** Whether any plot of the trial holds a live observation. */
 export async function trialHasObservations(db: Kysely<Database>, trialId: number): Promise<boolean> {
   const r = await sql<{ any: boolean }>`

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { isLang, isolate, keyUnder, languageOf, translate, DEFAULT_LANG, type KeysUnder, type Lang, type Params } from '../i18n/i18n.js';
+import { isLang, isolate, keyUnder, languageOf, recordName, translate, DEFAULT_LANG, type KeysUnder, type Lang, type Params } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import type { Option } from './forms.js';
 
@@ -23,7 +23,7 @@ export function asName(lang: Lang, name: string): string {
 /** The English name on English pages when there is one, else the Chinese (isolated in a
  * right-to-left language, as `asName`). */
 export function nameIn(lang: Lang, o: { name: string; nameEn?: string | null }): string {
-  return asName(lang, languageOf(lang).prefersEnglishNames && o.nameEn ? o.nameEn : o.name);
+  return asName(lang, recordName(lang, o));
 }
 
 /** The other language's name, shown small beside the first when it differs (isolated as `nameIn`). */

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { VIEWS_DIR } from './folders.js';
 import type { Response } from 'express';
-import { DEFAULT_LANG, LANGS, languageOf, messageKey, translate, type Lang } from '../i18n/i18n.js';
+import { DEFAULT_LANG, LANGS, languageOf, messageKey, recordName, translate, type Lang } from '../i18n/i18n.js';
 import { compressFor, type Assets } from './assets.js';
 
 
@@ -89,7 +89,7 @@ function registerHelpers(hb: typeof Handlebars) {
   hb.registerHelper('name', function (this: unknown, obj: { name?: string; nameEn?: string | null } | undefined, options: Handlebars.HelperOptions) {
     const lang: Lang = options.data?.root?.lang ?? DEFAULT_LANG;
     if (!obj) return '';
-    return languageOf(lang).prefersEnglishNames && obj.nameEn ? obj.nameEn : (obj.name ?? '');
+    return recordName(lang, { name: obj.name ?? '', nameEn: obj.nameEn });
   });
 }
 
