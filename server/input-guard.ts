@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { AppError, ValidationError } from './errors.js';
+import { fitsInDouble } from './imports/cells.js';
+import { plainFromExponent } from './validation.js';
 
 /**
  * Input the database would refuse with an error, or silently change, is refused first with
@@ -41,7 +43,7 @@ export function verifyJsonBody(_req: IncomingMessage, _res: unknown, buf: Buffer
       if (!Number.isFinite(n) || (n === 0 && /[1-9]/.test(literal.split(/[eE]/)[0]))) {
         throw new AppError(400, 'NumberOutOfRange', 'sec.numberOutOfRange', { value: literal.slice(0, 40) });
       }
-      if (!sameDecimal(literal, String(n))) throw new AppError(400, 'NumberNotExact', 'sec.numberNotExact', { value: literal.slice(0, 40) });
+      if (!fitsInDouble(/[eE]/.test(literal) ? plainFromExponent(literal) : literal)) throw new AppError(400, 'NumberNotExact', 'sec.numberNotExact', { value: literal.slice(0, 40) });
       i += literal.length - 1;
     }
   }
@@ -65,23 +67,4 @@ export function refuseNul(): RequestHandler {
     if (paths.length) return next(new ValidationError(paths.map((path) => ({ path: path || 'body', key: 'v.nul' }))));
     next();
   };
-}
-
-/** A decimal literal as sign, significant digits and the power of ten of its last digit. */
-function decimalParts(literal: string): { negative: boolean; digits: string; exponent: number } {
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([-+]?\d+))?$/.exec(literal)!;
-  let digits = m[2] + (m[3] ?? '');
-  let exponent = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
-  digits = digits.replace(/^0+/, '');
-  const trailing = /0*$/.exec(digits)![0].length;
-  digits = digits.slice(0, digits.length - trailing);
-  exponent += trailing;
-  return { negative: m[1] === '-' && digits !== '', digits, exponent: digits ? exponent : 0 };
-}
-
-/** Whether two number literals denote the same decimal (5.10 and 5.1, 1e3 and 1000). */
-function sameDecimal(a: string, b: string): boolean {
-  const x = decimalParts(a);
-  const y = decimalParts(b);
-  return x.negative === y.negative && x.digits === y.digits && x.exponent === y.exponent;
 }

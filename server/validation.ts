@@ -92,7 +92,8 @@ export function decimalText(v: unknown): string | undefined {
   return undefined;
 }
 
-function plainFromExponent(s: string): string {
+/** A number literal with an exponent as a plain decimal: '1.5e-3' → '0.0015'. */
+export function plainFromExponent(s: string): string {
   const [mant, expStr] = s.toLowerCase().split('e');
   const exp = Number(expStr);
   const neg = mant.startsWith('-');

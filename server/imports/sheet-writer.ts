@@ -3,11 +3,11 @@ import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import type { Response } from 'express';
 import { decimalPlaces, fitsInDouble, significantDigits } from './cells.js';
+import { neutralise } from './formula-guard.js';
 
 /** A stored decimal an XLSX number cell carries and a spreadsheet shows as it is: a double
  * holds it exactly and it has at most 15 significant digits (else it is written as text). */
 const asNumberCell = (d: string) => fitsInDouble(d) && significantDigits(d) <= 15;
-import { neutralise } from './formula-guard.js';
 
 /** A cell to write: text, an exact decimal number, or a calendar day. */
 export type OutCell = string | number | null | undefined | { number: string } | { date: string };
