@@ -17,7 +17,7 @@ import { PROJECT_STATUSES } from '../projects/projects.schemas.js';
 import { listTrials } from '../trials/trials.service.js';
 import { enumLabel, enumOptions, langOf, listOf, nameIn, otherName, tr } from '../web/labels.js';
 import { sendPage, type Renderer } from '../web/render.js';
-import { progressView, trialCards } from '../web/summaries.js';
+import { householdsProgress, progressView, trialCards } from '../web/summaries.js';
 import { rosterCount } from '../web/format.js';
 import { crumbs } from '../web/crumbs.js';
 
@@ -49,12 +49,6 @@ function matches(f: service.ProjectFigures, filters: Filters): boolean {
   if (filters.status && (filters.status === 'none' ? p.status !== null : p.status !== filters.status)) return false;
   if (filters.prefecture && (p.prefecture ?? '') !== (filters.prefecture === 'none' ? '' : filters.prefecture)) return false;
   return true;
-}
-
-/** Progress of a distinct count from rosters to its target: none when the count is unknown
- * (no session had a roster), "≥ 40%" when it is a lower bound, as the count beside it. */
-function rosterProgress(lang: ReturnType<typeof langOf>, value: number | null, sessionsWithoutRoster: number, target: number | null) {
-  return value === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), value, target, { lowerBound: sessionsWithoutRoster > 0 });
 }
 
 /** The programme pages: the list, one programme's figures, and its printable A4 summary. */
@@ -133,7 +127,7 @@ export function programmePages(db: Kysely<Database>, renderer: Renderer): Router
       demoHouseholdsShown: rosterCount(f.training.demoHouseholds, f.training.sessionsWithoutRoster, lang),
       demoHouseholdsTarget: f.project.targets.demoHouseholds ?? null,
       progress: progressView(lang, tr(lang, 'training.personTimes'), f.training.personTimes, f.project.targets.personTimes),
-      households: rosterProgress(lang, f.training.demoHouseholds, f.training.sessionsWithoutRoster, f.project.targets.demoHouseholds),
+      households: householdsProgress(lang, f.training.demoHouseholds, f.training.sessionsWithoutRoster, f.project.targets.demoHouseholds),
     }));
     const sum = (k: 'sessions' | 'personTimes') => targets.reduce((a, t) => a + t[k], 0);
     // Unique farmers and households of the projects shown: lower bounds or unknown as the rows.

@@ -79,6 +79,12 @@ export function progressView(lang: Lang, label: string, done: number, target: nu
   };
 }
 
+/** Demonstration households against their target: none when the count is unknown (no
+ * session had a roster), "≥ 98 of 100 · ≥ 98%" when it is a lower bound. */
+export function householdsProgress(lang: Lang, households: number | null, sessionsWithoutRoster: number, target: number | null): ProgressView | null {
+  return households === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), households, target, { lowerBound: sessionsWithoutRoster > 0 });
+}
+
 export interface TrainingGlance {
   sessions: number;
   personTimes: number;
@@ -103,8 +109,7 @@ export function trainingGlance(s: TrainingSummaryDto, lang: Lang): TrainingGlanc
     womenShare: share(s.women, s.personTimes),
     demoHouseholds: rosterCount(s.demoHouseholds, s.sessionsWithoutRoster, lang),
     progress: progressView(lang, tr(lang, 'training.personTimes'), s.personTimes, s.target.personTimes),
-    households:
-      s.demoHouseholds === null ? null : progressView(lang, tr(lang, 'training.demoHouseholds'), s.demoHouseholds, s.target.demoHouseholds, { lowerBound: s.sessionsWithoutRoster > 0 }),
+    households: householdsProgress(lang, s.demoHouseholds, s.sessionsWithoutRoster, s.target.demoHouseholds),
     householdsNote: !s.target.demoHouseholds || s.target.demoHouseholds <= 0
       ? tr(lang, 'project.noHouseholdTarget')
       : s.demoHouseholds === null
